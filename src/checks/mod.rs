@@ -1,0 +1,13 @@
+//! The check modules, one file each, and the registry that lists them in checklist order.
+//!
+//! Every module has the same shape: `run(Arc<Context>, Sink)` pushes one [`Finding`] per
+//! checklist row. Problems are findings, not errors.
+//!
+//! [`Finding`]: crate::model::Finding
+
+pub mod dns;
+
+use crate::runner::ModuleSpec;
+
+/// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
+pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC];

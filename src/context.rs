@@ -1,0 +1,128 @@
+//! The shared state of one diagnosis: the target, the options, and the network plumbing every
+//! module uses (one resolver cache, one HTTP connection pool, one trust store).
+
+use crate::model::{Finding, Module, Status};
+use crate::net::dns::DnsClient;
+use crate::net::http::{HttpClient, NetError};
+use crate::net::tls::TrustStore;
+use crate::redact::Secrets;
+use crate::target::Target;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Options that shape how checks run (not what they check).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Timeout of one network step (a DNS query, a connect, one request).
+    pub timeout: Duration,
+    /// The whole run's deadline.
+    pub deadline: Duration,
+    /// Modules to run, in registry order.
+    pub modules: Vec<Module>,
+    pub cert_warn_days: u32,
+    /// Add public resolvers to the propagation comparison.
+    pub propagation_public: bool,
+    /// Allow sending credentials to a plain-http API.
+    pub allow_insecure_auth: bool,
+    pub jwt_wordlist: Option<PathBuf>,
+    /// Port for querying authoritative nameservers directly (53; test setups differ).
+    pub ns_port: u16,
+    /// `-v`: renderers show full evidence.
+    pub verbose: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            timeout: Duration::from_secs(10),
+            deadline: Duration::from_secs(60),
+            modules: crate::runner::registry().iter().map(|m| m.module).collect(),
+            cert_warn_days: 14,
+            propagation_public: false,
+            allow_insecure_auth: false,
+            jwt_wordlist: None,
+            ns_port: 53,
+            verbose: false,
+        }
+    }
+}
+
+/// Everything a check can read.
+pub struct Context {
+    pub target: Target,
+    pub opts: RunOptions,
+    pub dns: Arc<DnsClient>,
+    pub http: HttpClient,
+    pub trust: TrustStore,
+    pub secrets: Secrets,
+    pub started: Instant,
+    pub deadline: Instant,
+    /// Facts one module learns that another reports on (e.g. the WebSocket URL found in the
+    /// bundle), keyed by name. Modules never wait on each other through this.
+    pub facts: Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl Context {
+    pub fn new(
+        target: Target,
+        opts: RunOptions,
+        dns: DnsClient,
+        trust: TrustStore,
+        secrets: Secrets,
+    ) -> anyhow::Result<Context> {
+        let dns = Arc::new(dns);
+        let http = HttpClient::new(Arc::clone(&dns), &trust, opts.timeout)?;
+        let started = Instant::now();
+        let deadline = started + opts.deadline;
+        Ok(Context {
+            target,
+            opts,
+            dns,
+            http,
+            trust,
+            secrets,
+            started,
+            deadline,
+            facts: Mutex::default(),
+        })
+    }
+
+    /// Whether a module is part of this run.
+    pub fn runs(&self, m: Module) -> bool {
+        self.opts.modules.contains(&m)
+    }
+
+    /// Turn a network failure into this row's verdict. When another running module owns the
+    /// root cause (the name does not resolve, the certificate is bad), the row is skipped and
+    /// points there, so the report shows one cause rather than forty symptoms. Otherwise the
+    /// row fails as the browser would, or errors when conncheck could not decide (a timeout).
+    pub fn net_failure(&self, f: Finding, err: &NetError) -> Finding {
+        let owner = err.owning_row().filter(|row| {
+            let module = row.split('.').next().unwrap_or("");
+            self.opts.modules.iter().any(|m| m.name() == module)
+        });
+        if let Some(row) = owner {
+            return f
+                .skip()
+                .detail(format!("not checked: {err} (root cause reported in {row})"));
+        }
+        let status = if err.is_timeout() {
+            Status::Error
+        } else {
+            Status::Fail
+        };
+        let mut f = f
+            .status(status)
+            .detail(err.to_string())
+            .browser_error(err.chrome_error());
+        if f.hint.is_none() {
+            if let Some(row) = err.owning_row() {
+                f = f.hint(format!(
+                    "fix the {row} problem first; run without --only/--skip to see it"
+                ));
+            }
+        }
+        f
+    }
+}

@@ -1,0 +1,462 @@
+//! The lab's API: behaves as Django 4.2 + Django REST framework + simplejwt + django-cors-headers
+//! behind a platform proxy, as TikTrue deploys it. Middleware order is TikTrue's: CorsMiddleware
+//! first, then SecurityMiddleware, CommonMiddleware (APPEND_SLASH, ALLOWED_HOSTS), auth, views.
+//! Tokens are real HS256 JWTs, issued and verified here, so the JWT faults are real.
+
+use super::server::{respond, Body, LabRequest};
+use super::LabState;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use http::{Method, Response};
+use serde_json::{json, Value};
+
+type Headers = Vec<(&'static str, String)>;
+
+const NOT_FOUND_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
+const BAD_REQUEST_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n";
+const SERVER_ERROR_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n";
+
+/// The URL patterns, as the technical 404 page lists them.
+const URL_PATTERNS: &[&str] = &[
+    "admin/",
+    "api/v1/auth/",
+    "api/v1/license/",
+    "api/v1/models/",
+    "setup/database/",
+    "health/",
+];
+
+fn debug_404(path: &str) -> String {
+    let list: String = URL_PATTERNS
+        .iter()
+        .map(|p| format!("        <li>\n          {p}\n        </li>\n"))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n  <title>Page not found at {path}</title>\n  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n  <style type=\"text/css\">\n    html * {{ padding:0; margin:0; }}\n    body {{ font:small sans-serif; background:#eee; color:#000; }}\n    #summary {{ background: #ffc; }}\n  </style>\n</head>\n<body>\n  <div id=\"summary\">\n    <h1>Page not found <span>(404)</span></h1>\n    <table class=\"meta\">\n      <tr><th>Request Method:</th><td>GET</td></tr>\n      <tr><th>Request URL:</th><td>{path}</td></tr>\n    </table>\n  </div>\n  <div id=\"info\">\n    <p>\n      Using the URLconf defined in <code>tiktrue_backend.urls</code>,\n      Django tried these URL patterns, in this order:\n    </p>\n    <ol>\n{list}    </ol>\n    <p>\n      The current path, <code>{}</code>, didn’t match any of these.\n    </p>\n  </div>\n  <div id=\"explanation\">\n    <p>\n      You’re seeing this error because you have <code>DEBUG = True</code> in\n      your Django settings file. Change that to <code>False</code>, and Django\n      will display a standard 404 page.\n    </p>\n  </div>\n</body>\n</html>\n",
+        path.trim_start_matches('/')
+    )
+}
+
+fn json_resp(status: u16, v: Value) -> (u16, Headers, Vec<u8>) {
+    (
+        status,
+        vec![
+            ("content-type", "application/json".into()),
+            ("allow", "GET, POST, HEAD, OPTIONS".into()),
+        ],
+        serde_json::to_vec(&v).unwrap_or_default(),
+    )
+}
+
+fn html(status: u16, body: &str) -> (u16, Headers, Vec<u8>) {
+    (
+        status,
+        vec![("content-type", "text/html; charset=utf-8".into())],
+        body.as_bytes().to_vec(),
+    )
+}
+
+fn unauthenticated() -> (u16, Headers, Vec<u8>) {
+    let (s, mut h, b) = json_resp(
+        401,
+        json!({"detail": "Authentication credentials were not provided."}),
+    );
+    h.push(("www-authenticate", "Bearer realm=\"api\"".into()));
+    (s, h, b)
+}
+
+fn token_invalid() -> (u16, Headers, Vec<u8>) {
+    let (s, mut h, b) = json_resp(
+        401,
+        json!({"detail": "Given token not valid for any token type", "code": "token_not_valid",
+               "messages": [{"token_class": "AccessToken", "token_type": "access", "message": "Token is invalid or expired"}]}),
+    );
+    h.push(("www-authenticate", "Bearer realm=\"api\"".into()));
+    (s, h, b)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn jti() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_i64(now());
+    let a = h.finish();
+    let mut h2 = std::collections::hash_map::RandomState::new().build_hasher();
+    h2.write_u64(a);
+    format!("{:016x}{:016x}", a, h2.finish())
+}
+
+/// Issue a simplejwt token.
+pub fn issue(secret: &str, token_type: &str, lifetime: i64, user_id: i64) -> String {
+    let iat = now();
+    let claims = json!({"token_type": token_type, "exp": iat + lifetime, "iat": iat, "jti": jti(), "user_id": user_id});
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("HS256 encoding cannot fail")
+}
+
+/// Verify a token as the scenario's (possibly broken) simplejwt does; the claims when accepted.
+fn verify(state: &LabState, token: &str, want_type: &str) -> Option<Value> {
+    let j = &state.scenario.api.jwt;
+    let mut parts = token.split('.');
+    let (h, p) = (parts.next()?, parts.next()?);
+    let header: Value = serde_json::from_slice(&B64.decode(h).ok()?).ok()?;
+    let claims: Value = serde_json::from_slice(&B64.decode(p).ok()?).ok()?;
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    let accepted = if alg.eq_ignore_ascii_case("none") {
+        j.accept_alg_none
+    } else if !j.verify_signature {
+        true
+    } else {
+        let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+        v.required_spec_claims.clear();
+        v.validate_exp = true;
+        jsonwebtoken::decode::<Value>(
+            token,
+            &jsonwebtoken::DecodingKey::from_secret(j.secret.as_bytes()),
+            &v,
+        )
+        .is_ok()
+    };
+    if !accepted {
+        return None;
+    }
+    if claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .is_some_and(|e| e < now())
+    {
+        return None;
+    }
+    if claims.get("token_type").and_then(Value::as_str) != Some(want_type) {
+        return None;
+    }
+    Some(claims)
+}
+
+fn bearer(req: &LabRequest) -> Option<&str> {
+    let h = req.header("authorization")?;
+    let (scheme, tok) = h.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(tok.trim())
+}
+
+/// django-cors-headers' CorsMiddleware (4.x): is the origin allowed, and which headers to add.
+fn cors_headers(state: &LabState, req: &LabRequest, preflight: bool) -> Headers {
+    let api = &state.scenario.api;
+    let mut h: Headers = Vec::new();
+    if api.vary_origin {
+        h.push(("vary", "origin".into()));
+    }
+    let Some(origin) = req.header("origin") else {
+        return h;
+    };
+    let allowed = api.allow_all_origins
+        || api.reflect_any_origin
+        || api
+            .allowed_origins
+            .iter()
+            .any(|o| state.expand(o) == origin);
+    if !allowed {
+        return h;
+    }
+    let acao = if api.allow_all_origins && !api.allow_credentials && !api.reflect_any_origin {
+        "*".to_string()
+    } else {
+        origin.to_string()
+    };
+    h.push(("access-control-allow-origin", acao));
+    if api.allow_credentials {
+        h.push(("access-control-allow-credentials", "true".into()));
+    }
+    if preflight {
+        h.push(("access-control-allow-headers", api.allow_headers.join(", ")));
+        h.push(("access-control-allow-methods", api.allow_methods.join(", ")));
+        if let Some(age) = api.max_age {
+            h.push(("access-control-max-age", age.to_string()));
+        }
+    }
+    h
+}
+
+/// SecurityMiddleware + XFrameOptionsMiddleware headers on every response.
+fn security_headers(state: &LabState, h: &mut Headers) {
+    let api = &state.scenario.api;
+    if let Some(hsts) = &api.hsts {
+        h.push(("strict-transport-security", hsts.clone()));
+    }
+    h.push(("x-content-type-options", "nosniff".into()));
+    h.push(("referrer-policy", "same-origin".into()));
+    h.push(("cross-origin-opener-policy", "same-origin".into()));
+    h.push(("x-frame-options", "DENY".into()));
+}
+
+/// Handle one request to the API host.
+pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
+    let api = &state.scenario.api;
+    let is_preflight =
+        req.method == Method::OPTIONS && req.header("access-control-request-method").is_some();
+    // The platform proxy in front of Django.
+    if is_preflight && api.options_redirect {
+        let loc = format!(
+            "{}{}",
+            state.https_url(&format!("www.{}", state.scenario.names.api)),
+            req.path
+        );
+        return respond(
+            301,
+            &[("location", loc), ("content-type", "text/html".into())],
+            "",
+        );
+    }
+    if let (Some(code), false) = (api.proxy_error, req.method == Method::OPTIONS) {
+        return respond(
+            code,
+            &[("content-type", "text/html".into()), ("server", "nginx".into())],
+            format!("<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
+        );
+    }
+    // CorsMiddleware answers preflights itself, before anything else runs.
+    let (status, mut headers, body) = if is_preflight {
+        (200, vec![("content-length", "0".to_string())], Vec::new())
+    } else {
+        view(state, req)
+    };
+    headers.extend(cors_headers(state, req, is_preflight));
+    if let (Some(extra), true) = (&api.proxy_adds_acao, req.header("origin").is_some()) {
+        headers.push(("access-control-allow-origin", state.expand(extra)));
+    }
+    security_headers(state, &mut headers);
+    respond(status, &headers, body)
+}
+
+/// CommonMiddleware, auth and the views.
+fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
+    let api = &state.scenario.api;
+    if !api.host_allowed {
+        // DisallowedHost: Invalid HTTP_HOST header. You may need to add '…' to ALLOWED_HOSTS.
+        return html(400, BAD_REQUEST_HTML);
+    }
+    let path = req.path.as_str();
+    let rel = path.strip_prefix("/api/v1/").unwrap_or("");
+    let missing = api.missing.iter().any(|m| {
+        let m = m.trim_start_matches('/');
+        path.trim_start_matches('/') == m || rel == m
+    });
+    let not_found = || {
+        if api.debug {
+            html(404, &debug_404(path))
+        } else {
+            html(404, NOT_FOUND_HTML)
+        }
+    };
+    if missing {
+        return not_found();
+    }
+    let post = req.method == Method::POST;
+    let get = req.method == Method::GET || req.method == Method::HEAD;
+    let routes = ["/health/", "/admin/", "/admin/login/", "/setup/database/"];
+    let known = routes.contains(&path)
+        || matches!(
+            rel,
+            "auth/login/"
+                | "auth/register/"
+                | "auth/refresh/"
+                | "auth/profile/"
+                | "auth/forgot-password/"
+                | "auth/reset-password/"
+                | "license/info/"
+                | "models/available/"
+        );
+    if !known {
+        // APPEND_SLASH: a path that matches once a slash is added is redirected (body lost on POST).
+        let with_slash = format!("{path}/");
+        let rel_slash = with_slash.strip_prefix("/api/v1/").unwrap_or("");
+        if !path.ends_with('/')
+            && (routes.contains(&with_slash.as_str())
+                || matches!(
+                    rel_slash,
+                    "auth/login/"
+                        | "auth/register/"
+                        | "auth/refresh/"
+                        | "auth/profile/"
+                        | "license/info/"
+                        | "models/available/"
+                ))
+        {
+            return (
+                301,
+                vec![
+                    ("location", with_slash),
+                    ("content-type", "text/html; charset=utf-8".into()),
+                ],
+                Vec::new(),
+            );
+        }
+        return not_found();
+    }
+    let db = |ok: (u16, Headers, Vec<u8>)| {
+        if api.db_down {
+            if api.debug {
+                html(500, "<h1>OperationalError at /</h1><p>connection to server failed</p><p>You’re seeing this error because you have <code>DEBUG = True</code></p>")
+            } else {
+                html(500, SERVER_ERROR_HTML)
+            }
+        } else {
+            ok
+        }
+    };
+    let method_not_allowed = || {
+        json_resp(
+            405,
+            json!({"detail": format!("Method \"{}\" not allowed.", req.method)}),
+        )
+    };
+    let j = &api.jwt;
+    match (path, rel) {
+        ("/health/", _) if get => {
+            if api.db_down {
+                json_resp(
+                    503,
+                    json!({"status": "unhealthy", "database": "unavailable"}),
+                )
+            } else {
+                json_resp(200, json!({"status": "healthy", "database": "connected"}))
+            }
+        }
+        ("/admin/", _) if get => (
+            302,
+            vec![
+                ("location", "/admin/login/?next=/admin/".into()),
+                ("content-type", "text/html; charset=utf-8".into()),
+            ],
+            Vec::new(),
+        ),
+        ("/admin/login/", _) if get => {
+            let secure = if api.secure_cookies { "; Secure" } else { "" };
+            let (s, mut h, b) = html(200, "<!DOCTYPE html><html><head><title>Log in | Django site admin</title></head><body><form method=\"post\"><input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"x\"></form></body></html>");
+            h.push(("set-cookie", format!("csrftoken=lab{}; expires=Sat, 20 Nov 2027 00:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax{secure}", &jti()[..24])));
+            (s, h, b)
+        }
+        ("/setup/database/", _) if api.setup_exposed => json_resp(
+            200,
+            json!({"status": "ok", "message": "Database setup page: run migrations, create superuser"}),
+        ),
+        ("/setup/database/", _) => not_found(),
+        (_, "auth/login/") if post => db(login(state, req)),
+        (_, "auth/register/") if post => db(json_resp(
+            400,
+            json!({"email": ["This field is required."], "username": ["This field is required."], "password": ["This field is required."]}),
+        )),
+        (_, "auth/forgot-password/") if post => db(json_resp(
+            400,
+            json!({"email": ["This field is required."]}),
+        )),
+        (_, "auth/reset-password/") if post => db(json_resp(
+            400,
+            json!({"token": ["This field is required."], "password": ["This field is required."]}),
+        )),
+        (_, "auth/refresh/") if post && j.refresh_route => refresh(state, req),
+        (_, "auth/refresh/") if post => not_found(),
+        (_, "auth/profile/" | "license/info/" | "models/available/") if get => {
+            let Some(tok) = bearer(req) else {
+                return unauthenticated();
+            };
+            if verify(state, tok, "access").is_none() {
+                return token_invalid();
+            }
+            db(match rel {
+                "auth/profile/" => json_resp(
+                    200,
+                    json!({"id": 1, "email": j.username, "username": "demo", "subscription_plan": "pro"}),
+                ),
+                "license/info/" => json_resp(
+                    200,
+                    json!({"license_key": "LAB-XXXX", "plan": "pro", "is_valid": true}),
+                ),
+                _ => json_resp(
+                    200,
+                    json!({"models": [{"id": "llama-3.1-8b", "name": "Llama 3.1 8B"}]}),
+                ),
+            })
+        }
+        _ => method_not_allowed(),
+    }
+}
+
+fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
+    let j = &state.scenario.api.jwt;
+    let body = req.json().unwrap_or(Value::Null);
+    let user = body
+        .get("username")
+        .or_else(|| body.get("email"))
+        .and_then(Value::as_str);
+    let pass = body.get("password").and_then(Value::as_str);
+    let (Some(user), Some(pass)) = (user, pass) else {
+        return json_resp(
+            400,
+            json!({"email": ["This field is required."], "password": ["This field is required."]}),
+        );
+    };
+    if user != j.username || pass != j.password {
+        return json_resp(
+            401,
+            json!({"detail": "No active account found with the given credentials"}),
+        );
+    }
+    let access = issue(&j.secret, "access", j.access_lifetime_s, 1);
+    let refresh = issue(&j.secret, "refresh", j.refresh_lifetime_s, 1);
+    if j.nested_tokens {
+        json_resp(
+            200,
+            json!({"message": "Login successful", "user": {"id": 1, "email": j.username, "username": "demo"}, "tokens": {"refresh": refresh, "access": access}}),
+        )
+    } else {
+        json_resp(200, json!({"refresh": refresh, "access": access}))
+    }
+}
+
+fn refresh(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
+    let j = &state.scenario.api.jwt;
+    let Some(tok) = req
+        .json()
+        .and_then(|b| b.get("refresh").and_then(Value::as_str).map(str::to_string))
+    else {
+        return json_resp(400, json!({"refresh": ["This field is required."]}));
+    };
+    let Some(claims) = verify(state, &tok, "refresh") else {
+        return json_resp(
+            401,
+            json!({"detail": "Token is invalid or expired", "code": "token_not_valid"}),
+        );
+    };
+    let id = claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if state.blacklist.lock().unwrap().contains(&id) {
+        return json_resp(
+            401,
+            json!({"detail": "Token is blacklisted", "code": "token_not_valid"}),
+        );
+    }
+    let access = issue(&j.secret, "access", j.access_lifetime_s, 1);
+    if j.rotate_refresh {
+        if j.blacklist_after_rotation {
+            state.blacklist.lock().unwrap().insert(id);
+        }
+        let new_refresh = issue(&j.secret, "refresh", j.refresh_lifetime_s, 1);
+        json_resp(200, json!({"access": access, "refresh": new_refresh}))
+    } else {
+        json_resp(200, json!({"access": access}))
+    }
+}

@@ -1,0 +1,298 @@
+//! Scenarios are data: a healthy TikTrue-shaped deployment, and each fault as a small change to
+//! it. Host names are `.test`; `{port}` in any string becomes `:PORT` of the lab's HTTPS proxy
+//! (empty when it is 443), so the same scenario reads like the real deployment.
+
+mod dns;
+
+use super::dns::DnsBehavior;
+use super::pki::CertKind;
+use anyhow::{bail, Result};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// The lab's host names.
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub api: String,
+    pub apex: String,
+    pub www: Option<String>,
+    /// The platform's name for the backend app (a CNAME target).
+    pub platform: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DnsSpec {
+    pub ttl: u32,
+    /// api → CNAME this name → the proxy address.
+    pub api_cname: Option<String>,
+    /// Names that do not exist.
+    pub nxdomain: Vec<String>,
+    /// More A records for the API host (e.g. a dead old server).
+    pub extra_api_addrs: Vec<IpAddr>,
+    /// The second nameserver still serves this old address for the API host, with this TTL and
+    /// an older zone serial.
+    pub stale_secondary: Option<(IpAddr, u32)>,
+    pub behavior: DnsBehavior,
+}
+
+impl Default for DnsSpec {
+    fn default() -> Self {
+        DnsSpec {
+            ttl: 300,
+            api_cname: None,
+            nxdomain: vec![],
+            extra_api_addrs: vec![],
+            stale_secondary: None,
+            behavior: DnsBehavior::Normal,
+        }
+    }
+}
+
+/// simplejwt as the lab's API runs it.
+#[derive(Debug, Clone)]
+pub struct JwtSpec {
+    pub secret: String,
+    pub verify_signature: bool,
+    pub accept_alg_none: bool,
+    pub refresh_route: bool,
+    pub rotate_refresh: bool,
+    pub blacklist_after_rotation: bool,
+    pub access_lifetime_s: i64,
+    pub refresh_lifetime_s: i64,
+    pub username: String,
+    pub password: String,
+    /// Login answers `{"user":…, "tokens": {"access","refresh"}}` (TikTrue) rather than
+    /// simplejwt's top-level `{"access","refresh"}`.
+    pub nested_tokens: bool,
+}
+
+impl Default for JwtSpec {
+    fn default() -> Self {
+        JwtSpec {
+            secret: "lab-3x9QeVr7wYtL2mKcP8sZ1uHdNfGbJ4aE6oXiRy0TqW5vBn".into(),
+            verify_signature: true,
+            accept_alg_none: false,
+            refresh_route: true,
+            rotate_refresh: true,
+            blacklist_after_rotation: true,
+            access_lifetime_s: 24 * 3600,
+            refresh_lifetime_s: 30 * 24 * 3600,
+            username: "demo@tiktrue.test".into(),
+            password: "lab-demo-Passw0rd!".into(),
+            nested_tokens: true,
+        }
+    }
+}
+
+/// The Django REST API behind the platform proxy.
+#[derive(Debug, Clone)]
+pub struct ApiSpec {
+    /// django-cors-headers CORS_ALLOWED_ORIGINS.
+    pub allowed_origins: Vec<String>,
+    pub allow_all_origins: bool,
+    pub allow_credentials: bool,
+    /// A hand-written middleware that echoes any Origin (the classic misconfiguration).
+    pub reflect_any_origin: bool,
+    pub allow_headers: Vec<String>,
+    pub allow_methods: Vec<String>,
+    pub max_age: Option<u32>,
+    pub vary_origin: bool,
+    /// The proxy adds its own Access-Control-Allow-Origin too (nginx add_header).
+    pub proxy_adds_acao: Option<String>,
+    /// Preflights are redirected (an SSL or APPEND_SLASH redirect in front of CORS).
+    pub options_redirect: bool,
+    /// The proxy answers every non-OPTIONS request with this status, without CORS headers.
+    pub proxy_error: Option<u16>,
+    /// The API host is in ALLOWED_HOSTS.
+    pub host_allowed: bool,
+    pub debug: bool,
+    /// The database is down: views that touch it answer 500.
+    pub db_down: bool,
+    /// Paths (under the API base, as in the endpoint map) that answer 404.
+    pub missing: Vec<String>,
+    pub setup_exposed: bool,
+    pub hsts: Option<String>,
+    pub secure_cookies: bool,
+    pub jwt: JwtSpec,
+}
+
+impl Default for ApiSpec {
+    fn default() -> Self {
+        ApiSpec {
+            allowed_origins: vec![
+                "http://localhost:3000".into(),
+                "http://127.0.0.1:3000".into(),
+                "https://tiktrue.test{port}".into(),
+                "https://www.tiktrue.test{port}".into(),
+                "https://tiktrue-frontend.liara.test{port}".into(),
+            ],
+            allow_all_origins: false,
+            allow_credentials: true,
+            reflect_any_origin: false,
+            allow_headers: [
+                "accept",
+                "authorization",
+                "content-type",
+                "user-agent",
+                "x-csrftoken",
+                "x-requested-with",
+            ]
+            .map(String::from)
+            .to_vec(),
+            allow_methods: ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"]
+                .map(String::from)
+                .to_vec(),
+            max_age: Some(86400),
+            vary_origin: true,
+            proxy_adds_acao: None,
+            options_redirect: false,
+            proxy_error: None,
+            host_allowed: true,
+            debug: false,
+            db_down: false,
+            missing: vec![],
+            setup_exposed: false,
+            hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
+            secure_cookies: true,
+            jwt: JwtSpec::default(),
+        }
+    }
+}
+
+/// The single-page app on the frontend origin.
+#[derive(Debug, Clone)]
+pub struct FrontendSpec {
+    /// REACT_APP_API_BASE_URL as baked into the bundle.
+    pub api_url: String,
+    /// Extra markup in <head> (e.g. an http:// script).
+    pub extra_head: String,
+    pub csp: Option<String>,
+    /// Bytes of padding in the bundle (for size caps).
+    pub bundle_padding: usize,
+    /// A WebSocket URL the bundle embeds.
+    pub ws_url: Option<String>,
+    pub hsts: Option<String>,
+}
+
+impl Default for FrontendSpec {
+    fn default() -> Self {
+        FrontendSpec {
+            api_url: "https://api.tiktrue.test{port}/api/v1".into(),
+            extra_head: String::new(),
+            csp: None,
+            bundle_padding: 0,
+            ws_url: None,
+            hsts: Some("max-age=31536000; includeSubDomains".into()),
+        }
+    }
+}
+
+/// The live WebSocket server.
+#[derive(Debug, Clone)]
+pub struct WsSpec {
+    pub host: String,
+    pub path: String,
+    pub allowed_origins: Vec<String>,
+    /// Any origin is accepted.
+    pub any_origin: bool,
+    /// The server is down (the proxy answers 502).
+    pub down: bool,
+    /// A valid access token is required in `?token=`.
+    pub require_token: bool,
+}
+
+/// One lab deployment.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub names: Names,
+    pub dns: DnsSpec,
+    /// Certificate per host (absent: a good one).
+    pub certs: BTreeMap<String, CertKind>,
+    /// Hosts whose TLS port answers in plain HTTP.
+    pub not_tls: Vec<String>,
+    pub api: ApiSpec,
+    pub frontend: FrontendSpec,
+    /// Port 80 redirects to HTTPS (SECURE_SSL_REDIRECT / the proxy's redirect).
+    pub http_redirect: bool,
+    pub websocket: Option<WsSpec>,
+    /// Extra conncheck arguments for diagnosing this scenario (`{port}` expanded).
+    pub args: Vec<String>,
+    /// The demo uses a wrong password (the lab user's real one otherwise).
+    pub wrong_password: bool,
+}
+
+impl Scenario {
+    /// The healthy TikTrue-shaped deployment.
+    pub fn healthy() -> Scenario {
+        Scenario {
+            name: "healthy",
+            about: "a correctly deployed React SPA + Django REST/simplejwt API (TikTrue-shaped): everything passes",
+            names: Names {
+                api: "api.tiktrue.test".into(),
+                apex: "tiktrue.test".into(),
+                www: Some("www.tiktrue.test".into()),
+                platform: "tiktrue-backend.liara.test".into(),
+            },
+            dns: DnsSpec::default(),
+            certs: BTreeMap::new(),
+            not_tls: vec![],
+            api: ApiSpec::default(),
+            frontend: FrontendSpec::default(),
+            http_redirect: true,
+            websocket: None,
+            args: vec![],
+            wrong_password: false,
+        }
+    }
+
+    /// A fault: the healthy deployment changed by `f`.
+    pub fn fault(
+        name: &'static str,
+        about: &'static str,
+        f: impl FnOnce(&mut Scenario),
+    ) -> Scenario {
+        let mut s = Scenario::healthy();
+        s.name = name;
+        s.about = about;
+        f(&mut s);
+        s
+    }
+
+    /// Every host that serves HTTPS in this scenario.
+    pub fn https_hosts(&self) -> Vec<String> {
+        let mut v = vec![self.names.api.clone(), self.names.apex.clone()];
+        v.extend(self.names.www.clone());
+        v.push(self.names.platform.clone());
+        if let Some(ws) = &self.websocket {
+            if !v.contains(&ws.host) {
+                v.push(ws.host.clone());
+            }
+        }
+        v
+    }
+}
+
+/// Every scenario, healthy first.
+pub fn all() -> Vec<Scenario> {
+    let mut v = vec![Scenario::healthy()];
+    v.extend(dns::list());
+    v
+}
+
+pub fn find(name: &str) -> Result<Scenario> {
+    match all().into_iter().find(|s| s.name == name) {
+        Some(s) => Ok(s),
+        None => bail!("unknown scenario '{name}' (see `conncheck demo --list`)"),
+    }
+}
+
+/// `conncheck demo --list`.
+pub fn list_text() -> String {
+    let all = all();
+    let w = all.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    all.iter()
+        .map(|s| format!("{:w$}  {}\n", s.name, s.about, w = w))
+        .collect()
+}

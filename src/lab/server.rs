@@ -1,0 +1,255 @@
+//! The lab's front door: an HTTPS listener that routes by SNI and Host like a hosting
+//! platform's proxy (Liara, Traefik), a plain-HTTP listener (the port-80 side), per-response
+//! delay, and the request log and counters the benchmark reads.
+
+use super::LabState;
+use bytes::Bytes;
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use http_body_util::{combinators::BoxBody, BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::net::TcpListener;
+
+pub type Body = BoxBody<Bytes, std::io::Error>;
+
+/// Largest request body the lab reads.
+const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+pub fn full(b: impl Into<Bytes>) -> Body {
+    Full::new(b.into())
+        .map_err(|never: Infallible| match never {})
+        .boxed()
+}
+
+pub fn empty() -> Body {
+    full(Bytes::new())
+}
+
+/// A request as the lab's apps see it (body already read).
+#[derive(Debug, Clone)]
+pub struct LabRequest {
+    pub method: Method,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    /// Host name without port, lower case.
+    pub host: String,
+    pub https: bool,
+    pub conn: u64,
+}
+
+impl LabRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// One served request, for the benchmark's critical-path computation.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub conn: u64,
+    pub host: String,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    /// Offsets from lab start.
+    pub start: std::time::Duration,
+    pub end: std::time::Duration,
+}
+
+fn host_of(req: &Request<Incoming>) -> String {
+    let raw = req
+        .uri()
+        .host()
+        .map(str::to_string)
+        .or_else(|| {
+            req.headers()
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let h = if raw.starts_with('[') {
+        raw.split(']')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .to_string()
+    } else {
+        raw.split(':').next().unwrap_or("").to_string()
+    };
+    h.to_ascii_lowercase()
+}
+
+async fn handle(
+    state: Arc<LabState>,
+    req: Request<Incoming>,
+    https: bool,
+    conn: u64,
+) -> Response<Body> {
+    let start = state.started.elapsed();
+    let host = host_of(&req);
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    if !state.delay.is_zero() {
+        tokio::time::sleep(state.delay).await;
+    }
+    let resp = if req
+        .headers()
+        .get(http::header::UPGRADE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"))
+    {
+        super::ws::handle_upgrade(&state, req, &host).await
+    } else {
+        let query = req.uri().query().map(str::to_string);
+        let headers = req.headers().clone();
+        let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY)
+            .collect()
+            .await
+        {
+            Ok(b) => b.to_bytes(),
+            Err(_) => Bytes::new(),
+        };
+        let lr = LabRequest {
+            method: method.clone(),
+            path: path.clone(),
+            query,
+            headers,
+            body,
+            host: host.clone(),
+            https,
+            conn,
+        };
+        super::route(&state, lr).await
+    };
+    state.log.lock().unwrap().push(LogEntry {
+        conn,
+        host,
+        method: method.to_string(),
+        path,
+        status: resp.status().as_u16(),
+        start,
+        end: state.started.elapsed(),
+    });
+    resp
+}
+
+/// Serve HTTPS on `listener`: TLS by SNI, then HTTP/1.1 or HTTP/2 by ALPN.
+pub async fn serve_https(
+    state: Arc<LabState>,
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    loop {
+        let Ok((tcp, _peer)) = listener.accept().await else {
+            continue;
+        };
+        let conn = state.conns.fetch_add(1, Ordering::SeqCst) + 1;
+        let (state, acceptor) = (Arc::clone(&state), acceptor.clone());
+        tokio::spawn(async move {
+            let _ = tcp.set_nodelay(true);
+            let Ok(Ok(tls)) =
+                tokio::time::timeout(std::time::Duration::from_secs(30), acceptor.accept(tcp))
+                    .await
+            else {
+                return;
+            };
+            let sni = tls
+                .get_ref()
+                .1
+                .server_name()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            *state.handshakes.lock().unwrap().entry(sni).or_default() += 1;
+            let svc = hyper::service::service_fn(move |req| {
+                let state = Arc::clone(&state);
+                async move { Ok::<_, Infallible>(handle(state, req, true, conn).await) }
+            });
+            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                .serve_connection_with_upgrades(TokioIo::new(tls), svc)
+                .await;
+        });
+    }
+}
+
+/// Serve plain HTTP on `listener` (the port-80 side, and "not TLS" faults).
+pub async fn serve_http(state: Arc<LabState>, listener: TcpListener) {
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        let conn = state.conns.fetch_add(1, Ordering::SeqCst) + 1;
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let svc = hyper::service::service_fn(move |req| {
+                let state = Arc::clone(&state);
+                async move { Ok::<_, Infallible>(handle(state, req, false, conn).await) }
+            });
+            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                .serve_connection_with_upgrades(TokioIo::new(tcp), svc)
+                .await;
+        });
+    }
+}
+
+/// Picks the certificate by SNI, as a platform proxy does.
+#[derive(Debug)]
+pub struct SniCerts {
+    pub by_host: std::collections::HashMap<String, Arc<rustls::sign::CertifiedKey>>,
+    pub default: Option<Arc<rustls::sign::CertifiedKey>>,
+}
+
+impl rustls::server::ResolvesServerCert for SniCerts {
+    fn resolve(
+        &self,
+        hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        hello
+            .server_name()
+            .and_then(|n| self.by_host.get(&n.to_ascii_lowercase()).cloned())
+            .or_else(|| self.default.clone())
+    }
+}
+
+pub fn tls_config(certs: SniCerts) -> Arc<rustls::ServerConfig> {
+    let mut cfg = rustls::ServerConfig::builder_with_provider(crate::net::tls::provider())
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default versions")
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(certs));
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Arc::new(cfg)
+}
+
+/// A response with a status, headers and body.
+pub fn respond(status: u16, headers: &[(&str, String)], body: impl Into<Bytes>) -> Response<Body> {
+    let mut r = Response::new(full(body));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (n, v) in headers {
+        if let (Ok(n), Ok(v)) = (
+            http::HeaderName::from_bytes(n.as_bytes()),
+            http::HeaderValue::from_str(v),
+        ) {
+            r.headers_mut().append(n, v);
+        }
+    }
+    r
+}
+
+pub fn bound_addr(l: &TcpListener) -> SocketAddr {
+    l.local_addr().expect("a bound listener has an address")
+}
+
+pub fn now_instant() -> Instant {
+    Instant::now()
+}

@@ -1,0 +1,55 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match conncheck::cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line naming the problem; no usage dump.
+            let text = e.to_string();
+            let line = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid arguments");
+            eprintln!("conncheck: {}", line.trim_start_matches("error: "));
+            return ExitCode::from(conncheck::app::EXIT_USAGE);
+        }
+    };
+    let env = conncheck::cli::Env::read();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("conncheck: cannot start the async runtime: {e}");
+            return ExitCode::from(conncheck::app::EXIT_FAILED);
+        }
+    };
+    let result = rt.block_on(conncheck::app::main(cli, env));
+    // Don't wait for lingering connections or lab tasks.
+    rt.shutdown_background();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let usage = e.downcast_ref::<conncheck::app::UsageError>().is_some();
+            let msg = format!("{e:#}");
+            eprintln!("conncheck: {}", msg.lines().next().unwrap_or("error"));
+            ExitCode::from(if usage {
+                conncheck::app::EXIT_USAGE
+            } else {
+                conncheck::app::EXIT_FAILED
+            })
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! The result model: one [`Finding`] per checklist row, collected into a [`Report`].
+//!
+//! Checks produce findings; renderers show them. Nothing here prints or decides.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The verdict of one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+    /// conncheck could not decide (a timeout upstream, its own failure).
+    Error,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Pass,
+        Status::Warn,
+        Status::Fail,
+        Status::Skip,
+        Status::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Error => "error",
+        }
+    }
+
+    /// A symbol readable without colour.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Pass => "✔",
+            Status::Warn => "⚠",
+            Status::Fail => "✖",
+            Status::Skip => "–",
+            Status::Error => "‼",
+        }
+    }
+
+    /// How bad this is, for picking the worst of several.
+    pub fn severity(self) -> u8 {
+        match self {
+            Status::Pass => 0,
+            Status::Skip => 1,
+            Status::Warn => 2,
+            Status::Error => 3,
+            Status::Fail => 4,
+        }
+    }
+
+    pub fn worst(a: Status, b: Status) -> Status {
+        if b.severity() > a.severity() {
+            b
+        } else {
+            a
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The sections of the diagnostic checklist, in the order an expert works through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Section {
+    #[serde(rename = "1 Domain & DNS")]
+    Dns = 1,
+    #[serde(rename = "2 TLS certificate")]
+    Tls = 2,
+    #[serde(rename = "3 HTTPS & security headers")]
+    Https = 3,
+    #[serde(rename = "4 CORS")]
+    Cors = 4,
+    #[serde(rename = "5 API endpoints")]
+    Endpoints = 5,
+    #[serde(rename = "6 Authentication (JWT)")]
+    Auth = 6,
+    #[serde(rename = "7 Frontend (mixed content)")]
+    Frontend = 7,
+    #[serde(rename = "8 WebSocket")]
+    WebSocket = 8,
+}
+
+impl Section {
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Dns => "Domain & DNS",
+            Section::Tls => "TLS certificate",
+            Section::Https => "HTTPS & security headers",
+            Section::Cors => "CORS",
+            Section::Endpoints => "API endpoints",
+            Section::Auth => "Authentication (JWT)",
+            Section::Frontend => "Frontend (mixed content)",
+            Section::WebSocket => "WebSocket",
+        }
+    }
+
+    pub fn label(self) -> String {
+        format!("{} {}", self.number(), self.name())
+    }
+}
+
+/// The check modules. The registry in `runner.rs` maps each to its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Module {
+    Dns,
+    Tls,
+    Https,
+    Cors,
+    Endpoints,
+    Jwt,
+    Frontend,
+    Websocket,
+}
+
+impl Module {
+    pub fn name(self) -> &'static str {
+        match self {
+            Module::Dns => "dns",
+            Module::Tls => "tls",
+            Module::Https => "https",
+            Module::Cors => "cors",
+            Module::Endpoints => "endpoints",
+            Module::Jwt => "jwt",
+            Module::Frontend => "frontend",
+            Module::Websocket => "websocket",
+        }
+    }
+
+    pub fn section(self) -> Section {
+        match self {
+            Module::Dns => Section::Dns,
+            Module::Tls => Section::Tls,
+            Module::Https => Section::Https,
+            Module::Cors => Section::Cors,
+            Module::Endpoints => Section::Endpoints,
+            Module::Jwt => Section::Auth,
+            Module::Frontend => Section::Frontend,
+            Module::Websocket => Section::WebSocket,
+        }
+    }
+}
+
+impl fmt::Display for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One checklist row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    /// Stable dotted id (`dns.resolve`); CI greps and suppresses by it.
+    pub id: String,
+    pub module: Module,
+    pub section: Section,
+    pub status: Status,
+    /// The checklist item, short.
+    pub title: String,
+    /// Evidence: what was sent, what came back.
+    pub detail: String,
+    /// One concrete fix.
+    pub hint: Option<String>,
+    /// What the browser console shows for this fault.
+    pub browser_error: Option<String>,
+    pub duration_ms: u64,
+    /// Orders rows that share an id (one per origin, per endpoint) in the module's own order.
+    /// Not part of the wire format.
+    #[serde(skip)]
+    pub seq: u32,
+}
+
+impl Finding {
+    /// A row for `module` with the given id suffix (`resolve` → `dns.resolve`).
+    pub fn new(module: Module, id: &str, title: impl Into<String>) -> Finding {
+        let id = if id.starts_with(module.name()) && id[module.name().len()..].starts_with('.') {
+            id.to_string()
+        } else {
+            format!("{}.{}", module.name(), id)
+        };
+        Finding {
+            id,
+            module,
+            section: module.section(),
+            status: Status::Pass,
+            title: title.into(),
+            detail: String::new(),
+            hint: None,
+            browser_error: None,
+            duration_ms: 0,
+            seq: 0,
+        }
+    }
+
+    pub fn seq(mut self, seq: usize) -> Self {
+        self.seq = seq as u32;
+        self
+    }
+
+    pub fn status(mut self, status: Status) -> Self {
+        self.status = status;
+        self
+    }
+    pub fn pass(self) -> Self {
+        self.status(Status::Pass)
+    }
+    pub fn warn(self) -> Self {
+        self.status(Status::Warn)
+    }
+    pub fn fail(self) -> Self {
+        self.status(Status::Fail)
+    }
+    pub fn skip(self) -> Self {
+        self.status(Status::Skip)
+    }
+    pub fn error(self) -> Self {
+        self.status(Status::Error)
+    }
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+    pub fn browser_error(mut self, e: impl Into<String>) -> Self {
+        self.browser_error = Some(e.into());
+        self
+    }
+    pub fn maybe_browser_error(mut self, e: Option<String>) -> Self {
+        self.browser_error = e;
+        self
+    }
+    pub fn duration(mut self, d: std::time::Duration) -> Self {
+        self.duration_ms = d.as_millis() as u64;
+        self
+    }
+    pub fn duration_ms(mut self, ms: u64) -> Self {
+        self.duration_ms = ms;
+        self
+    }
+}
+
+/// Counts of rows by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub skip: usize,
+    pub error: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Summary {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.status {
+                Status::Pass => s.pass += 1,
+                Status::Warn => s.warn += 1,
+                Status::Fail => s.fail += 1,
+                Status::Skip => s.skip += 1,
+                Status::Error => s.error += 1,
+            }
+        }
+        s
+    }
+}
+
+/// Everything one diagnosis found, ready for a renderer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// The API base URL diagnosed.
+    pub target: String,
+    pub origins: Vec<String>,
+    /// True when the origins were inferred from the API host rather than given.
+    pub origins_inferred: bool,
+    pub findings: Vec<Finding>,
+    pub duration_ms: u64,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings)
+    }
+
+    /// Sort rows into the fixed checklist order: section, module, the module's declared order
+    /// of row ids, then the module's own sequence, then title. Deterministic whatever order the
+    /// concurrent checks finished in.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (
+                a.section,
+                a.module,
+                crate::runner::row_rank(&a.id),
+                a.seq,
+                &a.title,
+                &a.id,
+            )
+                .cmp(&(
+                    b.section,
+                    b.module,
+                    crate::runner::row_rank(&b.id),
+                    b.seq,
+                    &b.title,
+                    &b.id,
+                ))
+        });
+    }
+
+    pub fn worst(&self) -> Status {
+        self.findings
+            .iter()
+            .map(|f| f.status)
+            .fold(Status::Pass, Status::worst)
+    }
+}

@@ -1,0 +1,4 @@
+//! Network plumbing shared by every module: DNS, TLS trust, the HTTP client.
+pub mod dns;
+pub mod http;
+pub mod tls;

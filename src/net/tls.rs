@@ -1,0 +1,198 @@
+//! Trust roots and rustls client configurations shared by every module.
+//!
+//! Trust = Mozilla's public web roots (webpki-roots, what browsers broadly agree on) plus any
+//! `--ca-cert` roots. Certificate verification is rustls' webpki verifier, wrapped so that
+//! intermediates fetched the way Chrome fetches them (AIA) can complete a chain a server sent
+//! incomplete: the HTTP modules then see what a browser sees, while the TLS module reports the
+//! missing intermediate as the fault it is for curl, Node, Python and Android.
+
+use anyhow::{bail, Context as _, Result};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+/// The crypto provider used everywhere (ring).
+pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Root certificates trusted for this run.
+#[derive(Clone)]
+pub struct TrustStore {
+    pub roots: Arc<RootCertStore>,
+    /// The DER of the `--ca-cert` roots, to tell "trusted via --ca-cert" from "public root".
+    pub extra: Vec<CertificateDer<'static>>,
+    /// Intermediates learnt during the run (fetched via AIA), offered to the verifier.
+    pub learnt_intermediates: Arc<RwLock<Vec<CertificateDer<'static>>>>,
+}
+
+impl std::fmt::Debug for TrustStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "TrustStore({} roots, {} extra)",
+            self.roots.len(),
+            self.extra.len()
+        )
+    }
+}
+
+impl TrustStore {
+    /// The public web roots plus the certificates in `ca_files`.
+    pub fn new(ca_files: &[std::path::PathBuf]) -> Result<TrustStore> {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let mut extra = Vec::new();
+        for f in ca_files {
+            for cert in load_pem_certs(f)? {
+                roots.add(cert.clone()).with_context(|| {
+                    format!(
+                        "--ca-cert {}: certificate is not usable as a root",
+                        f.display()
+                    )
+                })?;
+                extra.push(cert);
+            }
+        }
+        Ok(TrustStore {
+            roots: Arc::new(roots),
+            extra,
+            learnt_intermediates: Arc::default(),
+        })
+    }
+
+    /// The verifier a browser-like client uses: webpki + learnt intermediates.
+    pub fn verifier(&self) -> Arc<dyn ServerCertVerifier> {
+        let inner =
+            WebPkiServerVerifier::builder_with_provider(Arc::clone(&self.roots), provider())
+                .build()
+                .expect("a root store with at least one root");
+        Arc::new(BrowserVerifier {
+            inner,
+            learnt: Arc::clone(&self.learnt_intermediates),
+        })
+    }
+
+    /// A strict webpki verifier with no learnt intermediates: what curl/Node/Python do.
+    pub fn strict_verifier(&self) -> Arc<WebPkiServerVerifier> {
+        WebPkiServerVerifier::builder_with_provider(Arc::clone(&self.roots), provider())
+            .build()
+            .expect("a root store with at least one root")
+    }
+
+    /// Client config for HTTP: browser-like verification, the given ALPN protocols.
+    pub fn client_config(&self, alpn: &[&[u8]]) -> ClientConfig {
+        let mut cfg = ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default protocol versions")
+            .dangerous()
+            .with_custom_certificate_verifier(self.verifier())
+            .with_no_client_auth();
+        cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        cfg
+    }
+
+    pub fn learn_intermediate(&self, cert: CertificateDer<'static>) {
+        let mut l = self.learnt_intermediates.write().unwrap();
+        if !l.contains(&cert) {
+            l.push(cert);
+        }
+    }
+}
+
+/// Read every certificate from a PEM file; a clear error for the usual mistakes.
+pub fn load_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let data = std::fs::read(path)
+        .with_context(|| format!("--ca-cert {}: cannot read file", path.display()))?;
+    if data.iter().all(|b| b.is_ascii_whitespace()) {
+        bail!("--ca-cert {}: file is empty", path.display());
+    }
+    let mut certs = Vec::new();
+    let mut saw_key = false;
+    for item in rustls_pemfile::read_all(&mut data.as_slice()) {
+        match item {
+            Ok(rustls_pemfile::Item::X509Certificate(c)) => certs.push(c),
+            Ok(
+                rustls_pemfile::Item::Pkcs1Key(_)
+                | rustls_pemfile::Item::Pkcs8Key(_)
+                | rustls_pemfile::Item::Sec1Key(_),
+            ) => saw_key = true,
+            Ok(_) => {}
+            Err(e) => bail!("--ca-cert {}: not a PEM file ({e})", path.display()),
+        }
+    }
+    if certs.is_empty() {
+        if saw_key {
+            bail!(
+                "--ca-cert {}: holds a private key, not a certificate",
+                path.display()
+            );
+        }
+        bail!(
+            "--ca-cert {}: no PEM certificate (-----BEGIN CERTIFICATE-----) found",
+            path.display()
+        );
+    }
+    Ok(certs)
+}
+
+#[derive(Debug)]
+struct BrowserVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    learnt: Arc<RwLock<Vec<CertificateDer<'static>>>>,
+}
+
+impl ServerCertVerifier for BrowserVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)) => {
+                let learnt = self.learnt.read().unwrap();
+                if learnt.is_empty() {
+                    return Err(rustls::Error::InvalidCertificate(
+                        rustls::CertificateError::UnknownIssuer,
+                    ));
+                }
+                let mut all: Vec<CertificateDer<'_>> = intermediates.to_vec();
+                all.extend(learnt.iter().cloned());
+                self.inner
+                    .verify_server_cert(end_entity, &all, server_name, ocsp, now)
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}

@@ -1,0 +1,117 @@
+//! Redaction and neutralisation, in one place every renderer goes through.
+//!
+//! Secrets (the password, every token seen) never leave conncheck: any occurrence in any field
+//! of any finding is replaced before rendering. Text from servers is untrusted: control
+//! characters and terminal escapes are made visible, never passed through.
+
+use std::sync::{Arc, Mutex};
+
+/// Secrets known to this run. Cheap to clone; all clones share the list.
+#[derive(Clone, Default)]
+pub struct Secrets(Arc<Mutex<Vec<String>>>);
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} redacted)", self.0.lock().unwrap().len())
+    }
+}
+
+impl Secrets {
+    /// Register a secret. Short values (under 4 bytes) are ignored: replacing them would
+    /// mangle ordinary text and they carry little.
+    pub fn add(&self, secret: &str) {
+        if secret.len() < 4 {
+            return;
+        }
+        let mut v = self.0.lock().unwrap();
+        if !v.iter().any(|s| s == secret) {
+            v.push(secret.to_string());
+            // Longest first, so a token is replaced whole before any part of it.
+            v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    /// Register a JWT and its parts (a part shown alone would still leak it).
+    pub fn add_token(&self, token: &str) {
+        self.add(token);
+        for part in token.split('.').skip(1) {
+            if part.len() >= 16 {
+                self.add(part);
+            }
+        }
+    }
+
+    /// Replace every known secret in `text`.
+    pub fn scrub(&self, text: &str) -> String {
+        let v = self.0.lock().unwrap();
+        let mut out = text.to_string();
+        for s in v.iter() {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), &mask(s));
+            }
+        }
+        out
+    }
+}
+
+/// How a secret is shown: a JWT keeps its public first bytes (`eyJhbGciOi`, the header), then
+/// the length; anything else shows only its length.
+pub fn mask(secret: &str) -> String {
+    if secret.starts_with("eyJ") && secret.len() > 40 {
+        format!("{}…(redacted, {} bytes)", &secret[..10], secret.len())
+    } else {
+        format!("…(redacted, {} bytes)", secret.len())
+    }
+}
+
+/// Make untrusted text safe for a terminal: escape control characters (ESC, BEL, CR, backspace,
+/// C1 controls, bidi overrides) as visible `\x1b`-style sequences. Newlines and tabs are kept.
+pub fn neutralize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            // Bidirectional overrides can reorder what the terminal shows.
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_masked_keeping_header_prefix() {
+        let s = Secrets::default();
+        let tok = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoxLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln";
+        s.add_token(tok);
+        let out = s.scrub(&format!(
+            "got {tok} and payload eyJ1c2VyX2lkIjoxLCJleHAiOjE3MDAwMDAwMDB9"
+        ));
+        assert!(
+            !out.contains("eyJ1c2VyX2lkIjoxLCJleHAiOjE3MDAwMDAwMDB9"),
+            "{out}"
+        );
+        assert!(out.contains("eyJhbGciOi…(redacted, "), "{out}");
+    }
+
+    #[test]
+    fn passwords_show_only_length() {
+        let s = Secrets::default();
+        s.add("hunter2hunter2");
+        assert_eq!(s.scrub("pw=hunter2hunter2"), "pw=…(redacted, 14 bytes)");
+    }
+
+    #[test]
+    fn escapes_are_neutralized() {
+        assert_eq!(neutralize("a\x1b[31mred\x07\r"), "a\\x1b[31mred\\x07\\x0d");
+        assert_eq!(neutralize("line\nnext\ttab"), "line\nnext\ttab");
+        assert_eq!(neutralize("\u{9b}x"), "\\x9bx");
+    }
+}

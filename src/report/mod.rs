@@ -1,0 +1,64 @@
+//! Renderers: each turns a [`Report`] into text. They never decide anything; every one shows the
+//! same findings (already redacted by the runner).
+
+pub mod json;
+pub mod table;
+
+use crate::model::{Report, Section, Status};
+
+/// The checklist number of each row ("4.1"): section, then position within it.
+pub fn numbered(report: &Report) -> Vec<(String, &crate::model::Finding)> {
+    let mut out = Vec::new();
+    let mut last: Option<Section> = None;
+    let mut n = 0;
+    for f in &report.findings {
+        if last != Some(f.section) {
+            last = Some(f.section);
+            n = 0;
+        }
+        n += 1;
+        out.push((format!("{}.{}", f.section.number(), n), f));
+    }
+    out
+}
+
+/// The one-line verdict: "3 failed, 1 warning: CORS blocks https://tiktrue.com — see 4.1".
+pub fn verdict(report: &Report) -> String {
+    let s = report.summary();
+    let mut parts = Vec::new();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if s.fail > 0 {
+        parts.push(plural(s.fail, "failed", "failed"));
+    }
+    if s.error > 0 {
+        parts.push(plural(s.error, "error", "errors"));
+    }
+    if s.warn > 0 {
+        parts.push(plural(s.warn, "warning", "warnings"));
+    }
+    let numbered = numbered(report);
+    let first = numbered
+        .iter()
+        .find(|(_, f)| f.status == Status::Fail)
+        .or_else(|| numbered.iter().find(|(_, f)| f.status == Status::Error))
+        .or_else(|| numbered.iter().find(|(_, f)| f.status == Status::Warn));
+    match first {
+        None => format!(
+            "All {} checks passed{}.",
+            s.pass,
+            if s.skip > 0 {
+                format!(" ({} skipped)", s.skip)
+            } else {
+                String::new()
+            }
+        ),
+        Some((num, f)) => format!("{}: {} — see {num}", parts.join(", "), headline(f)),
+    }
+}
+
+/// A short statement of a failing row for the verdict line.
+pub fn headline(f: &crate::model::Finding) -> String {
+    let first_line = f.title.lines().next().unwrap_or("");
+    format!("{} ({})", first_line, f.id)
+}
