@@ -1,0 +1,310 @@
+//! The command line's edges: bad input exits 2 with one line; the JSON contract; the deadline.
+mod common;
+use std::process::Command;
+use std::time::Duration;
+
+fn conncheck(args: &[&str]) -> std::process::Output {
+    Command::new(common::bin())
+        .args(args)
+        .env_remove("CONNCHECK_USERNAME")
+        .env_remove("CONNCHECK_PASSWORD")
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_line_naming_the_problem() {
+    let dir = std::env::temp_dir().join(format!("conncheck-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    let notpem = dir.join("notpem.pem");
+    std::fs::write(&notpem, "hello, I am not a certificate\n").unwrap();
+    let key = dir.join("key.pem");
+    std::fs::write(&key, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDk6j3bX0yNQ0aX8T9ZbqL3xkC5wU1nE4tKpcU2xXbJc\n-----END PRIVATE KEY-----\n").unwrap();
+    let missing = dir.join("missing.pem");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec!["https://".into()], "host"),
+        (vec!["ftp://api.x.test".into()], "unsupported scheme"),
+        (vec!["api.x.test:99999".into()], "not a valid URL"),
+        (vec!["http://[::1".into()], "not a valid URL"),
+        (
+            vec!["api.x.test".into(), "--only".into(), "dns,nope".into()],
+            "unknown module 'nope'",
+        ),
+        (
+            vec!["api.x.test".into(), "--skip".into(), "bogus".into()],
+            "unknown module 'bogus'",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--resolver".into(),
+                "dns.google".into(),
+            ],
+            "--resolver dns.google",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--resolver".into(),
+                "127.0.0.1:70000".into(),
+            ],
+            "--resolver",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--origin".into(),
+                "https://x.test/".into(),
+            ],
+            "did you mean https://x.test",
+        ),
+        (
+            vec!["api.x.test".into(), "--origin".into(), "not a url".into()],
+            "--origin",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--ca-cert".into(),
+                missing.display().to_string(),
+            ],
+            "cannot read file",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--ca-cert".into(),
+                empty.display().to_string(),
+            ],
+            "file is empty",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--ca-cert".into(),
+                notpem.display().to_string(),
+            ],
+            "no PEM certificate",
+        ),
+        (
+            vec![
+                "api.x.test".into(),
+                "--ca-cert".into(),
+                key.display().to_string(),
+            ],
+            "private key",
+        ),
+        (
+            vec!["api.x.test".into(), "--timeout".into(), "-1".into()],
+            "",
+        ),
+        (
+            vec!["api.x.test".into(), "--format".into(), "yaml".into()],
+            "yaml",
+        ),
+        (vec!["--bogus-flag".into()], "--bogus-flag"),
+        (
+            vec!["demo".into(), "no-such-scenario".into()],
+            "unknown scenario",
+        ),
+        (vec![], "no TARGET"),
+    ];
+    for (args, needle) in cases {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = conncheck(&a);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} → {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{args:?} printed more than one line:\n{err}"
+        );
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed a report");
+    }
+}
+
+#[test]
+fn unusual_but_valid_targets_are_accepted() {
+    for t in [
+        "[::1]:8443",
+        "https://api.bücher.test/api",
+        "api.x.test:8443",
+        "https://api.x.test/custom/base/",
+    ] {
+        let out = conncheck(&[
+            t,
+            "--only",
+            "dns",
+            "--resolver",
+            "127.0.0.1:9",
+            "--format",
+            "json",
+            "--deadline",
+            "5",
+        ]);
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{t}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        if t.contains("bücher") {
+            assert!(
+                v["target"].as_str().unwrap().contains("xn--bcher-kva"),
+                "punycode shown: {v}"
+            );
+        }
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    assert_eq!(conncheck(&["--help"]).status.code(), Some(0));
+    assert_eq!(conncheck(&["--version"]).status.code(), Some(0));
+    let out = conncheck(&["demo", "--list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("dns-nxdomain"));
+}
+
+#[tokio::test]
+async fn json_has_exactly_the_contract_keys() {
+    let run = common::run_scenario("dns-nxdomain", &["--only", "dns"]).await;
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let keys = |o: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), ["checks", "origins", "summary", "target"]);
+    assert_eq!(
+        keys(&v["summary"]),
+        ["error", "fail", "pass", "skip", "warn"]
+    );
+    for c in v["checks"].as_array().unwrap() {
+        assert_eq!(
+            keys(c),
+            [
+                "browser_error",
+                "detail",
+                "duration_ms",
+                "hint",
+                "id",
+                "module",
+                "section",
+                "status",
+                "title"
+            ]
+        );
+        assert!(["pass", "warn", "fail", "skip", "error"].contains(&c["status"].as_str().unwrap()));
+        assert!(c["hint"].is_null() || c["hint"].is_string());
+    }
+    // deny_unknown_fields on the typed contract round-trips it.
+    let back = serde_json::to_value(&run.report).unwrap();
+    assert_eq!(back, v);
+    assert_eq!(
+        run.report.summary.fail,
+        run.report
+            .checks
+            .iter()
+            .filter(|c| c.status == conncheck::model::Status::Fail)
+            .count()
+    );
+}
+
+/// A resolver that swallows every query: the run must still end by its deadline, with a report
+/// whose unfinished rows say "timed out", and exit 1.
+#[tokio::test]
+async fn silent_resolver_ends_at_the_deadline_with_a_report() {
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = sock.local_addr().unwrap().to_string();
+    let keep = tokio::spawn(async move {
+        let mut buf = [0u8; 512];
+        loop {
+            let _ = sock.recv_from(&mut buf).await;
+        }
+    });
+    let child = tokio::process::Command::new(common::bin())
+        .args([
+            "x.test",
+            "--resolver",
+            &addr,
+            "--deadline",
+            "2",
+            "--timeout",
+            "30",
+            "--format",
+            "json",
+        ])
+        .output();
+    // A hang guard, not a timing assertion.
+    let out = tokio::time::timeout(Duration::from_secs(60), child)
+        .await
+        .expect("conncheck ended")
+        .unwrap();
+    keep.abort();
+    let run = common::parse(out);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.report
+            .checks
+            .iter()
+            .any(|c| c.status == conncheck::model::Status::Error && c.detail.contains("timed out")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn unreachable_resolver_fails_naming_it() {
+    let out = tokio::process::Command::new(common::bin())
+        .args([
+            "x.test",
+            "--resolver",
+            "127.0.0.1:9",
+            "--deadline",
+            "5",
+            "--format",
+            "json",
+            "--only",
+            "dns",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let run = common::parse(out);
+    assert_eq!(run.code, 1);
+    let f = run.find("dns.resolve", conncheck::model::Status::Fail);
+    assert!(f.detail.contains("127.0.0.1:9"), "{}", f.detail);
+}
+
+#[test]
+fn table_output_is_a_checklist_with_a_verdict() {
+    let out = Command::new(common::bin())
+        .args(["demo", "dns-nxdomain", "--only", "dns", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("1 Domain & DNS"), "{text}");
+    assert!(text.contains("✖ fail"), "{text}");
+    assert!(text.contains("net::ERR_NAME_NOT_RESOLVED"), "{text}");
+    assert!(
+        text.contains("failed") && text.contains("see 1.1"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "no colour with --color never");
+    let ok = Command::new(common::bin())
+        .args(["demo", "--only", "dns", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+}
