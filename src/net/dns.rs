@@ -424,6 +424,23 @@ impl DnsClient {
             if !ips.is_empty() {
                 return Ok((ips, chain, ttl));
             }
+            if current == name && !resp.answers.is_empty() {
+                let others: Vec<&str> = resp
+                    .answers
+                    .iter()
+                    .map(|(o, _, _)| o.as_str())
+                    .filter(|o| !o.eq_ignore_ascii_case(&name))
+                    .collect();
+                if !others.is_empty() {
+                    return Err(DnsError::Malformed {
+                        server,
+                        reason: format!(
+                            "the answer was for another name ({}), not {name}",
+                            others[0]
+                        ),
+                    });
+                }
+            }
             if current != name {
                 // The chain continues beyond what this answer held: ask for the new name.
                 name = current;
@@ -457,20 +474,10 @@ impl DnsClient {
             .map_err(|e| DnsError::BadName(format!("{name}: {e}")))?;
         let start = Instant::now();
         let deadline = start + self.timeout;
-        let udp = tokio::time::timeout_at(
-            deadline.into(),
-            udp_exchange(server, &wire, id, &qname, rtype),
-        )
-        .await;
+        let udp = udp_exchange(server, &wire, id, &qname, rtype, deadline, self.timeout).await;
         let message = match udp {
-            Err(_) => {
-                return Err(DnsError::Timeout {
-                    server,
-                    after: self.timeout,
-                })
-            }
-            Ok(Err(e)) => return Err(e),
-            Ok(Ok(m)) if m.truncated() => {
+            Err(e) => return Err(e),
+            Ok(m) if m.truncated() => {
                 match tokio::time::timeout_at(
                     deadline.into(),
                     tcp_exchange(server, &wire, id, &qname, rtype),
@@ -487,7 +494,7 @@ impl DnsClient {
                     Ok(Ok(m)) => m,
                 }
             }
-            Ok(Ok(m)) => m,
+            Ok(m) => m,
         };
         Ok(to_response(server, &message, start.elapsed()))
     }
@@ -560,6 +567,8 @@ async fn udp_exchange(
     id: u16,
     qname: &Name,
     rtype: RecordType,
+    deadline: Instant,
+    timeout: Duration,
 ) -> Result<Message, DnsError> {
     let bind: SocketAddr = if server.is_ipv4() {
         "0.0.0.0:0".parse().unwrap()
@@ -575,12 +584,38 @@ async fn udp_exchange(
     sock.connect(server).await.map_err(unreachable)?;
     sock.send(wire).await.map_err(unreachable)?;
     let mut buf = vec![0u8; 4096];
+    let (mut garbage, mut wrong) = (0usize, 0usize);
     loop {
-        let n = sock.recv(&mut buf).await.map_err(unreachable)?;
+        let n = match tokio::time::timeout_at(deadline.into(), sock.recv(&mut buf)).await {
+            Ok(r) => r.map_err(unreachable)?,
+            Err(_) if garbage > 0 => {
+                return Err(DnsError::Malformed {
+                    server,
+                    reason: format!(
+                        "{garbage} answer(s) that are not DNS messages, and no valid one"
+                    ),
+                })
+            }
+            Err(_) if wrong > 0 => {
+                return Err(DnsError::Malformed {
+                    server,
+                    reason: format!(
+                        "{wrong} answer(s) for a different question or id, and none for ours"
+                    ),
+                })
+            }
+            Err(_) => {
+                return Err(DnsError::Timeout {
+                    server,
+                    after: timeout,
+                })
+            }
+        };
         match Message::from_vec(&buf[..n]) {
             Ok(m) if matches(&m, id, qname, rtype) => return Ok(m),
-            // Wrong id, wrong question or garbage: not our answer; keep waiting until timeout.
-            _ => continue,
+            // Wrong id or question: not our answer (maybe spoofed); keep waiting until timeout.
+            Ok(_) => wrong += 1,
+            Err(_) => garbage += 1,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
 mod dns;
+mod hostile;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -33,6 +34,8 @@ pub struct DnsSpec {
     /// an older zone serial.
     pub stale_secondary: Option<(IpAddr, u32)>,
     pub behavior: DnsBehavior,
+    /// This name is the head of a CNAME chain this long.
+    pub long_chain: Option<(String, usize)>,
 }
 
 impl Default for DnsSpec {
@@ -44,6 +47,7 @@ impl Default for DnsSpec {
             extra_api_addrs: vec![],
             stale_secondary: None,
             behavior: DnsBehavior::Normal,
+            long_chain: None,
         }
     }
 }
@@ -221,6 +225,34 @@ pub struct Scenario {
     pub args: Vec<String>,
     /// The demo uses a wrong password (the lab user's real one otherwise).
     pub wrong_password: bool,
+    /// The API host's transport misbehaves (served below HTTP on its own address).
+    pub hostile: Option<super::hostile::Hostile>,
+    /// HTTP-level hostility layered in front of the apps.
+    pub hostile_http: HostileHttp,
+}
+
+/// Hostile HTTP behaviours, in front of the API and frontend apps.
+#[derive(Debug, Clone, Default)]
+pub struct HostileHttp {
+    /// The page, the bundle and a JSON endpoint stream 1 GiB.
+    pub huge: bool,
+    /// Every API and page URL redirects in a loop.
+    pub redirect_loop: bool,
+    /// The login POST is redirected (307) to plain HTTP on another host.
+    pub login_to_http: bool,
+    /// Every API URL redirects (307) to another site.
+    pub offsite: bool,
+    /// Server text carries terminal escapes and control characters.
+    pub escape: bool,
+    /// The login endpoint answers broken JSON.
+    pub bad_json: Option<BadJson>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadJson {
+    Invalid,
+    Huge,
+    WrongType,
 }
 
 impl Scenario {
@@ -244,6 +276,8 @@ impl Scenario {
             websocket: None,
             args: vec![],
             wrong_password: false,
+            hostile: None,
+            hostile_http: HostileHttp::default(),
         }
     }
 
@@ -278,6 +312,7 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
+    v.extend(hostile::list());
     v
 }
 

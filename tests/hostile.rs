@@ -1,0 +1,202 @@
+//! Hostile and broken servers: whatever the far end does, conncheck ends within its deadline,
+//! every module reports, memory stays bounded, nothing dangerous reaches the terminal, no
+//! credential follows a redirect, and the exit code is 1 — never a crash.
+mod common;
+use common::*;
+use conncheck::lab::{Lab, LabOptions};
+use conncheck::model::Status;
+use std::time::Duration;
+
+/// Peak RSS (KiB) of the largest child this process has waited for.
+fn children_peak_rss_kib() -> i64 {
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    u.ru_maxrss
+}
+
+async fn hostile(name: &str, expect_code: i32) -> Run {
+    let s = conncheck::lab::scenarios::find(name).unwrap();
+    let lab = Lab::start(s, LabOptions::default()).await.unwrap();
+    // A hang guard, not a timing assertion: the run's own deadline is 20 s.
+    let run = tokio::time::timeout(
+        Duration::from_secs(120),
+        run_against(&lab, &["--deadline", "20", "--timeout", "4"], true),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{name}: conncheck did not end"));
+    assert_eq!(
+        run.code, expect_code,
+        "{name}:\n{}\n{}",
+        run.stdout, run.stderr
+    );
+    for spec in conncheck::runner::registry() {
+        assert!(
+            run.report.checks.iter().any(|c| c.module == spec.module),
+            "{name}: module {} reported nothing",
+            spec.module
+        );
+    }
+    assert!(
+        !run.report
+            .checks
+            .iter()
+            .any(|c| c.id.ends_with(".internal")),
+        "{name}: a module crashed:\n{}",
+        run.stdout
+    );
+    assert!(
+        children_peak_rss_kib() < 100 * 1024,
+        "{name}: peak RSS {} KiB",
+        children_peak_rss_kib()
+    );
+    lab.shutdown().await;
+    run
+}
+
+#[tokio::test]
+async fn hang() {
+    hostile("hostile-hang", 1).await;
+}
+
+#[tokio::test]
+async fn tls_hang() {
+    hostile("hostile-tls-hang", 1).await;
+}
+
+#[tokio::test]
+async fn trickle() {
+    hostile("hostile-trickle", 1).await;
+}
+
+#[tokio::test]
+async fn garbage_http() {
+    hostile("hostile-garbage-http", 1).await;
+}
+
+#[tokio::test]
+async fn garbage_tls() {
+    hostile("hostile-garbage-tls", 1).await;
+}
+
+#[tokio::test]
+async fn reset() {
+    hostile("hostile-reset", 1).await;
+}
+
+#[tokio::test]
+async fn huge_bodies_are_capped_not_allocated() {
+    hostile("hostile-huge", 1).await;
+}
+
+#[tokio::test]
+async fn redirect_loop() {
+    hostile("hostile-redirect-loop", 1).await;
+}
+
+#[tokio::test]
+async fn redirect_offsite() {
+    hostile("hostile-redirect-offsite", 1).await;
+}
+
+#[tokio::test]
+async fn json_invalid_huge_and_wrong_type() {
+    for s in ["hostile-json", "hostile-json-huge", "hostile-json-type"] {
+        let run = hostile(s, 1).await;
+        let text = run.stdout.to_lowercase();
+        assert!(
+            !text.contains("lab-demo-passw0rd"),
+            "{s} leaked the password"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dns_wrong_name_and_long_cname_chain_fail_cleanly() {
+    let run = hostile("hostile-dns", 1).await;
+    let rows = run.rows("dns.resolve");
+    assert!(
+        rows.iter()
+            .any(|f| f.status == Status::Fail && f.detail.contains("another name")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        rows.iter()
+            .any(|f| f.status == Status::Fail && f.detail.contains("CNAME chain")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn dns_late_and_garbage_fail_cleanly() {
+    let run = hostile("hostile-dns-late", 1).await;
+    assert!(
+        run.find("dns.resolve", Status::Fail)
+            .detail
+            .contains("no answer"),
+        "{}",
+        run.stdout
+    );
+    let run = hostile("hostile-dns-garbage", 1).await;
+    assert!(
+        run.find("dns.resolve", Status::Fail)
+            .detail
+            .contains("not DNS messages"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn dns_truncated_answers_fall_back_to_tcp() {
+    let run = run_scenario("hostile-dns-truncated", &["--only", "dns"]).await;
+    run.assert_module_passes("dns");
+}
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_http_on_another_host() {
+    let s = conncheck::lab::scenarios::find("hostile-redirect-to-http").unwrap();
+    let lab = Lab::start(s, LabOptions::default()).await.unwrap();
+    let run = run_against(&lab, &["--deadline", "20"], true).await;
+    let password = lab.credentials().password;
+    for seen in lab.state.captured.lock().unwrap().iter() {
+        assert!(
+            !seen.contains(&password),
+            "the password reached the off-site capture: {seen}"
+        );
+        assert!(
+            !seen.to_ascii_lowercase().contains("authorization=bearer"),
+            "a token reached the off-site capture: {seen}"
+        );
+    }
+    assert!(!run.stdout.contains(&password));
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn escapes_never_reach_the_terminal() {
+    let s = conncheck::lab::scenarios::find("hostile-escape").unwrap();
+    let lab = Lab::start(s, LabOptions::default()).await.unwrap();
+    let c = lab.credentials();
+    for extra in [&["--color", "never"][..], &["--color", "never", "-v"][..]] {
+        let out = tokio::process::Command::new(bin())
+            .args(lab.args())
+            .args(extra)
+            .args(["--deadline", "20"])
+            .env("CONNCHECK_USERNAME", &c.username)
+            .env("CONNCHECK_PASSWORD", &c.password)
+            .output()
+            .await
+            .unwrap();
+        for (i, b) in out.stdout.iter().enumerate() {
+            assert!(
+                *b != 0x1b && *b != 0x07 && *b != 0x08 && *b != b'\r',
+                "control byte {b:#x} at {i} reached the terminal"
+            );
+        }
+        assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{9b}'));
+    }
+    lab.shutdown().await;
+}
