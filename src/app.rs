@@ -26,7 +26,7 @@ impl std::fmt::Display for UsageError {
 }
 impl std::error::Error for UsageError {}
 
-fn usage<T>(r: Result<T>) -> Result<T> {
+pub fn usage<T>(r: Result<T>) -> Result<T> {
     r.map_err(|e| anyhow::Error::new(UsageError(format!("{e:#}"))))
 }
 
@@ -95,16 +95,14 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
             lab(scenario.as_deref().unwrap_or("healthy"), delay).await
         }
         None => {
+            if cli.targets_file.is_some() || cli.targets.len() > 1 {
+                return crate::multi::run(&cli, &env).await;
+            }
             let Some(target) = cli.targets.first() else {
                 return Err(anyhow::Error::new(UsageError(
                     "no TARGET given: conncheck api.example.com (or `conncheck demo` to see it work on the built-in lab)".into(),
                 )));
             };
-            if cli.targets.len() > 1 {
-                return Err(anyhow::Error::new(UsageError(
-                    "several TARGETs are not supported yet: run conncheck once per target".into(),
-                )));
-            }
             let config = usage(cli.run.to_config(target, &env))?;
             let report = diagnose(&config, Secrets::default()).await?;
             print_report(&report, &config, &env);

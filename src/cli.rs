@@ -44,6 +44,15 @@ pub struct Cli {
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
 
+    /// Diagnose many deployments: one per line, each a TARGET with its own options
+    /// (`api.a.com --origin https://a.com`); the options given here apply to every line.
+    #[arg(long = "targets", value_name = "FILE", conflicts_with = "targets")]
+    pub targets_file: Option<PathBuf>,
+
+    /// How many deployments to diagnose at once with several targets.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub parallel: u16,
+
     #[command(flatten)]
     pub run: RunArgs,
 
@@ -207,6 +216,8 @@ pub struct Env {
     pub no_color: bool,
     pub stdout_tty: bool,
     pub credentials: Option<Credentials>,
+    /// The command line as given (for `--targets` lines, which inherit its options).
+    pub argv: Vec<String>,
 }
 
 impl Env {
@@ -225,6 +236,7 @@ impl Env {
                 (Some(username), Some(password)) => Some(Credentials { username, password }),
                 _ => None,
             },
+            argv: std::env::args().skip(1).collect(),
         }
     }
 }

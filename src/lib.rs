@@ -9,6 +9,7 @@ pub mod cli;
 pub mod context;
 pub mod lab;
 pub mod model;
+pub mod multi;
 pub mod net;
 pub mod redact;
 pub mod report;

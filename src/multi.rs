@@ -1,0 +1,184 @@
+//! Many deployments in one run: `conncheck T1 T2 …` or `--targets FILE`, at most `--parallel`
+//! at once, one report per target (JSON: an array, in input order).
+
+use crate::app::{diagnose, exit_code, render, usage, UsageError};
+use crate::cli::{Cli, Config, Env, Format};
+use crate::redact::Secrets;
+use anyhow::{anyhow, Context as _, Result};
+use clap::Parser;
+use futures::stream::{self, StreamExt};
+use std::io::Write;
+
+/// Split one line into words: whitespace-separated, with '…' and "…" quoting.
+pub fn split_words(line: &str) -> Result<Vec<String>> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return Err(anyhow!("unbalanced quote"));
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// The command line minus `--targets FILE` and `--parallel N`: the options every line inherits.
+fn inherited(argv: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = argv.iter();
+    while let Some(a) = it.next() {
+        if a == "--targets" || a == "--parallel" {
+            it.next();
+        } else if !(a.starts_with("--targets=") || a.starts_with("--parallel=")) {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+/// Build one config per target.
+pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
+    if let Some(file) = &cli.targets_file {
+        let text = usage(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("--targets {}: cannot read file", file.display())),
+        )?;
+        let base = inherited(&env.argv);
+        let mut out = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let at = |e: String| {
+                anyhow::Error::new(UsageError(format!(
+                    "--targets {}:{}: {e}",
+                    file.display(),
+                    n + 1
+                )))
+            };
+            let words = split_words(line).map_err(|e| at(e.to_string()))?;
+            let argv = std::iter::once("conncheck".to_string())
+                .chain(base.iter().cloned())
+                .chain(words);
+            let c = Cli::try_parse_from(argv).map_err(|e| {
+                at(e.to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("invalid line")
+                    .trim_start_matches("error: ")
+                    .to_string())
+            })?;
+            let target = c
+                .targets
+                .first()
+                .ok_or_else(|| at("no TARGET on this line".into()))?;
+            if c.targets.len() > 1 {
+                return Err(at("one TARGET per line".into()));
+            }
+            out.push(
+                c.run
+                    .to_config(target, env)
+                    .map_err(|e| at(format!("{e:#}")))?,
+            );
+        }
+        if out.is_empty() {
+            return Err(anyhow::Error::new(UsageError(format!(
+                "--targets {}: no targets in the file",
+                file.display()
+            ))));
+        }
+        Ok(out)
+    } else {
+        cli.targets
+            .iter()
+            .map(|t| usage(cli.run.to_config(t, env)))
+            .collect()
+    }
+}
+
+/// Diagnose every target, `--parallel` at a time; print the reports in input order.
+pub async fn run(cli: &Cli, env: &Env) -> Result<u8> {
+    let configs = configs(cli, env)?;
+    let parallel = usize::from(cli.parallel);
+    let reports: Vec<_> = stream::iter(
+        configs
+            .iter()
+            .map(|c| async move { diagnose(c, Secrets::default()).await }),
+    )
+    .buffered(parallel)
+    .collect()
+    .await;
+    let reports = reports.into_iter().collect::<Result<Vec<_>>>()?;
+    let mut out = std::io::stdout().lock();
+    match configs[0].output.format {
+        Format::Json => {
+            let _ = writeln!(out, "{}", crate::report::json::render_many(&reports));
+        }
+        _ => {
+            for (r, c) in reports.iter().zip(&configs) {
+                let _ = out.write_all(render(r, c, env.stdout_tty).as_bytes());
+                let _ = out.write_all(b"\n");
+            }
+        }
+    }
+    let _ = out.flush();
+    Ok(reports.iter().map(exit_code).max().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_with_quotes() {
+        assert_eq!(
+            split_words("api.a.test --origin 'https://a.test'  -v").unwrap(),
+            vec!["api.a.test", "--origin", "https://a.test", "-v"]
+        );
+        assert_eq!(
+            split_words(r#"x --expect-cname "a b""#).unwrap(),
+            vec!["x", "--expect-cname", "a b"]
+        );
+        assert!(split_words("x 'open").is_err());
+    }
+
+    #[test]
+    fn inherited_options_drop_targets_and_parallel() {
+        let argv: Vec<String> = [
+            "--targets",
+            "f.txt",
+            "--format",
+            "json",
+            "--parallel=4",
+            "--parallel",
+            "3",
+            "-v",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(inherited(&argv), vec!["--format", "json", "-v"]);
+    }
+}
