@@ -52,6 +52,8 @@ pub struct LabState {
     pub started: Instant,
     pub delay: Duration,
     pub log: Mutex<Vec<LogEntry>>,
+    /// Facts served so far (token, referenced path, cleared preflight) → (log id, when).
+    pub facts: Mutex<HashMap<String, (usize, Duration)>>,
     pub conns: AtomicU64,
     pub handshakes: Mutex<HashMap<String, u64>>,
     /// Refresh-token ids blacklisted after rotation (simplejwt's token_blacklist app).
@@ -300,6 +302,7 @@ impl Lab {
             started: Instant::now(),
             delay: Duration::from_millis(opts.delay_ms),
             log: Mutex::default(),
+            facts: Mutex::default(),
             conns: AtomicU64::new(0),
             handshakes: Mutex::default(),
             blacklist: Mutex::default(),
@@ -514,6 +517,22 @@ impl Lab {
         self.state.log.lock().unwrap().clone()
     }
 
+    /// Forget the request log and counters (between benchmark runs).
+    pub fn reset_stats(&self) {
+        self.state.log.lock().unwrap().clear();
+        self.state.facts.lock().unwrap().clear();
+        self.state.handshakes.lock().unwrap().clear();
+        self.state
+            .conns
+            .store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The longest chain of requests each of which needed the previous one's answer, as the
+    /// lab observed it: (its duration, the chain).
+    pub fn critical_path(&self) -> (Duration, Vec<LogEntry>) {
+        critical_path(&self.log())
+    }
+
     pub fn connections(&self) -> u64 {
         self.state.conns.load(std::sync::atomic::Ordering::SeqCst)
     }
@@ -535,6 +554,36 @@ impl Drop for Lab {
             t.abort();
         }
     }
+}
+
+/// Longest dependency chain in a request log: each request's duration plus its dependency's
+/// chain. The time a perfectly parallel client would need, whatever it did.
+pub fn critical_path(log: &[LogEntry]) -> (Duration, Vec<LogEntry>) {
+    let mut best: Vec<(Duration, Option<usize>)> = Vec::with_capacity(log.len());
+    for e in log {
+        let own = e.end.saturating_sub(e.start);
+        let before = e
+            .depends_on
+            .and_then(|d| best.get(d))
+            .map(|b| b.0)
+            .unwrap_or_default();
+        best.push((own + before, e.depends_on));
+    }
+    let Some((mut i, (total, _))) = best
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, b)| b.0)
+        .map(|(i, b)| (i, *b))
+    else {
+        return (Duration::ZERO, Vec::new());
+    };
+    let mut chain = vec![log[i].clone()];
+    while let Some(d) = best[i].1 {
+        chain.push(log[d].clone());
+        i = d;
+    }
+    chain.reverse();
+    (total, chain)
 }
 
 /// The zone data of the primary and the secondary nameserver.

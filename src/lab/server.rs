@@ -56,6 +56,11 @@ impl LabRequest {
 /// One served request, for the benchmark's critical-path computation.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
+    /// Position in the log.
+    pub id: usize,
+    /// The earlier request whose response this one needed (a token it issued, a URL its page
+    /// referenced, the preflight that cleared it): the edges of the critical path.
+    pub depends_on: Option<usize>,
     pub conn: u64,
     pub host: String,
     pub method: String,
@@ -103,6 +108,25 @@ async fn handle(
     if !state.delay.is_zero() {
         tokio::time::sleep(state.delay).await;
     }
+    let origin = req
+        .headers()
+        .get(http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut uses: Vec<String> = vec![format!("path:{host}{path}")];
+    if let Some(auth) = req
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        uses.extend(jwt_like(auth.as_bytes()));
+    }
+    if let Some(q) = req.uri().query() {
+        uses.extend(jwt_like(q.as_bytes()));
+    }
+    if let (Some(o), false) = (&origin, method == Method::OPTIONS) {
+        uses.push(format!("preflight:{o}:{host}{path}"));
+    }
     let resp = if req
         .headers()
         .get(http::header::UPGRADE)
@@ -119,6 +143,7 @@ async fn handle(
             Ok(b) => b.to_bytes(),
             Err(_) => Bytes::new(),
         };
+        uses.extend(jwt_like(&body));
         let lr = LabRequest {
             method: method.clone(),
             path: path.clone(),
@@ -131,16 +156,90 @@ async fn handle(
         };
         super::route(&state, lr).await
     };
-    state.log.lock().unwrap().push(LogEntry {
+    // What this response gives the client that a later request may need.
+    let (resp, mut provides) = facts_of(resp, &host).await;
+    if let (Some(o), true) = (&origin, method == Method::OPTIONS) {
+        provides.push(format!("preflight:{o}:{host}{path}"));
+    }
+    let end = state.started.elapsed();
+    let mut log = state.log.lock().unwrap();
+    let mut facts = state.facts.lock().unwrap();
+    let id = log.len();
+    let depends_on = uses
+        .iter()
+        .filter_map(|u| facts.get(u))
+        .filter(|(_, provided_at)| *provided_at <= start)
+        .map(|(i, _)| *i)
+        .max_by_key(|i| log.get(*i).map(|e: &LogEntry| e.end));
+    for p in provides {
+        facts.insert(p, (id, end));
+    }
+    log.push(LogEntry {
+        id,
+        depends_on,
         conn,
         host,
         method: method.to_string(),
         path,
         status: resp.status().as_u16(),
         start,
-        end: state.started.elapsed(),
+        end,
     });
+    drop(facts);
+    drop(log);
     resp
+}
+
+/// JWT-shaped strings (three base64url parts, starting `eyJ`) in some bytes.
+fn jwt_like(b: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(b);
+    let mut out = Vec::new();
+    let mut rest = text.as_ref();
+    while let Some(i) = rest.find("eyJ") {
+        let tail = &rest[i..];
+        let len = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+            .unwrap_or(tail.len());
+        let tok = &tail[..len];
+        if tok.split('.').count() == 3 {
+            out.push(format!("token:{tok}"));
+        }
+        rest = &tail[len.max(3)..];
+    }
+    out
+}
+
+/// Read a small response's body to learn what it provides (tokens, referenced same-site
+/// paths), and give the response back intact. Streams and large bodies are left alone.
+async fn facts_of(resp: Response<Body>, host: &str) -> (Response<Body>, Vec<String>) {
+    use hyper::body::Body as _;
+    let small = resp
+        .body()
+        .size_hint()
+        .upper()
+        .is_some_and(|n| n <= 4 * 1024 * 1024);
+    if !small {
+        return (resp, Vec::new());
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let mut provides = jwt_like(&bytes);
+    let text = String::from_utf8_lossy(&bytes);
+    for quote in ['"', '\''] {
+        for piece in text.split(quote).skip(1).step_by(2) {
+            if piece.starts_with('/') && !piece.starts_with("//") && piece.len() < 512 {
+                provides.push(format!(
+                    "path:{host}{}",
+                    piece.split(['?', '#']).next().unwrap_or(piece)
+                ));
+            }
+        }
+    }
+    (Response::from_parts(parts, full(bytes)), provides)
 }
 
 /// Serve HTTPS on `listener`: TLS by SNI, then HTTP/1.1 or HTTP/2 by ALPN.

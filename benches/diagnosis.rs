@@ -1,0 +1,209 @@
+//! The performance benchmark (issue: a full diagnosis costs little more than its longest chain of
+//! dependent requests). Run with `cargo bench --bench diagnosis`.
+//!
+//! For each per-response delay L it starts the lab's healthy scenario, runs the release binary's
+//! full diagnosis several times and prints: the median wall time; the critical path computed from
+//! the lab's own request log (the longest chain of requests each needing the previous answer);
+//! their ratio; the TCP connections and TLS handshakes the lab accepted; the peak RSS of the
+//! process (getrusage of the child, as /usr/bin/time -v reports it). Then 50 deployments in one
+//! run against one. Loopback only.
+
+use conncheck::lab::{Lab, LabOptions};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+struct Sample {
+    wall: Duration,
+    rss_kib: i64,
+    code: i32,
+}
+
+/// Run the binary, wait with wait4 to read the child's own peak RSS.
+fn run(args: &[String], creds: &conncheck::target::Credentials) -> Sample {
+    use std::process::{Command, Stdio};
+    let start = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_conncheck"))
+        .args(args)
+        .env("CONNCHECK_USERNAME", &creds.username)
+        .env("CONNCHECK_PASSWORD", &creds.password)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("conncheck starts");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child; the structs are ours.
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    Sample {
+        wall: start.elapsed(),
+        rss_kib: usage.ru_maxrss,
+        code: libc::WEXITSTATUS(status),
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn single(delay_ms: u64) {
+    let scenario = conncheck::lab::scenarios::find("healthy").unwrap();
+    let lab = Lab::start(scenario, LabOptions { delay_ms }).await.unwrap();
+    let args = lab.args();
+    let creds = lab.credentials();
+    let mut walls = Vec::new();
+    let mut rss = 0;
+    let mut cp = Duration::ZERO;
+    let mut chain = Vec::new();
+    let (mut conns, mut handshakes) = (0, std::collections::HashMap::new());
+    for i in 0..RUNS {
+        lab.reset_stats();
+        let args = args.clone();
+        let c = creds.clone();
+        let s = tokio::task::spawn_blocking(move || run(&args, &c))
+            .await
+            .unwrap();
+        assert!(
+            s.code == 0,
+            "the healthy scenario must pass (exit {})",
+            s.code
+        );
+        walls.push(s.wall);
+        rss = rss.max(s.rss_kib);
+        if i == RUNS - 1 {
+            (cp, chain) = lab.critical_path();
+            conns = lab.connections();
+            handshakes = lab.handshakes();
+        }
+    }
+    let wall = median(walls);
+    println!("L = {delay_ms} ms");
+    println!(
+        "  median wall time     {} (of {RUNS} runs, including process start)",
+        ms(wall)
+    );
+    if delay_ms > 0 {
+        println!(
+            "  critical path        {} ({} requests)",
+            ms(cp),
+            chain.len()
+        );
+        for e in &chain {
+            println!(
+                "      {:>7}  {} {}{}",
+                ms(e.end - e.start),
+                e.method,
+                e.host,
+                e.path
+            );
+        }
+        println!(
+            "  ratio wall/critical  {:.2}",
+            wall.as_secs_f64() / cp.as_secs_f64()
+        );
+    }
+    let mut hs: Vec<_> = handshakes.into_iter().collect();
+    hs.sort();
+    println!("  TCP connections      {conns}");
+    println!(
+        "  TLS handshakes       {}",
+        hs.iter()
+            .map(|(h, n)| format!("{h}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!("  peak RSS             {:.1} MB", rss as f64 / 1024.0);
+    lab.shutdown().await;
+}
+
+async fn many(n: usize, delay_ms: u64) {
+    let mut labs = Vec::new();
+    for _ in 0..n {
+        labs.push(
+            Lab::start(
+                conncheck::lab::scenarios::find("healthy").unwrap(),
+                LabOptions { delay_ms },
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let creds = labs[0].credentials();
+    let one = {
+        let args = labs[0].args();
+        let c = creds.clone();
+        tokio::task::spawn_blocking(move || run(&args, &c))
+            .await
+            .unwrap()
+    };
+    let path = std::env::temp_dir().join(format!(
+        "conncheck-bench-targets-{}.txt",
+        std::process::id()
+    ));
+    let lines: Vec<String> = labs
+        .iter()
+        .map(|l| {
+            l.args()
+                .iter()
+                .map(|a| format!("'{a}'"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let args: Vec<String> = vec![
+        "--targets".into(),
+        path.display().to_string(),
+        "--parallel".into(),
+        n.to_string(),
+        "--format".into(),
+        "json".into(),
+    ];
+    let c = creds.clone();
+    let all = tokio::task::spawn_blocking(move || run(&args, &c))
+        .await
+        .unwrap();
+    println!("{n} deployments at L = {delay_ms} ms, --parallel {n}");
+    println!("  one deployment       {}", ms(one.wall));
+    println!(
+        "  all {n}               {} ({:.2}x one; exit {}; peak RSS {:.1} MB)",
+        ms(all.wall),
+        all.wall.as_secs_f64() / one.wall.as_secs_f64(),
+        all.code,
+        all.rss_kib as f64 / 1024.0
+    );
+    let _ = std::fs::remove_file(path);
+    for l in labs {
+        l.shutdown().await;
+    }
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` would run us too: only run under bench.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        println!(
+            "conncheck benchmark on {} ({} cores)\n",
+            std::env::consts::ARCH,
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        );
+        for l in [0, 50, 200] {
+            single(l).await;
+            println!();
+        }
+        many(50, 100).await;
+    });
+}
