@@ -20,6 +20,7 @@ struct Sample {
 }
 
 /// Run the binary, wait with wait4 to read the child's own peak RSS.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which std cannot see
 fn run(args: &[String], creds: &conncheck::target::Credentials) -> Sample {
     use std::process::{Command, Stdio};
     let start = Instant::now();

@@ -91,6 +91,28 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
             }
             demo(scenario.as_deref().unwrap_or("healthy"), delay, *run, &env).await
         }
+        Some(Command::Serve {
+            listen,
+            max_concurrent_probes,
+            allow_targets,
+            credentials_file,
+            run,
+        }) => {
+            let credentials = match &credentials_file {
+                Some(f) => usage(crate::serve::read_credentials(f))?,
+                None => Default::default(),
+            };
+            // Validate the shared options once, up front.
+            usage(run.to_config("conncheck.invalid", &env))?;
+            let opts = crate::serve::ServeOptions {
+                listen,
+                max_concurrent: max_concurrent_probes,
+                allow_targets,
+                credentials,
+            };
+            crate::serve::serve(*run, env, opts).await?;
+            Ok(EXIT_OK)
+        }
         Some(Command::Lab { scenario, delay }) => {
             lab(scenario.as_deref().unwrap_or("healthy"), delay).await
         }

@@ -75,6 +75,24 @@ pub enum Command {
         #[command(flatten)]
         run: Box<RunArgs>,
     },
+    /// Serve probes for Prometheus: GET /probe?target=URL answers one diagnosis as metrics.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9115")]
+        listen: std::net::SocketAddr,
+        /// Probes that may run at once; more get 503 at once.
+        #[arg(long, value_name = "N", default_value_t = 4)]
+        max_concurrent_probes: usize,
+        /// Only probe targets whose host matches one of these patterns (comma list, `*` wildcard).
+        #[arg(long, value_name = "PATTERNS", value_delimiter = ',')]
+        allow_targets: Vec<String>,
+        /// TOML file of credentials per target: ["https://api.x/api/v1"] username = … password = …
+        #[arg(long, value_name = "FILE")]
+        credentials_file: Option<PathBuf>,
+        /// Options every probe uses (resolver, CA, timeouts…).
+        #[command(flatten)]
+        run: Box<RunArgs>,
+    },
     /// Serve a lab scenario until Ctrl-C and print the conncheck command that diagnoses it.
     Lab {
         /// Scenario to serve (default: healthy).

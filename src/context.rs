@@ -61,6 +61,8 @@ pub struct Context {
     /// Facts one module learns that another reports on (e.g. the WebSocket URL found in the
     /// bundle), keyed by name. Modules never wait on each other through this.
     pub facts: Mutex<std::collections::BTreeMap<String, String>>,
+    /// Numbers for `serve` to expose (see [`crate::model::Metric`]).
+    pub metrics: Mutex<Vec<crate::model::Metric>>,
 }
 
 impl Context {
@@ -85,7 +87,18 @@ impl Context {
             started,
             deadline,
             facts: Mutex::default(),
+            metrics: Mutex::default(),
         })
+    }
+
+    /// Record a number worth alerting on (exposed by `conncheck serve`).
+    pub fn metric(&self, name: &'static str, labels: &[(&'static str, &str)], value: f64) {
+        let labels = labels.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        self.metrics.lock().unwrap().push(crate::model::Metric {
+            name,
+            labels,
+            value,
+        });
     }
 
     /// Whether a module is part of this run.

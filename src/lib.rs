@@ -14,4 +14,5 @@ pub mod net;
 pub mod redact;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod target;

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
             return ExitCode::from(conncheck::app::EXIT_USAGE);
         }
     };
+    // One crypto provider for every rustls user in the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let env = conncheck::cli::Env::read();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -302,7 +302,20 @@ pub struct Report {
     pub origins_inferred: bool,
     pub findings: Vec<Finding>,
     pub duration_ms: u64,
+    /// Numbers worth alerting on (certificate expiry, agreeing DNS servers…), for `serve`.
+    pub metrics: Vec<Metric>,
 }
+
+/// One measured number with labels, e.g. `tls_cert_not_after_seconds{host="api.x"}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    /// Name without the `conncheck_` prefix.
+    pub name: &'static str,
+    pub labels: Vec<(&'static str, String)>,
+    pub value: f64,
+}
+
+impl Eq for Metric {}
 
 impl Report {
     pub fn summary(&self) -> Summary {

@@ -194,6 +194,7 @@ pub async fn run(ctx: Arc<Context>) -> Report {
         origins_inferred: ctx.target.origins_inferred,
         findings,
         duration_ms: ctx.started.elapsed().as_millis() as u64,
+        metrics: ctx.metrics.lock().unwrap().clone(),
     };
     report.sort();
     report

@@ -355,6 +355,21 @@ async fn propagation(ctx: &Context, host: &str, seq: usize) -> Finding {
     }
     let views = join_all(asks).await;
     let f = f.duration(start.elapsed());
+    let mut groups: BTreeMap<String, usize> = BTreeMap::new();
+    for v in views.iter().filter(|v| v.answer.is_ok()) {
+        *groups.entry(render_answer(&v.answer)).or_default() += 1;
+    }
+    let agreeing = groups.values().copied().max().unwrap_or(0);
+    ctx.metric(
+        "dns_propagation_agreeing_servers",
+        &[("host", host)],
+        agreeing as f64,
+    );
+    ctx.metric(
+        "dns_propagation_servers",
+        &[("host", host)],
+        views.len() as f64,
+    );
     judge_propagation(
         f,
         host,
@@ -364,12 +379,16 @@ async fn propagation(ctx: &Context, host: &str, seq: usize) -> Finding {
     )
 }
 
-fn render_view(v: &View) -> String {
-    let ans = match &v.answer {
+fn render_answer(a: &Result<BTreeSet<String>, String>) -> String {
+    match a {
         Ok(s) if s.is_empty() => "no records".to_string(),
         Ok(s) => s.iter().cloned().collect::<Vec<_>>().join(", "),
         Err(e) => e.clone(),
-    };
+    }
+}
+
+fn render_view(v: &View) -> String {
+    let ans = render_answer(&v.answer);
     let mut out = format!("{}: {ans}", v.label);
     if let Some(t) = v.ttl {
         out.push_str(&format!(" TTL {t}"));
