@@ -293,7 +293,7 @@ fn table_output_is_a_checklist_with_a_verdict() {
     assert!(text.contains("✖ fail"), "{text}");
     assert!(text.contains("net::ERR_NAME_NOT_RESOLVED"), "{text}");
     assert!(
-        text.contains("failed") && text.contains("see 1.1"),
+        text.contains("failed") && text.contains("First: 1.1 api.tiktrue.test"),
         "{text}"
     );
     assert!(!text.contains('\x1b'), "no colour with --color never");

@@ -47,18 +47,19 @@ pub fn verdict(report: &Report) -> String {
         None => format!(
             "All {} checks passed{}.",
             s.pass,
-            if s.skip > 0 {
-                format!(" ({} skipped)", s.skip)
-            } else {
-                String::new()
-            }
+            if s.skip > 0 { format!(" ({} skipped)", s.skip) } else { String::new() }
         ),
-        Some((num, f)) => format!("{}: {} — see {num}", parts.join(", "), headline(f)),
+        Some((num, f)) => format!("{}. First: {num} {}", parts.join(", "), headline(f)),
     }
 }
 
-/// A short statement of a failing row for the verdict line.
+/// A failing row in one line: its item, then what was seen.
 pub fn headline(f: &crate::model::Finding) -> String {
-    let first_line = f.title.lines().next().unwrap_or("");
-    format!("{} ({})", first_line, f.id)
+    let title = f.title.lines().next().unwrap_or("");
+    let seen: String = f.detail.lines().next().unwrap_or("").chars().take(140).collect();
+    if seen.is_empty() {
+        format!("{title} ({})", f.id)
+    } else {
+        format!("{title} — {seen}")
+    }
 }
