@@ -259,6 +259,52 @@ impl Env {
     }
 }
 
+/// The clap command with the module list (from the registry) written into the help of
+/// `--only`/`--skip`, wherever they appear.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let modules: Vec<String> = crate::runner::registry()
+        .iter()
+        .map(|s| format!("{} ({})", s.module.name(), s.about))
+        .collect();
+    let names: Vec<&str> = crate::runner::registry()
+        .iter()
+        .map(|s| s.module.name())
+        .collect();
+    let list = names.join(", ");
+    let long = modules.join("\n  ");
+    let patch = move |c: clap::Command| -> clap::Command {
+        let has_only = c.get_arguments().any(|a| a.get_id() == "only");
+        if !has_only {
+            return c;
+        }
+        c.mut_arg("only", |a| {
+            a.help(format!("Run only these modules (comma list: {list})"))
+                .long_help(format!("Run only these modules (comma list):\n  {long}"))
+        })
+        .mut_arg("skip", |a| {
+            a.help(format!("Skip these modules (comma list: {list})"))
+        })
+    };
+    let mut cmd = patch(Cli::command());
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let p = patch.clone();
+        cmd = cmd.mut_subcommand(name, p);
+    }
+    cmd
+}
+
+/// Parse the process arguments with [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let m = command().try_get_matches()?;
+    Cli::from_arg_matches(&m)
+}
+
 /// Parse `IP[:PORT]` (port 53 when absent); IPv6 as `::1` or `[::1]:53`.
 pub fn parse_resolver(s: &str) -> Result<SocketAddr> {
     let s = s.trim();

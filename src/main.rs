@@ -1,8 +1,7 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match conncheck::cli::Cli::try_parse() {
+    let cli = match conncheck::cli::parse() {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;

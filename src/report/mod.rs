@@ -47,7 +47,11 @@ pub fn verdict(report: &Report) -> String {
         None => format!(
             "All {} checks passed{}.",
             s.pass,
-            if s.skip > 0 { format!(" ({} skipped)", s.skip) } else { String::new() }
+            if s.skip > 0 {
+                format!(" ({} skipped)", s.skip)
+            } else {
+                String::new()
+            }
         ),
         Some((num, f)) => format!("{}. First: {num} {}", parts.join(", "), headline(f)),
     }
@@ -56,7 +60,14 @@ pub fn verdict(report: &Report) -> String {
 /// A failing row in one line: its item, then what was seen.
 pub fn headline(f: &crate::model::Finding) -> String {
     let title = f.title.lines().next().unwrap_or("");
-    let seen: String = f.detail.lines().next().unwrap_or("").chars().take(140).collect();
+    let seen: String = f
+        .detail
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(140)
+        .collect();
     if seen.is_empty() {
         format!("{title} ({})", f.id)
     } else {
