@@ -295,6 +295,7 @@ impl HttpClient {
             .connect_timeout(timeout)
             .pool_idle_timeout(Duration::from_secs(30))
             .no_proxy()
+            .connector_layer(super::coalesce::CoalesceLayer::default())
             .build()?;
         Ok(HttpClient { client, timeout })
     }
