@@ -292,7 +292,7 @@ pub fn preflight_check(
         .collect();
     // Methods compare case-sensitively; the safelisted ones need no permission.
     let method_ok = is_safelisted_method(&call.method)
-        || methods.iter().any(|m| *m == call.method)
+        || methods.contains(&call.method)
         || (!include && methods.iter().any(|m| m == "*"));
     if !method_ok {
         return Err(CorsError::MethodDisallowed {
@@ -303,7 +303,8 @@ pub fn preflight_check(
     for name in call.unsafe_header_names() {
         let listed = headers.contains(&name);
         // `*` never stands for Authorization (Fetch: CORS non-wildcard request-header name).
-        if !listed && !(wildcard && name != "authorization") {
+        let covered = listed || (wildcard && name != "authorization");
+        if !covered {
             return Err(CorsError::HeaderDisallowed { header: name });
         }
     }
@@ -374,7 +375,8 @@ mod tests {
 
     #[test]
     fn preflight_needed_only_for_non_simple_requests() {
-        let table: &[(&str, &[(&str, &str)], bool, Option<&str>)] = &[
+        type Row<'a> = (&'a str, &'a [(&'a str, &'a str)], bool, Option<&'a str>);
+        let table: &[Row] = &[
             ("GET", &[], false, None),
             (
                 "POST",

@@ -185,7 +185,7 @@ fn preflight_request(url: &Url, origin: &str, call: &Call) -> HttpRequest {
 
 fn describe_preflight(url: &Url, origin: &str, call: &Call) -> String {
     let mut s = format!(
-        "sent OPTIONS {url} (Origin: {origin}; Access-Control-Request-Method: {}",
+        "for OPTIONS {url} (Origin: {origin}; Access-Control-Request-Method: {}",
         call.method
     );
     if let Some(h) = call.request_headers_value() {
@@ -259,7 +259,7 @@ async fn check_call(
             Ok(ex) => {
                 let rec = Recorded::from_exchange(&ex);
                 out.seen.push((format!("OPTIONS {}", c.label), rec.clone()));
-                let detail = format!("{sent} → {}", describe_response(&rec, PREFLIGHT_HEADERS));
+                let detail = format!("{} — {sent}", describe_response(&rec, PREFLIGHT_HEADERS));
                 match decide::preflight_check(&c.call, o, &rec) {
                     Ok(ok) => {
                         out.max_age = Some(ok.max_age);
@@ -279,7 +279,7 @@ async fn check_call(
                         Err(f
                             .fail()
                             .detail(format!(
-                                "{detail}; the browser stops here and never sends the {}",
+                                "{detail}; the browser stops here and never sends the {} itself",
                                 c.label
                             ))
                             .hint(hint(&err, &h))
@@ -318,7 +318,7 @@ async fn check_call(
     if let Some(b) = &c.body {
         req = req.body(b.clone());
     }
-    let mut sent = format!("sent {} {} with Origin: {o}", c.call.method, c.url);
+    let mut sent = format!("for {} {} with Origin: {o}", c.call.method, c.url);
     if c.auth {
         sent.push_str(" and a stand-in bearer token");
     }
@@ -351,18 +351,16 @@ async fn judge_actual(
     localhost: &OnceCell<bool>,
 ) -> Finding {
     let o = origin.as_str();
-    let detail = format!("{sent} → {}", describe_response(rec, ACTUAL_HEADERS));
+    let resp = describe_response(rec, ACTUAL_HEADERS);
     match decide::cors_check(rec, o, c.call.include_credentials, false) {
         Ok(()) => {
-            let mut d = detail;
-            if rec.is_redirect() {
-                d.push_str(
-                    "; the redirect itself passes CORS (where it leads is reported in the endpoints rows)",
-                );
+            let note = if rec.is_redirect() {
+                "the redirect itself passes CORS (where it leads is reported in the endpoints rows)"
+                    .to_string()
             } else {
-                d.push_str(&format!("; the page can read this {}", ex.summary()));
-            }
-            f.pass().detail(d)
+                format!("the page can read this {}", ex.summary())
+            };
+            f.pass().detail(format!("{resp}; {note} — {sent}"))
         }
         Err(err) => {
             let lh = localhost_default(ctx, localhost, origin, &err, rec, calls).await;
@@ -375,15 +373,16 @@ async fn judge_actual(
                 localhost_default: lh,
                 include: c.call.include_credentials,
             };
-            let mut d = detail;
-            if matches!(err, CorsError::MissingAllowOrigin { .. }) {
-                d.push_str(&format!(
+            let hidden = if matches!(err, CorsError::MissingAllowOrigin { .. }) {
+                format!(
                     "; the real status, HTTP {}, is hidden from the page: it sees only a CORS error (axios: \"Network Error\")",
                     rec.status
-                ));
-            }
+                )
+            } else {
+                String::new()
+            };
             f.fail()
-                .detail(d)
+                .detail(format!("{resp}{hidden} — {sent}"))
                 .hint(hint(&err, &h))
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
         }
@@ -596,7 +595,10 @@ pub fn probe_origins(origin: &Origin, trusted: &[Origin]) -> Vec<(&'static str, 
     let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
     let mut v: Vec<(&'static str, String)> = vec![
         ("a foreign site", "https://evil.example".into()),
-        ("null (sandboxed iframes, file: pages)", "null".into()),
+        (
+            "the opaque origin of sandboxed iframes and file: pages",
+            "null".into(),
+        ),
         (
             "the origin as a prefix",
             format!("{scheme}://{host}.evil.example{port}"),
@@ -656,9 +658,15 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
     .await;
     let mut first_err: Option<NetError> = None;
     let mut verdicts = Vec::new();
+    let mut not_ok = Vec::new();
     for ((what, p), a) in probes.iter().zip(answers) {
         match a {
-            Ok(rec) => verdicts.push((*what, p.clone(), decide::classify_probe(&rec, p))),
+            Ok(rec) => {
+                if rec.is_redirect() || !(200..300).contains(&rec.status) {
+                    not_ok.push(rec.status);
+                }
+                verdicts.push((*what, p.clone(), decide::classify_probe(&rec, p)))
+            }
             Err(e) => {
                 first_err.get_or_insert(e);
             }
@@ -670,6 +678,12 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
             Some(e) => ctx.net_failure(f, &e),
             None => f.skip().detail("no probe origin to try"),
         };
+    }
+    if not_ok.len() == verdicts.len() {
+        return f.skip().detail(format!(
+            "inconclusive: every probe preflight was answered HTTP {}, so no origin gets in, but only because preflights fail for everyone (see cors.preflight)",
+            not_ok[0]
+        ));
     }
     let list = |want: ProbeVerdict| -> Vec<String> {
         verdicts
