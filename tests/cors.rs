@@ -233,3 +233,13 @@ async fn cors_faults_leave_dns_passing() {
     r.assert_module_passes("dns");
     assert_eq!(r.status("cors.preflight"), Status::Fail);
 }
+
+#[tokio::test]
+async fn unresolvable_api_skips_cors_rows_pointing_at_dns() {
+    let r = run_scenario("dns-nxdomain", &["--only", "dns,cors"]).await;
+    for f in r.report.checks.iter().filter(|f| f.module.name() == "cors") {
+        assert_eq!(f.status, Status::Skip, "{}: {}", f.id, f.detail);
+    }
+    let pf = &r.rows("cors.preflight")[0];
+    assert!(pf.detail.contains("dns.resolve"), "{}", pf.detail);
+}

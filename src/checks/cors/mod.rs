@@ -679,6 +679,30 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
             None => f.skip().detail("no probe origin to try"),
         };
     }
+    let unanswered = probes.len() - verdicts.len();
+    let authenticated = calls.iter().any(|c| c.auth);
+    judge_probes(
+        f,
+        &origin.host(),
+        &c.label,
+        &verdicts,
+        &not_ok,
+        unanswered,
+        authenticated,
+    )
+}
+
+/// The security verdict over the probes' answers: reflection with credentials fails, any
+/// other way in (`*`, an echo without credentials) warns on an authenticated API.
+fn judge_probes(
+    f: Finding,
+    host: &str,
+    label: &str,
+    verdicts: &[(&str, String, ProbeVerdict)],
+    not_ok: &[u16],
+    unanswered: usize,
+    authenticated: bool,
+) -> Finding {
     if not_ok.len() == verdicts.len() {
         return f.skip().detail(format!(
             "inconclusive: every probe preflight was answered HTTP {}, so no origin gets in, but only because preflights fail for everyone (see cors.preflight)",
@@ -695,14 +719,13 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
     let with_creds = list(ProbeVerdict::AllowedWithCredentials);
     let without = list(ProbeVerdict::Allowed);
     let wildcard = !list(ProbeVerdict::Wildcard).is_empty();
-    let authenticated = calls.iter().any(|c| c.auth);
     let sent = format!(
         "sent {} preflights for {} from untrusted origins",
         verdicts.len(),
-        c.label
+        label
     );
-    let unanswered = if first_err.is_some() {
-        format!("; {} probe(s) got no answer", probes.len() - verdicts.len())
+    let unanswered = if unanswered > 0 {
+        format!("; {unanswered} probe(s) got no answer")
     } else {
         String::new()
     };
@@ -715,7 +738,7 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
         } else {
             format!(
                 "the origin matching is loose: list exact origins in CORS_ALLOWED_ORIGINS, and anchor and escape every CORS_ALLOWED_ORIGIN_REGEXES pattern (r\"^https://(www\\.)?{}$\"); never allow null or http://",
-                regex_escape(&origin.host())
+                regex_escape(host)
             )
         };
         return f
@@ -804,6 +827,154 @@ fn cache_row(origin: &Origin, seen: &[(String, Recorded)], max_ages: &[Option<u6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Status;
+
+    #[test]
+    fn probe_answers_decide_the_security_row() {
+        use ProbeVerdict::*;
+        let f = || Finding::new(Module::Cors, "security", "t");
+        let v = |list: &[(&'static str, &str, ProbeVerdict)]| -> Vec<(&'static str, String, ProbeVerdict)> {
+            list.iter().map(|(w, p, x)| (*w, p.to_string(), *x)).collect()
+        };
+        let refused = v(&[
+            ("a foreign site", "https://evil.example", Refused),
+            ("a subdomain", "https://evil.x.test", Refused),
+        ]);
+        let reflect = v(&[
+            (
+                "a foreign site",
+                "https://evil.example",
+                AllowedWithCredentials,
+            ),
+            ("a subdomain", "https://evil.x.test", AllowedWithCredentials),
+        ]);
+        let loose = v(&[
+            ("a foreign site", "https://evil.example", Refused),
+            (
+                "the origin as a suffix",
+                "https://evilx.test",
+                AllowedWithCredentials,
+            ),
+        ]);
+        let echo = v(&[("a foreign site", "https://evil.example", Allowed)]);
+        let star = v(&[("a foreign site", "https://evil.example", Wildcard)]);
+        type Case<'a> = (
+            &'a str,
+            &'a [(&'static str, String, ProbeVerdict)],
+            &'a [u16],
+            bool,
+            Status,
+            &'a str,
+        );
+        let table: Vec<Case> = vec![
+            (
+                "all refused",
+                &refused,
+                &[],
+                true,
+                Status::Pass,
+                "every one refused",
+            ),
+            (
+                "all refused by failing preflights",
+                &refused,
+                &[301, 301],
+                true,
+                Status::Skip,
+                "inconclusive",
+            ),
+            (
+                "reflection",
+                &reflect,
+                &[],
+                true,
+                Status::Fail,
+                "CORS_ALLOW_ALL_ORIGINS",
+            ),
+            (
+                "loose match",
+                &loose,
+                &[],
+                true,
+                Status::Fail,
+                "CORS_ALLOWED_ORIGIN_REGEXES",
+            ),
+            (
+                "echo without credentials",
+                &echo,
+                &[],
+                false,
+                Status::Warn,
+                "CORS_ALLOWED_ORIGINS",
+            ),
+            (
+                "star on authenticated API",
+                &star,
+                &[],
+                true,
+                Status::Warn,
+                "CORS_ALLOWED_ORIGINS",
+            ),
+            (
+                "star on a public API",
+                &star,
+                &[],
+                false,
+                Status::Pass,
+                "every one refused",
+            ),
+        ];
+        for (name, verdicts, not_ok, auth, want, phrase) in table {
+            let got = judge_probes(
+                f(),
+                "x.test",
+                "GET auth/profile/",
+                verdicts,
+                not_ok,
+                0,
+                auth,
+            );
+            assert_eq!(got.status, want, "{name}: {}", got.detail);
+            let text = format!("{} {}", got.detail, got.hint.unwrap_or_default());
+            assert!(text.contains(phrase), "{name}: '{phrase}' not in {text}");
+        }
+        let partial = judge_probes(f(), "x.test", "GET auth/profile/", &refused, &[], 3, true);
+        assert!(
+            partial.detail.contains("3 probe(s) got no answer"),
+            "{}",
+            partial.detail
+        );
+    }
+
+    #[test]
+    fn cache_row_wants_vary_where_the_origin_is_named() {
+        let o = Origin::parse("https://x.test").unwrap();
+        let named = |vary: bool| {
+            let mut h = vec![("access-control-allow-origin", "https://x.test")];
+            if vary {
+                h.push(("vary", "Origin"));
+            }
+            ("GET a/".to_string(), Recorded::new(200, &h))
+        };
+        let star = (
+            "GET b/".to_string(),
+            Recorded::new(200, &[("access-control-allow-origin", "*")]),
+        );
+        let r = cache_row(&o, &[named(true), star.clone()], &[Some(600)]);
+        assert_eq!(r.status, Status::Pass, "{}", r.detail);
+        assert!(r.detail.contains("600 s"), "{}", r.detail);
+        let r = cache_row(&o, &[named(false)], &[Some(86400)]);
+        assert_eq!(r.status, Status::Warn, "{}", r.detail);
+        assert!(
+            r.detail.contains("Chrome caps it at 7200 s"),
+            "{}",
+            r.detail
+        );
+        let r = cache_row(&o, &[named(true)], &[None]);
+        assert!(r.detail.contains("after 5 s"), "{}", r.detail);
+        assert_eq!(cache_row(&o, &[star], &[]).status, Status::Skip);
+        assert_eq!(cache_row(&o, &[], &[]).status, Status::Skip);
+    }
 
     #[test]
     fn probe_origins_cover_the_scanner_classes_and_skip_trusted_ones() {
