@@ -5,9 +5,10 @@
 //!
 //! [`Finding`]: crate::model::Finding
 
+pub mod cors;
 pub mod dns;
 
 use crate::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
-pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC];
+pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, cors::SPEC];

@@ -149,18 +149,25 @@ fn bearer(req: &LabRequest) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(tok.trim())
 }
 
-/// django-cors-headers' CorsMiddleware (4.x): is the origin allowed, and which headers to add.
-fn cors_headers(state: &LabState, req: &LabRequest, preflight: bool) -> Headers {
+/// django-cors-headers' CorsMiddleware (4.x, `process_response`): `Vary: Origin` on every
+/// response, `Access-Control-Allow-Credentials: true` whenever an Origin came and
+/// CORS_ALLOW_CREDENTIALS is set (even for an origin it refuses), the origin echoed (`*` only
+/// for CORS_ALLOW_ALL_ORIGINS without credentials), and the allow lists on OPTIONS.
+fn cors_headers(state: &LabState, req: &LabRequest) -> Headers {
     let api = &state.scenario.api;
     let mut h: Headers = Vec::new();
     if api.vary_origin {
-        h.push(("vary", "origin".into()));
+        h.push(("vary", "Origin".into()));
     }
     let Some(origin) = req.header("origin") else {
         return h;
     };
+    if api.allow_credentials {
+        h.push(("access-control-allow-credentials", "true".into()));
+    }
     let allowed = api.allow_all_origins
         || api.reflect_any_origin
+        || api.wildcard_origin
         || api
             .allowed_origins
             .iter()
@@ -168,16 +175,15 @@ fn cors_headers(state: &LabState, req: &LabRequest, preflight: bool) -> Headers 
     if !allowed {
         return h;
     }
-    let acao = if api.allow_all_origins && !api.allow_credentials && !api.reflect_any_origin {
+    let acao = if api.wildcard_origin
+        || (api.allow_all_origins && !api.allow_credentials && !api.reflect_any_origin)
+    {
         "*".to_string()
     } else {
         origin.to_string()
     };
     h.push(("access-control-allow-origin", acao));
-    if api.allow_credentials {
-        h.push(("access-control-allow-credentials", "true".into()));
-    }
-    if preflight {
+    if req.method == Method::OPTIONS {
         h.push(("access-control-allow-headers", api.allow_headers.join(", ")));
         h.push(("access-control-allow-methods", api.allow_methods.join(", ")));
         if let Some(age) = api.max_age {
@@ -230,7 +236,7 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     } else {
         view(state, req)
     };
-    headers.extend(cors_headers(state, req, is_preflight));
+    headers.extend(cors_headers(state, req));
     if let (Some(extra), true) = (&api.proxy_adds_acao, req.header("origin").is_some()) {
         headers.push(("access-control-allow-origin", state.expand(extra)));
     }

@@ -2,6 +2,7 @@
 //! it. Host names are `.test`; `{port}` in any string becomes `:PORT` of the lab's HTTPS proxy
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
+mod cors;
 mod dns;
 mod hostile;
 
@@ -97,6 +98,9 @@ pub struct ApiSpec {
     pub allow_credentials: bool,
     /// A hand-written middleware that echoes any Origin (the classic misconfiguration).
     pub reflect_any_origin: bool,
+    /// The proxy (nginx `add_header Access-Control-Allow-Origin *`) answers `*` to every
+    /// origin, whatever CORS_ALLOW_CREDENTIALS says.
+    pub wildcard_origin: bool,
     pub allow_headers: Vec<String>,
     pub allow_methods: Vec<String>,
     pub max_age: Option<u32>,
@@ -133,6 +137,7 @@ impl Default for ApiSpec {
             allow_all_origins: false,
             allow_credentials: true,
             reflect_any_origin: false,
+            wildcard_origin: false,
             allow_headers: [
                 "accept",
                 "authorization",
@@ -312,6 +317,7 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
+    v.extend(cors::list());
     v.extend(hostile::list());
     v
 }

@@ -1,0 +1,865 @@
+//! The Fetch standard's CORS check and CORS-preflight decision (https://fetch.spec.whatwg.org/
+//! #cors-check, #cors-preflight-fetch), as pure functions over a recorded exchange, decided the
+//! way Chromium decides them (services/network/public/cpp/cors/cors.cc `CheckAccess`,
+//! `CheckPreflightAccess`; services/network/cors/preflight_result.cc): the origin check runs
+//! before the status check, a repeated header is judged as its values joined with ", ", and
+//! `*` in the allow lists counts only without credentials and never covers `Authorization`.
+
+use url::Url;
+
+/// A cross-origin call as the SPA makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub method: String,
+    /// Headers the page's code sets (axios: `Content-Type`, `Authorization`).
+    pub headers: Vec<(String, String)>,
+    /// Credentials mode `include` (axios `withCredentials`, fetch `credentials: 'include'`).
+    pub include_credentials: bool,
+}
+
+impl Call {
+    /// The CORS-unsafe request header names, lower-case, sorted, without duplicates, as Chrome
+    /// lists them in `Access-Control-Request-Headers`.
+    pub fn unsafe_header_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .headers
+            .iter()
+            .filter(|(n, val)| !is_safelisted_header(&n.to_ascii_lowercase(), val))
+            .map(|(n, _)| n.to_ascii_lowercase())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Whether the browser sends a preflight first (a non-safelisted method or header).
+    pub fn needs_preflight(&self) -> bool {
+        !is_safelisted_method(&self.method) || !self.unsafe_header_names().is_empty()
+    }
+
+    /// `Access-Control-Request-Headers` as Chrome sends it: comma-joined without spaces.
+    pub fn request_headers_value(&self) -> Option<String> {
+        let v = self.unsafe_header_names();
+        (!v.is_empty()).then(|| v.join(","))
+    }
+}
+
+pub fn is_safelisted_method(m: &str) -> bool {
+    matches!(m, "GET" | "HEAD" | "POST")
+}
+
+/// https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte
+fn unsafe_byte(b: u8) -> bool {
+    (b < 0x20 && b != 0x09)
+        || matches!(
+            b,
+            b'"' | b'('
+                | b')'
+                | b':'
+                | b'<'
+                | b'>'
+                | b'?'
+                | b'@'
+                | b'['
+                | b'\\'
+                | b']'
+                | b'{'
+                | b'}'
+        )
+        || b == 0x7f
+}
+
+/// https://fetch.spec.whatwg.org/#cors-safelisted-request-header (`name` lower-case).
+pub fn is_safelisted_header(name: &str, value: &str) -> bool {
+    if value.len() > 128 {
+        return false;
+    }
+    match name {
+        "accept" => !value.bytes().any(unsafe_byte),
+        "accept-language" | "content-language" => value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b)),
+        "content-type" => {
+            if value.bytes().any(unsafe_byte) {
+                return false;
+            }
+            let essence = value
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            matches!(
+                essence.as_str(),
+                "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// A response as received: status and every header line, in order, duplicates kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Recorded {
+    pub status: u16,
+    /// (lower-case name, value)
+    pub headers: Vec<(String, String)>,
+}
+
+impl Recorded {
+    pub fn new(status: u16, headers: &[(&str, &str)]) -> Recorded {
+        Recorded {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    pub fn from_exchange(ex: &crate::net::http::Exchange) -> Recorded {
+        Recorded {
+            status: ex.status.as_u16(),
+            headers: ex
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).trim().to_string(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The header as the browser reads it: every value joined with ", ".
+    pub fn combined(&self, name: &str) -> Option<String> {
+        let v = self.values(name);
+        (!v.is_empty()).then(|| v.join(", "))
+    }
+
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status) && self.combined("location").is_some()
+    }
+
+    /// `Vary` lists `Origin` (or is `*`).
+    pub fn varies_on_origin(&self) -> bool {
+        self.values("vary")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case("origin") || t.trim() == "*")
+    }
+}
+
+/// Why the browser blocks the call. `preflight` marks the origin/credentials errors found on
+/// a preflight response (Chrome prefixes those).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsError {
+    MissingAllowOrigin { preflight: bool },
+    MultipleAllowOriginValues { preflight: bool, value: String },
+    InvalidAllowOriginValue { preflight: bool, value: String },
+    AllowOriginMismatch { preflight: bool, value: String },
+    WildcardOriginNotAllowed { preflight: bool },
+    InvalidAllowCredentials { preflight: bool, value: String },
+    PreflightInvalidStatus { status: u16 },
+    PreflightDisallowedRedirect { status: u16, location: String },
+    InvalidAllowMethods,
+    InvalidAllowHeaders,
+    MethodDisallowed { method: String },
+    HeaderDisallowed { header: String },
+}
+
+impl CorsError {
+    /// Chrome's `IsPreflightError`: the errors printed after "Response to preflight request
+    /// doesn't pass access control check: ".
+    pub fn is_preflight_access_error(&self) -> bool {
+        match self {
+            CorsError::MissingAllowOrigin { preflight }
+            | CorsError::MultipleAllowOriginValues { preflight, .. }
+            | CorsError::InvalidAllowOriginValue { preflight, .. }
+            | CorsError::AllowOriginMismatch { preflight, .. }
+            | CorsError::WildcardOriginNotAllowed { preflight }
+            | CorsError::InvalidAllowCredentials { preflight, .. } => *preflight,
+            CorsError::PreflightInvalidStatus { .. }
+            | CorsError::PreflightDisallowedRedirect { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// The CORS check on one response (Fetch "CORS check", Chrome `CheckAccess`).
+pub fn cors_check(
+    resp: &Recorded,
+    origin: &str,
+    include_credentials: bool,
+    preflight: bool,
+) -> Result<(), CorsError> {
+    match resp.combined("access-control-allow-origin") {
+        Some(v) if v == "*" => {
+            if include_credentials {
+                return Err(CorsError::WildcardOriginNotAllowed { preflight });
+            }
+            return Ok(());
+        }
+        None => return Err(CorsError::MissingAllowOrigin { preflight }),
+        Some(v) if v != origin => {
+            let value = v.clone();
+            return Err(if v.contains([' ', ',']) {
+                CorsError::MultipleAllowOriginValues { preflight, value }
+            } else if v == "null" || Url::parse(&v).is_ok() {
+                CorsError::AllowOriginMismatch { preflight, value }
+            } else {
+                CorsError::InvalidAllowOriginValue { preflight, value }
+            });
+        }
+        Some(_) => {}
+    }
+    if include_credentials {
+        let acac = resp.combined("access-control-allow-credentials");
+        if acac.as_deref() != Some("true") {
+            return Err(CorsError::InvalidAllowCredentials {
+                preflight,
+                value: acac.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What a passing preflight allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightOk {
+    pub max_age: Option<u64>,
+}
+
+/// An HTTP token (RFC 9110 tchar+).
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Parse an `Access-Control-Allow-*` list; `None` when an item is not a token.
+fn parse_list(v: Option<String>) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for item in v.unwrap_or_default().split(',') {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        if !is_token(item) {
+            return None;
+        }
+        out.push(item.to_string());
+    }
+    Some(out)
+}
+
+/// The CORS-preflight decision for `call` from `origin` on the preflight's response.
+pub fn preflight_check(
+    call: &Call,
+    origin: &str,
+    resp: &Recorded,
+) -> Result<PreflightOk, CorsError> {
+    if resp.is_redirect() {
+        return Err(CorsError::PreflightDisallowedRedirect {
+            status: resp.status,
+            location: resp.combined("location").unwrap_or_default(),
+        });
+    }
+    let include = call.include_credentials;
+    cors_check(resp, origin, include, true)?;
+    if !(200..300).contains(&resp.status) {
+        return Err(CorsError::PreflightInvalidStatus {
+            status: resp.status,
+        });
+    }
+    let methods = parse_list(resp.combined("access-control-allow-methods"))
+        .ok_or(CorsError::InvalidAllowMethods)?;
+    let headers: Vec<String> = parse_list(resp.combined("access-control-allow-headers"))
+        .ok_or(CorsError::InvalidAllowHeaders)?
+        .into_iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    // Methods compare case-sensitively; the safelisted ones need no permission.
+    let method_ok = is_safelisted_method(&call.method)
+        || methods.contains(&call.method)
+        || (!include && methods.iter().any(|m| m == "*"));
+    if !method_ok {
+        return Err(CorsError::MethodDisallowed {
+            method: call.method.clone(),
+        });
+    }
+    let wildcard = !include && headers.iter().any(|h| h == "*");
+    for name in call.unsafe_header_names() {
+        let listed = headers.contains(&name);
+        // `*` never stands for Authorization (Fetch: CORS non-wildcard request-header name).
+        let covered = listed || (wildcard && name != "authorization");
+        if !covered {
+            return Err(CorsError::HeaderDisallowed { header: name });
+        }
+    }
+    let max_age = resp
+        .combined("access-control-max-age")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    Ok(PreflightOk { max_age })
+}
+
+/// How a server answered an origin it must not trust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeVerdict {
+    /// The browser would block a page on that origin.
+    Refused,
+    /// `Access-Control-Allow-Origin: *` (readable without cookies only).
+    Wildcard,
+    /// That origin is echoed, without `Access-Control-Allow-Credentials: true`.
+    Allowed,
+    /// That origin is echoed with credentials: any page there reads users' data.
+    AllowedWithCredentials,
+}
+
+/// Judge a preflight answer to an untrusted origin.
+pub fn classify_probe(resp: &Recorded, probe_origin: &str) -> ProbeVerdict {
+    if resp.is_redirect() || !(200..300).contains(&resp.status) {
+        return ProbeVerdict::Refused;
+    }
+    if cors_check(resp, probe_origin, true, true).is_ok() {
+        return ProbeVerdict::AllowedWithCredentials;
+    }
+    match resp.combined("access-control-allow-origin").as_deref() {
+        Some("*") => ProbeVerdict::Wildcard,
+        Some(v) if v == probe_origin => ProbeVerdict::Allowed,
+        _ => ProbeVerdict::Refused,
+    }
+}
+
+/// Chrome's preflight cache limit (preflight_result.cc: two hours) and its default without
+/// `Access-Control-Max-Age` (five seconds).
+pub const CHROME_MAX_AGE_CAP: u64 = 7200;
+pub const CHROME_DEFAULT_MAX_AGE: u64 = 5;
+
+/// A response whose `Access-Control-Allow-Origin` names one origin must say `Vary: Origin`,
+/// or a shared cache may hand one origin's answer to another. `None` when not applicable.
+pub fn vary_ok(resp: &Recorded) -> Option<bool> {
+    match resp.combined("access-control-allow-origin") {
+        Some(v) if v != "*" => Some(resp.varies_on_origin()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const O: &str = "https://tiktrue.com";
+
+    fn call(method: &str, headers: &[(&str, &str)], include: bool) -> Call {
+        Call {
+            method: method.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            include_credentials: include,
+        }
+    }
+
+    #[test]
+    fn preflight_needed_only_for_non_simple_requests() {
+        type Row<'a> = (&'a str, &'a [(&'a str, &'a str)], bool, Option<&'a str>);
+        let table: &[Row] = &[
+            ("GET", &[], false, None),
+            (
+                "POST",
+                &[("Content-Type", "text/plain;charset=UTF-8")],
+                false,
+                None,
+            ),
+            (
+                "POST",
+                &[("Content-Type", "application/x-www-form-urlencoded")],
+                false,
+                None,
+            ),
+            (
+                "GET",
+                &[("Accept", "application/json, text/plain, */*")],
+                false,
+                None,
+            ),
+            (
+                "POST",
+                &[("Content-Type", "application/json")],
+                true,
+                Some("content-type"),
+            ),
+            (
+                "GET",
+                &[("Authorization", "Bearer x")],
+                true,
+                Some("authorization"),
+            ),
+            (
+                "POST",
+                &[
+                    ("Content-Type", "application/json"),
+                    ("Authorization", "Bearer x"),
+                    ("X-Requested-With", "XMLHttpRequest"),
+                ],
+                true,
+                Some("authorization,content-type,x-requested-with"),
+            ),
+            ("PATCH", &[], true, None),
+            ("DELETE", &[], true, None),
+            ("GET", &[("Accept-Language", "fa-IR")], false, None),
+            (
+                "GET",
+                &[("Accept-Language", "fa(IR)")],
+                true,
+                Some("accept-language"),
+            ),
+        ];
+        for (m, h, pre, acrh) in table {
+            let c = call(m, h, true);
+            assert_eq!(c.needs_preflight(), *pre, "{m} {h:?}");
+            assert_eq!(c.request_headers_value().as_deref(), *acrh, "{m} {h:?}");
+        }
+    }
+
+    fn good_preflight() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("access-control-allow-origin", O),
+            ("access-control-allow-credentials", "true"),
+            (
+                "access-control-allow-methods",
+                "DELETE, GET, OPTIONS, PATCH, POST, PUT",
+            ),
+            (
+                "access-control-allow-headers",
+                "accept, authorization, content-type, user-agent, x-csrftoken, x-requested-with",
+            ),
+            ("access-control-max-age", "86400"),
+            ("vary", "origin"),
+        ]
+    }
+
+    fn with(status: u16, change: &[(&'static str, Option<&'static str>)]) -> Recorded {
+        let mut h = good_preflight();
+        for (name, val) in change {
+            h.retain(|(n, _)| n != name);
+            if let Some(v) = val {
+                h.push((name, v));
+            }
+        }
+        Recorded::new(status, &h)
+    }
+
+    #[test]
+    fn preflight_decisions_cover_every_branch() {
+        let json_post = call("POST", &[("Content-Type", "application/json")], true);
+        let auth_get = call("GET", &[("Authorization", "Bearer t")], true);
+        let auth_get_anon = call("GET", &[("Authorization", "Bearer t")], false);
+        let patch = call("PATCH", &[("Content-Type", "application/json")], true);
+        let patch_anon = call("PATCH", &[], false);
+        let json_post_anon = call("POST", &[("Content-Type", "application/json")], false);
+        let dup = Recorded::new(
+            200,
+            &[
+                ("access-control-allow-origin", O),
+                ("access-control-allow-origin", O),
+                ("access-control-allow-credentials", "true"),
+            ],
+        );
+        let redirect = Recorded::new(
+            301,
+            &[("location", "https://www.api.tiktrue.com/api/v1/auth/login/")],
+        );
+        let table: Vec<(&str, &Call, Recorded, Result<(), CorsError>)> = vec![
+            ("healthy", &json_post, with(200, &[]), Ok(())),
+            ("healthy auth", &auth_get, with(200, &[]), Ok(())),
+            ("204 is ok", &json_post, with(204, &[]), Ok(())),
+            (
+                "redirect",
+                &json_post,
+                redirect,
+                Err(CorsError::PreflightDisallowedRedirect {
+                    status: 301,
+                    location: "https://www.api.tiktrue.com/api/v1/auth/login/".into(),
+                }),
+            ),
+            (
+                "missing ACAO",
+                &json_post,
+                with(200, &[("access-control-allow-origin", None)]),
+                Err(CorsError::MissingAllowOrigin { preflight: true }),
+            ),
+            (
+                "origin check before status",
+                &json_post,
+                with(404, &[("access-control-allow-origin", None)]),
+                Err(CorsError::MissingAllowOrigin { preflight: true }),
+            ),
+            (
+                "bad status",
+                &json_post,
+                with(500, &[]),
+                Err(CorsError::PreflightInvalidStatus { status: 500 }),
+            ),
+            (
+                "duplicate ACAO",
+                &json_post,
+                dup,
+                Err(CorsError::MultipleAllowOriginValues {
+                    preflight: true,
+                    value: format!("{O}, {O}"),
+                }),
+            ),
+            (
+                "trailing slash",
+                &json_post,
+                with(
+                    200,
+                    &[("access-control-allow-origin", Some("https://tiktrue.com/"))],
+                ),
+                Err(CorsError::AllowOriginMismatch {
+                    preflight: true,
+                    value: "https://tiktrue.com/".into(),
+                }),
+            ),
+            (
+                "other origin",
+                &json_post,
+                with(
+                    200,
+                    &[("access-control-allow-origin", Some("http://localhost:3000"))],
+                ),
+                Err(CorsError::AllowOriginMismatch {
+                    preflight: true,
+                    value: "http://localhost:3000".into(),
+                }),
+            ),
+            (
+                "null",
+                &json_post,
+                with(200, &[("access-control-allow-origin", Some("null"))]),
+                Err(CorsError::AllowOriginMismatch {
+                    preflight: true,
+                    value: "null".into(),
+                }),
+            ),
+            (
+                "invalid",
+                &json_post,
+                with(200, &[("access-control-allow-origin", Some("tiktrue.com"))]),
+                Err(CorsError::InvalidAllowOriginValue {
+                    preflight: true,
+                    value: "tiktrue.com".into(),
+                }),
+            ),
+            (
+                "wildcard with credentials",
+                &json_post,
+                with(200, &[("access-control-allow-origin", Some("*"))]),
+                Err(CorsError::WildcardOriginNotAllowed { preflight: true }),
+            ),
+            (
+                "wildcard without credentials",
+                &json_post_anon,
+                with(
+                    200,
+                    &[
+                        ("access-control-allow-origin", Some("*")),
+                        ("access-control-allow-credentials", None),
+                    ],
+                ),
+                Ok(()),
+            ),
+            (
+                "no ACAC",
+                &json_post,
+                with(200, &[("access-control-allow-credentials", None)]),
+                Err(CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: String::new(),
+                }),
+            ),
+            (
+                "ACAC True is not true",
+                &json_post,
+                with(200, &[("access-control-allow-credentials", Some("True"))]),
+                Err(CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: "True".into(),
+                }),
+            ),
+            (
+                "no ACAC needed without credentials",
+                &json_post_anon,
+                with(200, &[("access-control-allow-credentials", None)]),
+                Ok(()),
+            ),
+            (
+                "method not listed",
+                &patch,
+                with(200, &[("access-control-allow-methods", Some("GET, POST"))]),
+                Err(CorsError::MethodDisallowed {
+                    method: "PATCH".into(),
+                }),
+            ),
+            (
+                "method case-sensitive",
+                &patch,
+                with(200, &[("access-control-allow-methods", Some("get, patch"))]),
+                Err(CorsError::MethodDisallowed {
+                    method: "PATCH".into(),
+                }),
+            ),
+            (
+                "method * with credentials",
+                &patch,
+                with(200, &[("access-control-allow-methods", Some("*"))]),
+                Err(CorsError::MethodDisallowed {
+                    method: "PATCH".into(),
+                }),
+            ),
+            (
+                "method * without credentials",
+                &patch_anon,
+                with(
+                    200,
+                    &[
+                        ("access-control-allow-methods", Some("*")),
+                        ("access-control-allow-credentials", None),
+                    ],
+                ),
+                Ok(()),
+            ),
+            (
+                "simple method needs no listing",
+                &json_post,
+                with(200, &[("access-control-allow-methods", None)]),
+                Ok(()),
+            ),
+            (
+                "unparsable methods",
+                &json_post,
+                with(200, &[("access-control-allow-methods", Some("GET POST"))]),
+                Err(CorsError::InvalidAllowMethods),
+            ),
+            (
+                "unparsable headers",
+                &json_post,
+                with(
+                    200,
+                    &[("access-control-allow-headers", Some("content type"))],
+                ),
+                Err(CorsError::InvalidAllowHeaders),
+            ),
+            (
+                "authorization not allowed",
+                &auth_get,
+                with(
+                    200,
+                    &[("access-control-allow-headers", Some("accept, content-type"))],
+                ),
+                Err(CorsError::HeaderDisallowed {
+                    header: "authorization".into(),
+                }),
+            ),
+            (
+                "header case-insensitive",
+                &auth_get,
+                with(
+                    200,
+                    &[("access-control-allow-headers", Some("Authorization"))],
+                ),
+                Ok(()),
+            ),
+            (
+                "* never covers authorization",
+                &auth_get_anon,
+                with(
+                    200,
+                    &[
+                        ("access-control-allow-headers", Some("*")),
+                        ("access-control-allow-credentials", None),
+                    ],
+                ),
+                Err(CorsError::HeaderDisallowed {
+                    header: "authorization".into(),
+                }),
+            ),
+            (
+                "* covers content-type without credentials",
+                &json_post_anon,
+                with(
+                    200,
+                    &[
+                        ("access-control-allow-headers", Some("*")),
+                        ("access-control-allow-credentials", None),
+                    ],
+                ),
+                Ok(()),
+            ),
+            (
+                "* covers nothing with credentials",
+                &json_post,
+                with(200, &[("access-control-allow-headers", Some("*"))]),
+                Err(CorsError::HeaderDisallowed {
+                    header: "content-type".into(),
+                }),
+            ),
+        ];
+        for (name, c, resp, want) in table {
+            assert_eq!(preflight_check(c, O, &resp).map(|_| ()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn preflight_reports_max_age() {
+        let c = call("POST", &[("Content-Type", "application/json")], true);
+        assert_eq!(
+            preflight_check(&c, O, &with(200, &[])).unwrap().max_age,
+            Some(86400)
+        );
+        let r = with(200, &[("access-control-max-age", None)]);
+        assert_eq!(preflight_check(&c, O, &r).unwrap().max_age, None);
+    }
+
+    #[test]
+    fn actual_response_check() {
+        let ok = Recorded::new(
+            401,
+            &[
+                ("access-control-allow-origin", O),
+                ("access-control-allow-credentials", "true"),
+            ],
+        );
+        assert_eq!(cors_check(&ok, O, true, false), Ok(()));
+        let bare = Recorded::new(502, &[("content-type", "text/html")]);
+        assert_eq!(
+            cors_check(&bare, O, true, false),
+            Err(CorsError::MissingAllowOrigin { preflight: false })
+        );
+        let star_dup = Recorded::new(
+            200,
+            &[
+                ("access-control-allow-origin", "*"),
+                ("access-control-allow-origin", O),
+            ],
+        );
+        assert_eq!(
+            cors_check(&star_dup, O, false, false),
+            Err(CorsError::MultipleAllowOriginValues {
+                preflight: false,
+                value: format!("*, {O}")
+            })
+        );
+    }
+
+    #[test]
+    fn probes_are_classified() {
+        let evil = "https://evil.example";
+        let table: Vec<(Recorded, ProbeVerdict)> = vec![
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-credentials", "true"),
+                        ("vary", "origin"),
+                    ],
+                ),
+                ProbeVerdict::Refused,
+            ),
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-origin", evil),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::AllowedWithCredentials,
+            ),
+            (
+                Recorded::new(200, &[("access-control-allow-origin", evil)]),
+                ProbeVerdict::Allowed,
+            ),
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-origin", "*"),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::Wildcard,
+            ),
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-origin", O),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::Refused,
+            ),
+            (
+                Recorded::new(
+                    403,
+                    &[
+                        ("access-control-allow-origin", evil),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::Refused,
+            ),
+        ];
+        for (r, want) in table {
+            assert_eq!(classify_probe(&r, evil), want, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn vary_matters_only_for_a_specific_origin() {
+        assert_eq!(
+            vary_ok(&Recorded::new(
+                200,
+                &[
+                    ("access-control-allow-origin", O),
+                    ("vary", "Accept-Encoding, Origin")
+                ]
+            )),
+            Some(true)
+        );
+        assert_eq!(
+            vary_ok(&Recorded::new(
+                200,
+                &[
+                    ("access-control-allow-origin", O),
+                    ("vary", "accept-encoding")
+                ]
+            )),
+            Some(false)
+        );
+        assert_eq!(
+            vary_ok(&Recorded::new(200, &[("access-control-allow-origin", O)])),
+            Some(false)
+        );
+        assert_eq!(
+            vary_ok(&Recorded::new(200, &[("access-control-allow-origin", "*")])),
+            None
+        );
+        assert_eq!(vary_ok(&Recorded::new(200, &[])), None);
+    }
+}
