@@ -265,6 +265,11 @@ pub fn classify(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -> V
             "HTTP 500: the backend crashed handling this request",
             Some("a server error in Django: read the app logs; common after a deploy are a database that is down or unreachable (DATABASE_URL), migrations not run (python manage.py migrate), or a missing environment variable".into()),
         ),
+        503 if !s.is_html() => Verdict::new(
+            Status::Fail,
+            format!("HTTP 503 from the app itself: {}", s.body.chars().take(120).collect::<String>()),
+            Some("the app reports itself unavailable: its health check fails, most often the database (DATABASE_URL, the database service is down or out of connections); read the app logs".into()),
+        ),
         502..=504 => Verdict::new(
             Status::Fail,
             format!(
@@ -426,6 +431,11 @@ async fn check_debug(ctx: &Context) -> Finding {
     let seen = Seen::of(&ex);
     let detail = format!("GET {url} (a route that does not exist) → {}", ex.summary());
     let f = f.duration(start.elapsed());
+    if (502..=504).contains(&seen.status) && !is_debug_page(&seen) {
+        return f.skip().detail(format!(
+            "{detail}: the app is not answering behind the proxy (see the endpoint rows)"
+        ));
+    }
     if is_debug_page(&seen) {
         f.fail()
             .detail(format!("{detail}: the Django debug page, listing the URL patterns"))
@@ -476,6 +486,14 @@ async fn check_exposure(ctx: &Context) -> Finding {
         }
     }
     let detail = format!("probed without credentials: {}", seen.join(", "));
+    let all_gateway = results
+        .iter()
+        .all(|(_, r)| matches!(r, Ok(ex) if (502..=504).contains(&ex.status.as_u16())));
+    if all_gateway {
+        return f.skip().detail(format!(
+            "{detail}: the app is not answering behind the proxy, nothing to judge (see the endpoint rows)"
+        ));
+    }
     if open.is_empty() {
         return f.pass().detail(detail);
     }

@@ -606,6 +606,9 @@ async fn login(ctx: &Context, t: &Titles, creds: &crate::target::Credentials) ->
     let detail = format!("POST {url} as {} → {said}", creds.username);
     let f = f.fail().detail(detail);
     let f = match st {
+        400 | 401 | 403 if !ex.is_json() => f.hint(
+            "the login route answered HTML, not DRF's JSON, so the request never reached the login view: see endpoints.login (ALLOWED_HOSTS, the proxy)",
+        ),
         400 | 401 | 403 => {
             let missing_field = body
                 .as_ref()

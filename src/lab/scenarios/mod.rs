@@ -3,6 +3,8 @@
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
 mod dns;
+mod endpoints;
+mod jwt;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -278,6 +280,8 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
+    v.extend(endpoints::list());
+    v.extend(jwt::list());
     v
 }
 
