@@ -43,11 +43,8 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         let ctx = Arc::clone(&ctx);
         async move { check_endpoint(&ctx, ep).await.seq(i) }
     });
-    let (rows, debug, exposure) = tokio::join!(
-        join_all(rows),
-        check_debug(&ctx),
-        check_exposure(&ctx)
-    );
+    let (rows, debug, exposure) =
+        tokio::join!(join_all(rows), check_debug(&ctx), check_exposure(&ctx));
     let debug_anywhere = rows
         .iter()
         .any(|f| f.status == Status::Fail && f.detail.contains("Django debug page"));
@@ -116,7 +113,9 @@ pub fn is_disallowed_host_page(s: &Seen) -> bool {
 pub fn describe_html(s: &Seen) -> String {
     let b = s.body.to_ascii_lowercase();
     let title = title_of(&s.body);
-    if (b.contains("bad gateway") || b.contains("gateway time") || b.contains("service unavailable"))
+    if (b.contains("bad gateway")
+        || b.contains("gateway time")
+        || b.contains("service unavailable"))
         || (b.contains("<center>") && (b.contains("nginx") || b.contains("openresty")))
         || b.contains("cloudflare")
     {
@@ -133,7 +132,10 @@ pub fn describe_html(s: &Seen) -> String {
             "a login page{}",
             title.map(|t| format!(" (\"{t}\")")).unwrap_or_default()
         )
-    } else if b.contains("id=\"root\"") || b.contains("id=\"app\"") || b.contains("<script type=\"module\"") {
+    } else if b.contains("id=\"root\"")
+        || b.contains("id=\"app\"")
+        || b.contains("<script type=\"module\"")
+    {
         "the SPA's index.html (a catch-all route serves the frontend for every path)".to_string()
     } else {
         match title {
@@ -204,7 +206,9 @@ pub fn classify(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -> V
     }
     if matches!(s.status, 301 | 302 | 303 | 307 | 308) && s.method == "POST" {
         let loc = s.location.clone().unwrap_or_default();
-        let hint = if loc.trim_end_matches('/') == s.path.trim_end_matches('/') || loc.ends_with(&format!("{}/", s.path)) {
+        let hint = if loc.trim_end_matches('/') == s.path.trim_end_matches('/')
+            || loc.ends_with(&format!("{}/", s.path))
+        {
             format!("the URL lacks its trailing slash and Django's APPEND_SLASH redirects it to {loc}, dropping the POST body: call the URL with the trailing slash in the frontend (or the endpoint map)")
         } else if loc.starts_with("https://") {
             format!("a redirect to {loc} (SECURE_SSL_REDIRECT or the proxy's http→https redirect) drops the POST body: call the https:// URL directly, and with SECURE_SSL_REDIRECT behind a proxy set SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')")
@@ -213,7 +217,10 @@ pub fn classify(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -> V
         };
         return Verdict::new(
             Status::Fail,
-            format!("HTTP {} redirect on a POST (to {loc}): the body is lost", s.status),
+            format!(
+                "HTTP {} redirect on a POST (to {loc}): the body is lost",
+                s.status
+            ),
             Some(hint),
         );
     }
@@ -338,7 +345,12 @@ async fn check_endpoint(ctx: &Context, ep: &Endpoint) -> Finding {
     let f = Finding::new(
         Module::Endpoints,
         &ep.name,
-        format!("{} {} answers {}", ep.method, display_path(ctx, &url), expect_list(ep)),
+        format!(
+            "{} {} answers {}",
+            ep.method,
+            display_path(ctx, &url),
+            expect_list(ep)
+        ),
     );
     let ex = match ctx.http.send(request_for(ep, url.clone())).await {
         Ok(ex) => ex,
@@ -424,7 +436,11 @@ async fn check_debug(ctx: &Context) -> Finding {
         "debug",
         "DEBUG is off (no Django debug page)",
     );
-    let ex = match ctx.http.send(HttpRequest::get(url.clone()).max_body(256 * 1024)).await {
+    let ex = match ctx
+        .http
+        .send(HttpRequest::get(url.clone()).max_body(256 * 1024))
+        .await
+    {
         Ok(ex) => ex,
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
@@ -438,7 +454,9 @@ async fn check_debug(ctx: &Context) -> Finding {
     }
     if is_debug_page(&seen) {
         f.fail()
-            .detail(format!("{detail}: the Django debug page, listing the URL patterns"))
+            .detail(format!(
+                "{detail}: the Django debug page, listing the URL patterns"
+            ))
             .hint(DEBUG_HINT)
     } else {
         f.pass().detail(format!("{detail}: no debug page"))
@@ -459,7 +477,10 @@ async fn check_exposure(ctx: &Context) -> Finding {
     let probes = EXPOSURE_PATHS.iter().map(|p| {
         let url = ctx.target.url_for(p);
         async move {
-            let r = ctx.http.send(HttpRequest::get(url.clone()).max_body(64 * 1024)).await;
+            let r = ctx
+                .http
+                .send(HttpRequest::get(url.clone()).max_body(64 * 1024))
+                .await;
             (url, r)
         }
     });
@@ -581,7 +602,11 @@ mod tests {
         for (name, seen, want, phrase) in cases {
             let v = classify(&ep(name), &seen, None);
             assert_eq!(v.status, want, "{name} {seen:?}: {v:?}");
-            assert!(v.what.contains(phrase), "{name}: {:?} lacks {phrase}", v.what);
+            assert!(
+                v.what.contains(phrase),
+                "{name}: {:?} lacks {phrase}",
+                v.what
+            );
         }
     }
 
@@ -592,12 +617,18 @@ mod tests {
             path: "/api/v1/auth/login".into(),
             ..html("POST", 301, "")
         };
-        assert!(classify(&ep("login"), &s, None).hint.unwrap().contains("APPEND_SLASH"));
+        assert!(classify(&ep("login"), &s, None)
+            .hint
+            .unwrap()
+            .contains("APPEND_SLASH"));
         let s = Seen {
             location: Some("https://api.x.test/api/v1/auth/login/".into()),
             ..html("POST", 301, "")
         };
-        assert!(classify(&ep("login"), &s, None).hint.unwrap().contains("SECURE_SSL_REDIRECT"));
+        assert!(classify(&ep("login"), &s, None)
+            .hint
+            .unwrap()
+            .contains("SECURE_SSL_REDIRECT"));
     }
 
     #[test]
@@ -615,10 +646,19 @@ mod tests {
     fn variants_toggle_slash_drop_base_and_swap_versions() {
         let base = Url::parse("https://api.x.test/api/v1/").unwrap();
         let url = Url::parse("https://api.x.test/api/v1/auth/login/").unwrap();
-        let v: Vec<String> = variants(&base, &url).iter().map(|u| u.path().to_string()).collect();
-        assert_eq!(v, vec!["/api/v1/auth/login", "/auth/login/", "/api/v2/auth/login/"]);
+        let v: Vec<String> = variants(&base, &url)
+            .iter()
+            .map(|u| u.path().to_string())
+            .collect();
+        assert_eq!(
+            v,
+            vec!["/api/v1/auth/login", "/auth/login/", "/api/v2/auth/login/"]
+        );
         let url = Url::parse("https://api.x.test/health").unwrap();
-        let v: Vec<String> = variants(&base, &url).iter().map(|u| u.path().to_string()).collect();
+        let v: Vec<String> = variants(&base, &url)
+            .iter()
+            .map(|u| u.path().to_string())
+            .collect();
         assert_eq!(v, vec!["/health/"]);
     }
 

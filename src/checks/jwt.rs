@@ -402,7 +402,8 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let row = |id: &str, title: &str| Finding::new(Module::Jwt, id, title.to_string());
     let titles = Titles::new(&ctx);
     let Some(creds) = ctx.target.credentials.clone() else {
-        let (login, forged) = tokio::join!(probe_login(&ctx, &titles), probe_no_token(&ctx, &titles));
+        let (login, forged) =
+            tokio::join!(probe_login(&ctx, &titles), probe_no_token(&ctx, &titles));
         sink.push(login);
         sink.push(forged);
         for (id, title) in [
@@ -546,7 +547,11 @@ fn answer(ex: &Exchange, body: Option<&Value>) -> String {
     }
 }
 
-async fn login(ctx: &Context, t: &Titles, creds: &crate::target::Credentials) -> (Finding, Option<Tokens>) {
+async fn login(
+    ctx: &Context,
+    t: &Titles,
+    creds: &crate::target::Credentials,
+) -> (Finding, Option<Tokens>) {
     let start = Instant::now();
     let f = Finding::new(Module::Jwt, "login", t.login.clone());
     let req = login_request(ctx, &creds.username, &creds.password);
@@ -644,7 +649,11 @@ async fn login(ctx: &Context, t: &Titles, creds: &crate::target::Credentials) ->
 async fn probe_login(ctx: &Context, t: &Titles) -> Finding {
     let start = Instant::now();
     let f = Finding::new(Module::Jwt, "login", t.login.clone());
-    let req = login_request(ctx, "conncheck-no-such-user@example.invalid", "conncheck-not-a-password");
+    let req = login_request(
+        ctx,
+        "conncheck-no-such-user@example.invalid",
+        "conncheck-not-a-password",
+    );
     let url = req.url.clone();
     let ex = match ctx.http.send(req).await {
         Ok(ex) => ex,
@@ -670,7 +679,10 @@ async fn probe_login(ctx: &Context, t: &Titles) -> Finding {
     }
 }
 
-async fn status_of(ctx: &Context, bearer: Option<&str>) -> Result<Exchange, crate::net::http::NetError> {
+async fn status_of(
+    ctx: &Context,
+    bearer: Option<&str>,
+) -> Result<Exchange, crate::net::http::NetError> {
     let a = &ctx.target.auth;
     let mut req = HttpRequest::get(ctx.target.url_for(&a.profile_path))
         .header("accept", "application/json")
@@ -716,7 +728,10 @@ async fn authenticated(ctx: &Context, t: &Titles, access: &str) -> Finding {
     let f = f.duration(start.elapsed());
     let url = ex.url.clone();
     let said = answer(&ex, ex.json().as_ref());
-    let detail = format!("GET {url} with Authorization: {} <access token> → {said}", ctx.target.auth.scheme);
+    let detail = format!(
+        "GET {url} with Authorization: {} <access token> → {said}",
+        ctx.target.auth.scheme
+    );
     match ex.status.as_u16() {
         200 if ex.is_json() => f.pass().detail(detail),
         200 => f
@@ -764,7 +779,10 @@ async fn refresh(ctx: &Context, t: &Titles, refresh: Option<&str>) -> Finding {
         };
         return f.fail().detail(detail).hint(hint).duration(start.elapsed());
     }
-    let Some((new_access, _)) = body.as_ref().and_then(|b| find_token(b, &a.access_path, "access")) else {
+    let Some((new_access, _)) = body
+        .as_ref()
+        .and_then(|b| find_token(b, &a.access_path, "access"))
+    else {
         return f
             .fail()
             .detail(format!("{detail}; no access token in the answer"))
@@ -832,9 +850,9 @@ async fn forged(ctx: &Context, t: &Titles, access: &str) -> Finding {
         ("signature altered", tampered.as_deref()),
         ("alg none", none.as_deref()),
     ];
-    let calls = cases.iter().map(|(label, tok)| async move {
-        (*label, status_of(ctx, *tok).await)
-    });
+    let calls = cases
+        .iter()
+        .map(|(label, tok)| async move { (*label, status_of(ctx, *tok).await) });
     let answers = futures::future::join_all(calls).await;
     let f = f.duration(start.elapsed());
     let mut results = Vec::new();
@@ -897,7 +915,8 @@ fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>) -> Finding {
             }
         }
     }
-    f.pass().detail(format!("{alg}: none of {tried} signs this token"))
+    f.pass()
+        .detail(format!("{alg}: none of {tried} signs this token"))
 }
 
 #[cfg(test)]
@@ -986,8 +1005,16 @@ mod tests {
         let t = simplejwt("k", 300);
         let cases = [
             (json!({"access": t, "refresh": t}), "access", Some("access")),
-            (json!({"tokens": {"access": t}}), "access", Some("tokens.access")),
-            (json!({"tokens": {"access": t}}), "tokens.access", Some("tokens.access")),
+            (
+                json!({"tokens": {"access": t}}),
+                "access",
+                Some("tokens.access"),
+            ),
+            (
+                json!({"tokens": {"access": t}}),
+                "tokens.access",
+                Some("tokens.access"),
+            ),
             (json!({"access_token": t}), "access", Some("access_token")),
             (json!({"access": "not-a-jwt"}), "access", None),
             (json!({"user": {}}), "access", None),
@@ -1001,9 +1028,18 @@ mod tests {
     #[test]
     fn server_messages_are_extracted() {
         let cases = [
-            (json!({"detail": "No active account found with the given credentials"}), Some("No active account found with the given credentials")),
-            (json!({"non_field_errors": ["Invalid credentials"]}), Some("Invalid credentials")),
-            (json!({"email": ["This field is required."]}), Some("email: This field is required.")),
+            (
+                json!({"detail": "No active account found with the given credentials"}),
+                Some("No active account found with the given credentials"),
+            ),
+            (
+                json!({"non_field_errors": ["Invalid credentials"]}),
+                Some("Invalid credentials"),
+            ),
+            (
+                json!({"email": ["This field is required."]}),
+                Some("email: This field is required."),
+            ),
             (json!({"ok": true}), None),
         ];
         for (body, want) in cases {
@@ -1018,7 +1054,10 @@ mod tests {
             parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
             Some(784111777)
         );
-        assert_eq!(parse_http_date("Tue, 29 Feb 2000 12:00:00 GMT"), Some(951825600));
+        assert_eq!(
+            parse_http_date("Tue, 29 Feb 2000 12:00:00 GMT"),
+            Some(951825600)
+        );
         assert_eq!(parse_http_date("yesterday"), None);
     }
 
@@ -1031,7 +1070,11 @@ mod tests {
         let now = 1_700_000_010;
         let ok = judge_claims(f(), &access, Some(&refresh), date, now);
         assert_eq!(ok.status, Status::Pass, "{}", ok.detail);
-        assert!(ok.detail.contains("access lifetime 1 h") && ok.detail.contains("refresh lifetime 1 d"), "{}", ok.detail);
+        assert!(
+            ok.detail.contains("access lifetime 1 h") && ok.detail.contains("refresh lifetime 1 d"),
+            "{}",
+            ok.detail
+        );
         // Access outliving refresh.
         let w = judge_claims(f(), &refresh, Some(&access), date, now);
         assert_eq!(w.status, Status::Warn);
@@ -1055,13 +1098,62 @@ mod tests {
     #[test]
     fn forged_verdicts() {
         let f = || Finding::new(Module::Jwt, "rejects-forged", "f");
-        let cases: Vec<(Vec<(&str, u16)>, Status, &str)> = vec![
-            (vec![("no token", 401), ("signature altered", 401), ("alg none", 401)], Status::Pass, "all refused"),
-            (vec![("no token", 401), ("signature altered", 200), ("alg none", 401)], Status::Fail, "CRITICAL"),
-            (vec![("no token", 401), ("signature altered", 401), ("alg none", 200)], Status::Fail, "alg none"),
-            (vec![("no token", 401), ("signature altered", 500), ("alg none", 401)], Status::Fail, "crashes"),
-            (vec![("no token", 403), ("signature altered", 403), ("alg none", 403)], Status::Pass, "403"),
-            (vec![("no token", 400), ("signature altered", 401), ("alg none", 401)], Status::Warn, "not with 401"),
+        type Case<'a> = (Vec<(&'a str, u16)>, Status, &'a str);
+        let cases: Vec<Case> = vec![
+            (
+                vec![
+                    ("no token", 401),
+                    ("signature altered", 401),
+                    ("alg none", 401),
+                ],
+                Status::Pass,
+                "all refused",
+            ),
+            (
+                vec![
+                    ("no token", 401),
+                    ("signature altered", 200),
+                    ("alg none", 401),
+                ],
+                Status::Fail,
+                "CRITICAL",
+            ),
+            (
+                vec![
+                    ("no token", 401),
+                    ("signature altered", 401),
+                    ("alg none", 200),
+                ],
+                Status::Fail,
+                "alg none",
+            ),
+            (
+                vec![
+                    ("no token", 401),
+                    ("signature altered", 500),
+                    ("alg none", 401),
+                ],
+                Status::Fail,
+                "crashes",
+            ),
+            (
+                vec![
+                    ("no token", 403),
+                    ("signature altered", 403),
+                    ("alg none", 403),
+                ],
+                Status::Pass,
+                "403",
+            ),
+            (
+                vec![
+                    ("no token", 400),
+                    ("signature altered", 401),
+                    ("alg none", 401),
+                ],
+                Status::Warn,
+                "not with 401",
+            ),
         ];
         for (results, want, phrase) in cases {
             let r = judge_forged(f(), &results);
