@@ -160,3 +160,28 @@ async fn exposed_setup_route_fails_exposure() {
         assert_eq!(r.status(id), Status::Pass, "{id}");
     }
 }
+
+#[tokio::test]
+async fn debug_page_on_a_route_is_named_on_that_row() {
+    // A wrong API base makes every API route 404, each answered by the debug page.
+    let r = run_scenario(
+        "endpoints-debug-on",
+        &["--only", "endpoints", "--api-base", "/api/v2"],
+    )
+    .await;
+    let f = r.find("endpoints.login", Status::Fail);
+    assert!(f.detail.contains("HTTP 404"), "{}", f.detail);
+    assert!(f.detail.contains("the Django debug page"), "{}", f.detail);
+    // The row keeps the route's own fix (the near miss); DEBUG is fixed under endpoints.debug.
+    assert!(
+        f.hint.as_deref().unwrap().contains("/api/v1/auth/login/"),
+        "{:?}",
+        f.hint
+    );
+    assert!(r
+        .find("endpoints.debug", Status::Fail)
+        .hint
+        .as_deref()
+        .unwrap()
+        .contains("DEBUG = False"));
+}

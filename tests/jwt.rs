@@ -161,3 +161,28 @@ async fn alg_none_acceptance_is_critical() {
     assert!(f.hint.as_deref().unwrap().contains("ALGORITHM"));
     assert_eq!(r.status("jwt.refresh"), Status::Pass);
 }
+
+#[tokio::test]
+async fn password_is_not_sent_to_a_plain_http_api() {
+    // Refused before any request is made: nothing listens on this loopback port.
+    let out = tokio::process::Command::new(bin())
+        .args([
+            "http://127.0.0.1:9/api/v1",
+            "--only",
+            "jwt",
+            "--format",
+            "json",
+        ])
+        .env("CONNCHECK_USERNAME", "someone@example.test")
+        .env("CONNCHECK_PASSWORD", "not-sent-anywhere")
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .unwrap();
+    let r = parse(out);
+    let f = r.find("jwt.login", Status::Skip);
+    assert!(f.detail.contains("plain http"), "{}", f.detail);
+    assert!(f.hint.as_deref().unwrap().contains("--allow-insecure-auth"));
+    assert_eq!(r.status("jwt.rejects-forged"), Status::Skip);
+    assert!(!r.stdout.contains("not-sent-anywhere"));
+}

@@ -47,7 +47,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         tokio::join!(join_all(rows), check_debug(&ctx), check_exposure(&ctx));
     let debug_anywhere = rows
         .iter()
-        .any(|f| f.status == Status::Fail && f.detail.contains("Django debug page"));
+        .any(|f| f.status == Status::Fail && f.detail.contains("the Django debug page"));
     sink.extend(rows);
     let debug = if debug.status == Status::Pass && debug_anywhere {
         debug
@@ -189,14 +189,30 @@ impl Verdict {
 /// Classify one answer against the endpoint map's expectation. `near_miss` is a variant of the
 /// URL that answered (only consulted on 404).
 pub fn classify(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -> Verdict {
-    let expected = ep.expect.contains(&s.status);
-    if is_debug_page(s) {
-        return Verdict::new(
-            Status::Fail,
-            format!("HTTP {}: the Django debug page (DEBUG = True)", s.status),
-            Some(DEBUG_HINT.into()),
-        );
+    let base = classify_answer(ep, s, near_miss);
+    if !is_debug_page(s) {
+        return base;
     }
+    // The route's own problem keeps its fix; the debug page is named here and fixed under
+    // endpoints.debug.
+    if base.status == Status::Fail {
+        return Verdict {
+            what: format!(
+                "{}; served as the Django debug page (DEBUG = True, see endpoints.debug)",
+                base.what
+            ),
+            ..base
+        };
+    }
+    Verdict::new(
+        Status::Fail,
+        format!("HTTP {}: the Django debug page (DEBUG = True)", s.status),
+        Some(DEBUG_HINT.into()),
+    )
+}
+
+fn classify_answer(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -> Verdict {
+    let expected = ep.expect.contains(&s.status);
     if is_disallowed_host_page(s) {
         return Verdict::new(
             Status::Fail,
@@ -595,7 +611,7 @@ mod tests {
             ("login", redirect, Status::Fail, "body is lost"),
             ("login", ssl, Status::Fail, "body is lost"),
             ("login", html("POST", 400, "<html><div id=\"root\"></div></html>"), Status::Warn, "SPA's index.html"),
-            ("health", html("GET", 404, "You’re seeing this error because you have <code>DEBUG = True</code> Django tried these URL patterns"), Status::Fail, "debug page"),
+            ("health", html("GET", 404, "You’re seeing this error because you have <code>DEBUG = True</code> Django tried these URL patterns"), Status::Fail, "Django debug page"),
             ("admin", html("GET", 302, ""), Status::Pass, "as expected"),
             ("login", json("POST", 405, "{}"), Status::Fail, "refuses POST"),
         ];
