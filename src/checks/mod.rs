@@ -7,8 +7,10 @@
 
 pub mod cors;
 pub mod dns;
+pub mod endpoints;
+pub mod jwt;
 
 use crate::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
-pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, cors::SPEC];
+pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, cors::SPEC, endpoints::SPEC, jwt::SPEC];

@@ -5,6 +5,8 @@
 mod cors;
 mod dns;
 mod hostile;
+mod endpoints;
+mod jwt;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -318,6 +320,8 @@ pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
     v.extend(cors::list());
+    v.extend(endpoints::list());
+    v.extend(jwt::list());
     v.extend(hostile::list());
     v
 }
