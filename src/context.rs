@@ -61,6 +61,9 @@ pub struct Context {
     /// Facts one module learns that another reports on (e.g. the WebSocket URL found in the
     /// bundle), keyed by name. Modules never wait on each other through this.
     pub facts: Mutex<std::collections::BTreeMap<String, String>>,
+    /// The frontend pages and bundles, fetched once and shared by the frontend and WebSocket
+    /// modules (whichever asks first fetches; the other waits for the same result).
+    pub frontend_scan: tokio::sync::OnceCell<Arc<Vec<crate::checks::frontend::PageScan>>>,
 }
 
 impl Context {
@@ -85,6 +88,7 @@ impl Context {
             started,
             deadline,
             facts: Mutex::default(),
+            frontend_scan: tokio::sync::OnceCell::new(),
         })
     }
 
