@@ -617,9 +617,7 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
         return match p {
             Problem::InsecureApi => f
                 .hint(format!(
-                    "the bundle was built with {var}={url} (http://): the browser blocks every API call from the HTTPS page. Set {var}=https://{}{} and rebuild; the variable is read at build time, so changing it on the server is not enough",
-                    l.found.url.host_str().unwrap_or(""),
-                    l.found.url.path().trim_end_matches('/')
+                    "the bundle was built with {var}={url} (http://): the browser blocks every API call from the HTTPS page. Set {var}={api} and rebuild; the variable is read at build time, so changing it on the server is not enough"
                 ))
                 .browser_error(mixed_xhr_message(page, url)),
             Problem::LocalAddress => {

@@ -123,9 +123,13 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                 pages.join(", ")
             )
         };
-        for id in ["upgrade", "scheme", "origin-check"] {
+        for (id, title) in [
+            ("upgrade", "WebSocket upgrade"),
+            ("scheme", "WebSocket scheme"),
+            ("origin-check", "WebSocket origin check"),
+        ] {
             sink.push(
-                Finding::new(Module::Websocket, id, "WebSocket")
+                Finding::new(Module::Websocket, id, title)
                     .skip()
                     .detail(why.clone()),
             );

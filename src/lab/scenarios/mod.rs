@@ -3,6 +3,7 @@
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
 mod dns;
+mod frontend;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -166,6 +167,8 @@ pub struct FrontendSpec {
     pub api_url: String,
     /// Extra markup in <head> (e.g. an http:// script).
     pub extra_head: String,
+    /// Extra markup at the end of <body> (e.g. an http:// image).
+    pub extra_body: String,
     pub csp: Option<String>,
     /// Bytes of padding in the bundle (for size caps).
     pub bundle_padding: usize,
@@ -179,6 +182,7 @@ impl Default for FrontendSpec {
         FrontendSpec {
             api_url: "https://api.tiktrue.test{port}/api/v1".into(),
             extra_head: String::new(),
+            extra_body: String::new(),
             csp: None,
             bundle_padding: 0,
             ws_url: None,
@@ -278,6 +282,7 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
+    v.extend(frontend::list());
     v
 }
 
