@@ -112,3 +112,34 @@ async fn websocket_flag_overrides_discovery_and_a_missing_route_is_404() {
     assert!(f.detail.contains("HTTP 404"), "{}", f.detail);
     assert!(f.hint.as_deref().unwrap().contains("no route for /socket/"));
 }
+
+#[tokio::test]
+async fn token_is_fetched_by_logging_in_and_never_printed() {
+    let r = run_scenario("websocket-token", ONLY).await;
+    let f = r.find("websocket.upgrade", Status::Pass);
+    assert!(
+        f.detail.contains("with ?token=<access token from"),
+        "{}",
+        f.detail
+    );
+    assert!(f.detail.contains("given with --websocket"), "{}", f.detail);
+    assert!(!r.stdout.contains("eyJ"), "a JWT leaked:\n{}", r.stdout);
+    assert_eq!(r.status("websocket.origin-check"), Status::Pass);
+}
+
+#[tokio::test]
+async fn token_required_without_credentials_fails_with_401_saying_how_to_fix() {
+    let r = run_scenario_opts("websocket-token", ONLY, false, 0).await;
+    let f = r.find("websocket.upgrade", Status::Fail);
+    assert!(f.detail.contains("HTTP 401"), "{}", f.detail);
+    let hint = f.hint.as_deref().unwrap();
+    assert!(hint.contains("CONNCHECK_USERNAME"), "{hint}");
+    assert!(
+        f.browser_error
+            .as_deref()
+            .unwrap()
+            .ends_with("Unexpected response code: 401"),
+        "{:?}",
+        f.browser_error
+    );
+}

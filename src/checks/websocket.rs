@@ -8,8 +8,9 @@
 use crate::checks::frontend::{self, mixed_ws_message};
 use crate::context::Context;
 use crate::model::{Finding, Module};
-use crate::net::http::{classify_rustls, NetError, USER_AGENT};
+use crate::net::http::{classify_rustls, HttpRequest, NetError, USER_AGENT};
 use crate::runner::{ModuleSpec, Sink};
+use crate::target::WsAuth;
 use futures::FutureExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -177,9 +178,27 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             format!(" (tested as {probe}: the browser blocks {url} itself, see websocket.scheme)");
     }
     let path = probe.path().to_string();
+    // The token the app would send; the URL shown in the report never carries it.
+    let mut connect = probe.clone();
+    let mut token_problem = None;
+    match ctx.target.websocket.as_ref().map(|w| &w.auth) {
+        Some(WsAuth::Query(param)) => match login_token(&ctx, &origin).await {
+            Ok((token, from)) => {
+                connect.query_pairs_mut().append_pair(param, &token);
+                note.push_str(&format!(" with ?{param}=<access token from {from}>"));
+            }
+            Err(why) => {
+                note.push_str(&format!(" without ?{param}= ({why})"));
+                token_problem = Some(why);
+            }
+        },
+        Some(WsAuth::Protocol | WsAuth::Cookie) => note
+            .push_str(" without credentials (conncheck sends a token only as a query parameter)"),
+        Some(WsAuth::None) | None => {}
+    }
     let (own, foreign) = tokio::join!(
-        handshake(&ctx, &probe, &origin),
-        handshake(&ctx, &probe, FOREIGN_ORIGIN)
+        handshake(&ctx, &connect, &origin),
+        handshake(&ctx, &connect, FOREIGN_ORIGIN)
     );
 
     // websocket.upgrade
@@ -198,7 +217,12 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         Outcome::Refused { status, .. } => f
             .fail()
             .detail(evidence)
-            .hint(refusal_hint(*status, &path, &origin))
+            .hint(match (&token_problem, status) {
+                (Some(why), 401 | 403) => {
+                    format!("{why}; {}", refusal_hint(*status, &path, &origin))
+                }
+                _ => refusal_hint(*status, &path, &origin),
+            })
             .maybe_browser_error(chrome_ws_error(&probe, &own)),
         Outcome::Net(e) => {
             let f = ctx.net_failure(f, e);
@@ -244,6 +268,64 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             "{evidence}: the upgrade fails for the frontend's own origin too, so this tells nothing (see websocket.upgrade)"
         )),
     });
+}
+
+/// Log in the way the app does (the target's auth flow) and return the access token, already
+/// registered as a secret, and the login URL it came from.
+async fn login_token(ctx: &Context, origin: &str) -> Result<(String, String), String> {
+    let Some(c) = &ctx.target.credentials else {
+        return Err(
+            "no credentials to log in with: set CONNCHECK_USERNAME and CONNCHECK_PASSWORD so conncheck can send the token the app sends"
+                .into(),
+        );
+    };
+    let a = &ctx.target.auth;
+    let url = ctx.target.url_for(&a.login_path);
+    if url.scheme() != "https" && !ctx.opts.allow_insecure_auth {
+        return Err(format!("not sending credentials to {url} over plain http"));
+    }
+    let mut body = serde_json::Map::new();
+    body.insert(a.username_field.clone(), c.username.clone().into());
+    body.insert(a.password_field.clone(), c.password.clone().into());
+    let req = HttpRequest::new(http::Method::POST, url.clone())
+        .json_body(&serde_json::Value::Object(body))
+        .header("origin", origin);
+    let ex = ctx
+        .http
+        .send(req)
+        .await
+        .map_err(|e| format!("login at {url} failed: {e}"))?;
+    if !ex.status.is_success() {
+        return Err(format!(
+            "login at {url} answered HTTP {}",
+            ex.status.as_u16()
+        ));
+    }
+    let json = ex.json().unwrap_or_default();
+    let token = access_token(&json, &a.access_path)
+        .ok_or_else(|| format!("no access token at '{}' in the login answer", a.access_path))?;
+    ctx.secrets.add_token(&token);
+    Ok((token, url.to_string()))
+}
+
+/// The access token in a login answer: at the configured dotted path, else where simplejwt
+/// and common wrappers put it.
+pub fn access_token(json: &serde_json::Value, path: &str) -> Option<String> {
+    let at = |p: &str| {
+        p.split('.')
+            .try_fold(json, |v, k| v.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    std::iter::once(path)
+        .chain([
+            "access",
+            "tokens.access",
+            "data.access",
+            "access_token",
+            "token",
+        ])
+        .find_map(at)
 }
 
 /// One WebSocket handshake over our resolver and trust store, bounded by the step timeout.
@@ -367,6 +449,23 @@ async fn finish<S: AsyncRead + AsyncWrite + Unpin>(r: Handshake<S>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_token_is_found_where_login_answers_put_it() {
+        use serde_json::json;
+        for (body, path, want) in [
+            (
+                json!({"access": "a1", "refresh": "r"}),
+                "access",
+                Some("a1"),
+            ),
+            (json!({"tokens": {"access": "a2"}}), "access", Some("a2")),
+            (json!({"data": {"jwt": "a3"}}), "data.jwt", Some("a3")),
+            (json!({"detail": "No active account"}), "access", None),
+        ] {
+            assert_eq!(access_token(&body, path).as_deref(), want, "{body}");
+        }
+    }
 
     #[test]
     fn refusals_name_their_likely_cause() {

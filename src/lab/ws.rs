@@ -47,6 +47,21 @@ pub async fn handle_upgrade(
     if !allowed {
         return text(403, format!("origin {origin} not allowed"));
     }
+    if ws.require_token {
+        // Plane's live server: the access token in `?token=`, checked like the API checks it.
+        let token = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "token")
+                .map(|(_, v)| v.into_owned())
+        });
+        match token {
+            None => return text(401, "authentication required: ?token=<access token>".into()),
+            Some(t) if !super::django::access_token_valid(state, &t) => {
+                return text(401, "token invalid or expired".into())
+            }
+            Some(_) => {}
+        }
+    }
     let Some(key) = req
         .headers()
         .get("sec-websocket-key")

@@ -113,5 +113,21 @@ pub fn list() -> Vec<Scenario> {
                 s.frontend.ws_url = Some(format!("ws://{}{{port}}/live/", s.names.apex));
             },
         ),
+        Scenario::fault(
+            "websocket-token",
+            "the live server wants the access token in ?token= (Plane): conncheck logs in and sends it",
+            |s| {
+                with_live(s);
+                if let Some(w) = s.websocket.as_mut() {
+                    w.require_token = true;
+                }
+                s.args = vec![
+                    "--websocket".into(),
+                    format!("wss://{}{{port}}/live/", s.names.apex),
+                    "--websocket-token".into(),
+                    "token".into(),
+                ];
+            },
+        ),
     ]
 }
