@@ -136,6 +136,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL")]
     pub websocket: Option<String>,
 
+    /// The WebSocket takes the access token in this query parameter (`?token=…`, as Plane's
+    /// live server does); conncheck logs in with CONNCHECK_USERNAME/CONNCHECK_PASSWORD to get one.
+    #[arg(long, value_name = "PARAM", requires = "websocket")]
+    pub websocket_token: Option<String>,
+
     /// DNS server(s) to use instead of the system's (repeatable): internal DNS, split horizon, the lab.
     #[arg(long = "resolver", value_name = "IP[:PORT]")]
     pub resolvers: Vec<String>,
@@ -349,7 +354,10 @@ impl RunArgs {
             }
             t.websocket = Some(crate::target::WebSocketSpec {
                 url: u,
-                auth: crate::target::WsAuth::None,
+                auth: match &self.websocket_token {
+                    Some(p) => crate::target::WsAuth::Query(p.clone()),
+                    None => crate::target::WsAuth::None,
+                },
             });
         }
         t.expect_ips = self.expect_ip.clone();

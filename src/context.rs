@@ -63,6 +63,9 @@ pub struct Context {
     pub facts: Mutex<std::collections::BTreeMap<String, String>>,
     /// Numbers for `serve` to expose (see [`crate::model::Metric`]).
     pub metrics: Mutex<Vec<crate::model::Metric>>,
+    /// The frontend pages and bundles, fetched once and shared by the frontend and WebSocket
+    /// modules (whichever asks first fetches; the other waits for the same result).
+    pub frontend_scan: tokio::sync::OnceCell<Arc<Vec<crate::checks::frontend::PageScan>>>,
 }
 
 impl Context {
@@ -88,6 +91,7 @@ impl Context {
             deadline,
             facts: Mutex::default(),
             metrics: Mutex::default(),
+            frontend_scan: tokio::sync::OnceCell::new(),
         })
     }
 

@@ -104,6 +104,11 @@ pub fn issue(secret: &str, token_type: &str, lifetime: i64, user_id: i64) -> Str
     .expect("HS256 encoding cannot fail")
 }
 
+/// Whether an access token is one this API accepts (the live WebSocket server asks this).
+pub fn access_token_valid(state: &LabState, token: &str) -> bool {
+    verify(state, token, "access").is_some()
+}
+
 /// Verify a token as the scenario's (possibly broken) simplejwt does; the claims when accepted.
 fn verify(state: &LabState, token: &str, want_type: &str) -> Option<Value> {
     let j = &state.scenario.api.jwt;

@@ -23,8 +23,9 @@ fn security(state: &LabState, h: &mut Vec<(&'static str, String)>) {
 pub fn index_html(state: &LabState) -> String {
     let f = &state.scenario.frontend;
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"/><link rel=\"icon\" href=\"/favicon.ico\"/><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"/><title>TikTrue</title>{}<script defer=\"defer\" src=\"{BUNDLE_PATH}\"></script><link href=\"/static/css/main.3b1f9a2c.css\" rel=\"stylesheet\"></head><body><noscript>You need to enable JavaScript to run this app.</noscript><div id=\"root\"></div></body></html>",
-        state.expand(&f.extra_head)
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"/><link rel=\"icon\" href=\"/favicon.ico\"/><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"/><title>TikTrue</title>{}<script defer=\"defer\" src=\"{BUNDLE_PATH}\"></script><link href=\"/static/css/main.3b1f9a2c.css\" rel=\"stylesheet\"></head><body><noscript>You need to enable JavaScript to run this app.</noscript><div id=\"root\"></div>{}</body></html>",
+        state.expand(&f.extra_head),
+        state.expand(&f.extra_body)
     )
 }
 

@@ -446,6 +446,9 @@ impl Lab {
                     run.expect_cname = run.expect_cname.take().or(it.next().cloned())
                 }
                 "--websocket" => run.websocket = run.websocket.take().or(it.next().cloned()),
+                "--websocket-token" => {
+                    run.websocket_token = run.websocket_token.take().or(it.next().cloned())
+                }
                 "--frontend" => run.frontend.extend(it.next().cloned()),
                 "--no-credentials" => run.no_credentials = true,
                 "--timeout" => {

@@ -7,6 +7,7 @@ mod dns;
 mod hostile;
 mod endpoints;
 mod jwt;
+mod frontend;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -177,6 +178,8 @@ pub struct FrontendSpec {
     pub api_url: String,
     /// Extra markup in <head> (e.g. an http:// script).
     pub extra_head: String,
+    /// Extra markup at the end of <body> (e.g. an http:// image).
+    pub extra_body: String,
     pub csp: Option<String>,
     /// Bytes of padding in the bundle (for size caps).
     pub bundle_padding: usize,
@@ -190,6 +193,7 @@ impl Default for FrontendSpec {
         FrontendSpec {
             api_url: "https://api.tiktrue.test{port}/api/v1".into(),
             extra_head: String::new(),
+            extra_body: String::new(),
             csp: None,
             bundle_padding: 0,
             ws_url: None,
@@ -322,6 +326,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(cors::list());
     v.extend(endpoints::list());
     v.extend(jwt::list());
+    v.extend(frontend::list());
     v.extend(hostile::list());
     v
 }
