@@ -18,15 +18,26 @@ Examples:
 
   Engineer at a terminal:
     conncheck api.tiktrue.com --origin https://tiktrue.com
+    conncheck --profile tiktrue                  # shipped profile: tiktrue, plane, django-simplejwt
+    conncheck init api.example.com -o my-app.toml && conncheck --profile my-app.toml
     CONNCHECK_USERNAME=me@example.com CONNCHECK_PASSWORD=... conncheck https://api.tiktrue.com/api/v1 -v
 
   CI right after a deploy:
-    conncheck api.tiktrue.com --origin https://tiktrue.com --format json > conncheck.json
+    conncheck --profile checks/my-app.toml --format junit > conncheck.xml
+    conncheck api.tiktrue.com --origin https://tiktrue.com --format json --fail-on warn
+
+  Support, holding a customer's screenshot:
+    conncheck explain \"Network Error\"
+    conncheck explain \"net::ERR_NAME_NOT_RESOLVED\" api.tiktrue.com --origin https://tiktrue.com
+    conncheck explain \"Request failed with status code 403\" --profile tiktrue --format markdown
 
   Internal DNS / staging with a private CA:
     conncheck api.staging.test --resolver 10.0.0.2 --ca-cert ./staging-ca.pem
 
-Exit codes: 0 nothing failed · 1 a check failed or could not be decided · 2 usage or configuration error.
+  Shell completion and manual: conncheck completions bash|zsh|fish · conncheck man > conncheck.1
+
+Exit codes: 0 nothing failed · 1 a check failed or could not be decided (or warned, with --fail-on warn;
+for explain: a cause or another failure was found) · 2 usage, profile or configuration error.
 Credentials come only from CONNCHECK_USERNAME and CONNCHECK_PASSWORD, never from the command line.";
 
 #[derive(Debug, Parser)]

@@ -3,6 +3,7 @@
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
 mod dns;
+mod plane;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -110,6 +111,9 @@ pub struct ApiSpec {
     pub db_down: bool,
     /// Paths (under the API base, as in the endpoint map) that answer 404.
     pub missing: Vec<String>,
+    /// More authenticated JSON GET routes under the API base (`workspaces/` for Plane): 401
+    /// without a token, 200 with one.
+    pub extra_routes: Vec<String>,
     pub setup_exposed: bool,
     pub hsts: Option<String>,
     pub secure_cookies: bool,
@@ -151,6 +155,7 @@ impl Default for ApiSpec {
             debug: false,
             db_down: false,
             missing: vec![],
+            extra_routes: vec![],
             setup_exposed: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
             secure_cookies: true,
@@ -278,6 +283,7 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
+    v.extend(plane::list());
     v
 }
 
