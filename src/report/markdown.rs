@@ -157,3 +157,57 @@ mod tests {
         assert!(md.contains("| 1.2 | ✖ fail | api.x.test reachable | connect refused |"));
     }
 }
+
+#[cfg(test)]
+mod same_as_table {
+    use super::*;
+    use crate::model::{Finding, Module};
+
+    /// Markdown and the terminal table show the same rows, numbers and statuses.
+    #[test]
+    fn markdown_and_table_show_the_same_findings() {
+        let r = Report {
+            target: "https://api.x.test/api/v1/".into(),
+            origins: vec!["https://x.test".into()],
+            origins_inferred: false,
+            findings: vec![
+                Finding::new(Module::Dns, "resolve", "api.x.test resolves").detail("A 127.0.0.1"),
+                Finding::new(Module::Dns, "reach", "api.x.test reachable")
+                    .warn()
+                    .detail("one dead address"),
+                Finding::new(Module::Cors, "preflight", "preflight from https://x.test")
+                    .fail()
+                    .detail("no Access-Control-Allow-Origin")
+                    .hint("add the origin to CORS_ALLOWED_ORIGINS"),
+                Finding::new(Module::Jwt, "login", "login")
+                    .skip()
+                    .detail("no credentials"),
+            ],
+            duration_ms: 1,
+        };
+        let md = render(&r);
+        let table = crate::report::table::render(
+            &r,
+            &crate::report::table::TableOptions {
+                color: false,
+                verbose: false,
+                width: Some(400),
+            },
+        );
+        for (num, f) in crate::report::numbered(&r) {
+            let status = format!("{} {}", f.status.symbol(), f.status.as_str());
+            assert!(
+                md.contains(&format!("| {num} | {status} | {} |", f.title)),
+                "{md}"
+            );
+            let line = table
+                .lines()
+                .find(|l| l.contains(&format!(" {num} ")))
+                .unwrap_or_else(|| panic!("{num} not in table:\n{table}"));
+            assert!(line.contains(&status) && line.contains(&f.title), "{line}");
+        }
+        // Both end with the same summary and verdict.
+        assert!(table.contains(&crate::report::verdict(&r)));
+        assert!(md.contains(&cell(&crate::report::verdict(&r))));
+    }
+}
