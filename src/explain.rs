@@ -615,6 +615,8 @@ pub struct Explanation {
     pub means: Vec<&'static str>,
     /// Likely causes, most likely first.
     pub causes: Vec<&'static Cause>,
+    /// Some pattern matched (false: the generic list for an unrecognised text).
+    pub recognised: bool,
 }
 
 /// Rank the causes of a pasted message. Unrecognised text gives every CORS/DNS/TLS cause of a
@@ -639,7 +641,8 @@ pub fn explain(text: &str) -> Explanation {
             }
         }
     }
-    if ids.is_empty() {
+    let recognised = !ids.is_empty();
+    if !recognised {
         let generic = PATTERNS.last().expect("the catch-all pattern");
         means.push("not a message conncheck recognises; these are the usual causes of a frontend that cannot reach its API");
         ids.extend(generic.causes.iter().copied());
@@ -648,6 +651,7 @@ pub fn explain(text: &str) -> Explanation {
         input: text.to_string(),
         means,
         causes: ids.into_iter().map(cause).collect(),
+        recognised,
     }
 }
 
@@ -671,6 +675,8 @@ pub enum Verdict {
         cause: &'static Cause,
         rows: Vec<Finding>,
         also: Vec<&'static Cause>,
+        /// Shown by a failing row (false: only a warning shows it).
+        certain: bool,
     },
     /// Rows failed, but none fits a listed cause.
     Other(Vec<Finding>),
@@ -678,31 +684,78 @@ pub enum Verdict {
     NotReproduced,
 }
 
+/// The cause a row's own browser error points at (the same table, read from the other side), when
+/// that text is recognised.
+fn row_cause(f: &Finding) -> Option<&'static Cause> {
+    let b = f.browser_error.as_deref()?;
+    let ex = explain(b);
+    ex.recognised.then(|| ex.causes[0])
+}
+
+/// Which cause the report shows. A row whose browser error maps to a cause is strong evidence
+/// (a listed cause first, most likely first; then a cause the text did not suggest, such as the
+/// exact CORS fault behind a "Network Error"); otherwise a failing row under a listed cause's
+/// checks whose text carries one of its signals. Failures and errors beat warnings.
 pub fn judge(ex: &Explanation, report: &Report) -> Verdict {
-    let mut confirmed: Vec<(&'static Cause, Vec<Finding>)> = Vec::new();
-    for c in &ex.causes {
-        let rows: Vec<Finding> = report
+    for bad in [true, false] {
+        let rows: Vec<&Finding> = report
             .findings
             .iter()
-            .filter(|f| c.confirmed_by(f))
-            .cloned()
+            .filter(|f| {
+                if bad {
+                    matches!(f.status, Status::Fail | Status::Error)
+                } else {
+                    f.status == Status::Warn
+                }
+            })
             .collect();
-        if !rows.is_empty() {
-            confirmed.push((c, rows));
-        }
-    }
-    // A failure beats a warning: the first cause with a failing row, else the first with any.
-    let pick = confirmed
-        .iter()
-        .position(|(_, rows)| rows.iter().any(|f| f.status == Status::Fail))
-        .or(if confirmed.is_empty() { None } else { Some(0) });
-    if let Some(i) = pick {
-        let (cause, rows) = confirmed.remove(i);
-        return Verdict::Confirmed {
-            cause,
-            rows,
-            also: confirmed.into_iter().map(|(c, _)| c).collect(),
+        // (cause, rows, tier): 0 strong listed, 1 strong unlisted, 2 weak listed.
+        let mut found: Vec<(&'static Cause, Vec<Finding>, u8)> = Vec::new();
+        let mut add = |c: &'static Cause, f: &Finding, tier: u8| match found
+            .iter_mut()
+            .find(|(fc, _, t)| fc.id == c.id && *t == tier)
+        {
+            Some((_, v, _)) => v.push(f.clone()),
+            None => found.push((c, vec![f.clone()], tier)),
         };
+        for c in &ex.causes {
+            for f in &rows {
+                if row_cause(f).is_some_and(|rc| rc.id == c.id) {
+                    add(c, f, 0);
+                }
+            }
+        }
+        for f in &rows {
+            if let Some(rc) = row_cause(f) {
+                if !ex.causes.iter().any(|c| c.id == rc.id) {
+                    add(rc, f, 1);
+                }
+            }
+        }
+        for c in &ex.causes {
+            for f in &rows {
+                if row_cause(f).is_none() && c.confirmed_by(f) {
+                    add(c, f, 2);
+                }
+            }
+        }
+        // Stable: within a tier the order above (the text's ranking) holds.
+        found.sort_by_key(|(_, _, tier)| *tier);
+        let mut seen = Vec::new();
+        found.retain(|(c, _, _)| {
+            let first = !seen.contains(&c.id);
+            seen.push(c.id);
+            first
+        });
+        if !found.is_empty() {
+            let (cause, rows, _) = found.remove(0);
+            return Verdict::Confirmed {
+                cause,
+                rows,
+                also: found.into_iter().map(|(c, _, _)| c).collect(),
+                certain: bad,
+            };
+        }
     }
     let bad: Vec<Finding> = report
         .findings
@@ -861,13 +914,51 @@ mod tests {
             judge(&ex, &report(vec![ok])),
             Verdict::NotReproduced
         ));
+        // A row without a browser error is weaker evidence than one with a recognised error.
+        let cors_weak = Finding::new(Module::Cors, "preflight", "preflight")
+            .fail()
+            .detail("no Access-Control-Allow-Origin in the answer; add it to CORS_ALLOWED_ORIGINS");
+        match judge(&ex, &report(vec![nx.clone(), cors_weak])) {
+            Verdict::Confirmed { cause, also, .. } => {
+                assert_eq!(cause.id, "dns-not-resolved");
+                assert!(also.iter().any(|c| c.id == "cors-origin-not-allowed"));
+            }
+            v => panic!("{v:?}"),
+        }
         let cors = Finding::new(Module::Cors, "preflight", "preflight")
             .fail()
-            .detail("no Access-Control-Allow-Origin in the answer");
+            .detail("no Access-Control-Allow-Origin in the answer")
+            .browser_error("Access to XMLHttpRequest at 'https://api.x.test/api/v1/auth/login/' from origin 'https://x.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
         match judge(&ex, &report(vec![nx, cors])) {
             Verdict::Confirmed { cause, also, .. } => {
                 assert_eq!(cause.id, "cors-origin-not-allowed");
                 assert!(also.iter().any(|c| c.id == "dns-not-resolved"));
+            }
+            v => panic!("{v:?}"),
+        }
+        // The row's own browser error decides between CORS causes that share words.
+        let wildcard = Finding::new(Module::Cors, "preflight", "preflight")
+            .fail()
+            .detail("Access-Control-Allow-Origin: * with credentials")
+            .hint("replace CORS_ALLOW_ALL_ORIGINS with CORS_ALLOWED_ORIGINS")
+            .browser_error("The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.");
+        match judge(&ex, &report(vec![wildcard])) {
+            Verdict::Confirmed { cause, .. } => {
+                assert_eq!(cause.id, "cors-wildcard-credentials")
+            }
+            v => panic!("{v:?}"),
+        }
+        // Only a warning: a likely cause, not a certain one.
+        let dead = Finding::new(Module::Dns, "reach", "api.x.test reachable")
+            .warn()
+            .detail("127.0.0.4: connection refused");
+        match judge(
+            &explain("net::ERR_CONNECTION_TIMED_OUT"),
+            &report(vec![dead]),
+        ) {
+            Verdict::Confirmed { cause, certain, .. } => {
+                assert_eq!(cause.id, "dns-stale-or-dead");
+                assert!(!certain);
             }
             v => panic!("{v:?}"),
         }

@@ -25,17 +25,22 @@ fn row_line(f: &Finding) -> String {
 pub fn verdict_line(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> Option<String> {
     let (report, v) = run?;
     Some(match v {
-        Verdict::Confirmed { cause, .. } => {
-            let rank = ex
-                .causes
-                .iter()
-                .position(|c| c.id == cause.id)
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            format!(
-                "It is cause {rank}: {} (confirmed against {})",
-                cause.title, report.target
-            )
+        Verdict::Confirmed { cause, certain, .. } => {
+            let which = match ex.causes.iter().position(|c| c.id == cause.id) {
+                Some(i) => format!("cause {}", i + 1),
+                None => "a cause not listed below".to_string(),
+            };
+            if *certain {
+                format!(
+                    "It is {which}: {} (confirmed against {})",
+                    cause.title, report.target
+                )
+            } else {
+                format!(
+                    "Probably {which}: {} (only a warning shows it against {})",
+                    cause.title, report.target
+                )
+            }
         }
         Verdict::Other(rows) => format!(
             "None of the listed causes is confirmed, but {} check(s) fail against {}: start with {}",
@@ -54,7 +59,16 @@ pub fn text(ex: &Explanation, run: Option<(&Report, &Verdict)>, modules: &[Strin
     let mut out = String::new();
     if let Some(v) = verdict_line(ex, run) {
         out.push_str(&format!("Verdict: {}\n", neutralize(&v)));
-        if let Some((_, Verdict::Confirmed { cause, rows, also })) = run {
+        if let Some((
+            _,
+            Verdict::Confirmed {
+                cause, rows, also, ..
+            },
+        )) = run
+        {
+            if !ex.causes.iter().any(|c| c.id == cause.id) {
+                out.push_str(&format!("Cause: {} [{}]\n", cause.title, cause.id));
+            }
             out.push_str(&format!("Fix: {}\n", cause.fix));
             for f in rows {
                 out.push_str(&format!("  {}\n", neutralize(&row_line(f))));
@@ -104,6 +118,13 @@ pub fn markdown(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
         out.push_str(&format!("**Verdict:** {}\n\n", cell(&v)));
         match run {
             Some((_, Verdict::Confirmed { cause, rows, .. })) => {
+                if !ex.causes.iter().any(|c| c.id == cause.id) {
+                    out.push_str(&format!(
+                        "**Cause:** {} (`{}`)\n\n",
+                        cell(cause.title),
+                        cause.id
+                    ));
+                }
                 out.push_str(&format!(
                     "**Fix:** {}\n\n**Evidence:**\n\n",
                     cell(cause.fix)
