@@ -35,7 +35,9 @@ impl State {
     /// The line, without control characters, at most `width` characters.
     pub fn line(&self, width: usize) -> String {
         let running: Vec<&str> = self.running.iter().map(|m| m.name()).collect();
-        let what = if running.is_empty() {
+        let what = if running.is_empty() && self.done == 0 {
+            "starting".to_string()
+        } else if running.is_empty() {
             "finishing".to_string()
         } else {
             format!("running {}", running.join(", "))
@@ -108,7 +110,7 @@ mod tests {
             total: 3,
             ..State::default()
         };
-        assert_eq!(s.line(80), "conncheck [0/3] finishing · 0 rows");
+        assert_eq!(s.line(80), "conncheck [0/3] starting · 0 rows");
         for ev in [
             ProgressEvent::Started(Module::Dns),
             ProgressEvent::Started(Module::Cors),
