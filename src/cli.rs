@@ -18,15 +18,26 @@ Examples:
 
   Engineer at a terminal:
     conncheck api.tiktrue.com --origin https://tiktrue.com
+    conncheck --profile tiktrue                  # shipped profile: tiktrue, plane, django-simplejwt
+    conncheck init api.example.com -o my-app.toml && conncheck --profile my-app.toml
     CONNCHECK_USERNAME=me@example.com CONNCHECK_PASSWORD=... conncheck https://api.tiktrue.com/api/v1 -v
 
   CI right after a deploy:
-    conncheck api.tiktrue.com --origin https://tiktrue.com --format json > conncheck.json
+    conncheck --profile checks/my-app.toml --format junit > conncheck.xml
+    conncheck api.tiktrue.com --origin https://tiktrue.com --format json --fail-on warn
+
+  Support, holding a customer's screenshot:
+    conncheck explain \"Network Error\"
+    conncheck explain \"net::ERR_NAME_NOT_RESOLVED\" api.tiktrue.com --origin https://tiktrue.com
+    conncheck explain \"Request failed with status code 403\" --profile tiktrue --format markdown
 
   Internal DNS / staging with a private CA:
     conncheck api.staging.test --resolver 10.0.0.2 --ca-cert ./staging-ca.pem
 
-Exit codes: 0 nothing failed · 1 a check failed or could not be decided · 2 usage or configuration error.
+  Shell completion and manual: conncheck completions bash|zsh|fish · conncheck man > conncheck.1
+
+Exit codes: 0 nothing failed · 1 a check failed or could not be decided (or warned, with --fail-on warn;
+for explain: a cause or another failure was found) · 2 usage, profile or configuration error.
 Credentials come only from CONNCHECK_USERNAME and CONNCHECK_PASSWORD, never from the command line.";
 
 #[derive(Debug, Parser)]
@@ -101,12 +112,60 @@ pub enum Command {
         #[arg(long, value_name = "MS", default_value_t = 0)]
         delay: u64,
     },
+    /// Paste what the user saw (an axios message, a Chrome console line, a Django log line): get
+    /// the likely causes, ranked, and the checks that confirm each. With a TARGET, run those
+    /// checks and say which cause it is.
+    Explain {
+        /// The text the user saw, e.g. "Network Error" or a line of the browser console.
+        text: String,
+        /// The API to test the causes against (as for a normal run); optional.
+        #[arg(value_name = "TARGET")]
+        target: Option<String>,
+        #[command(flatten)]
+        run: Box<RunArgs>,
+    },
+    /// Write a commented starter profile for TARGET (stdout, or -o FILE).
+    Init {
+        /// The API: a host (api.example.com) or a URL.
+        target: String,
+        /// Frontend origin(s) (default: inferred from the API host).
+        #[arg(long = "origin", value_name = "URL")]
+        origins: Vec<String>,
+        /// API base path when TARGET is a bare host.
+        #[arg(long, value_name = "PATH")]
+        api_base: Option<String>,
+        /// Write to this file instead of stdout (refuses to overwrite).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Print a shell completion script: conncheck completions bash > /etc/bash_completion.d/conncheck
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): conncheck man > conncheck.1
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The checklist for a terminal.
     Table,
+    /// The documented JSON contract (see `report::json`).
     Json,
+    /// JUnit XML: one testcase per row, for CI test reports.
+    Junit,
+    /// Markdown for a PR comment or a support ticket: the verdict first, then the evidence.
+    Markdown,
+}
+
+/// Which status makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A warning fails the run too.
+    Warn,
+    /// Only a failure or an undecided check (error) fails the run.
+    Fail,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,6 +178,11 @@ pub enum ColorChoice {
 /// Options of a diagnosis (shared by a normal run and `demo`).
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
+    /// Deployment profile: a shipped name (tiktrue, plane, django-simplejwt) or a TOML file.
+    /// Command-line options override it; TARGET is then optional.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
+
     /// Frontend origin the browser calls from (repeatable). Default: inferred from the API host
     /// (api.X → https://X and https://www.X).
     #[arg(long = "origin", value_name = "URL")]
@@ -160,6 +224,10 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+
+    /// Exit 1 when any row is at least this bad.
+    #[arg(long, value_enum, default_value_t = FailOn::Fail)]
+    pub fail_on: FailOn,
 
     /// Colour: auto follows the terminal and NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -219,6 +287,7 @@ pub struct RunArgs {
 #[derive(Debug, Clone)]
 pub struct Output {
     pub format: Format,
+    pub fail_on: FailOn,
     pub color: bool,
     pub verbose: bool,
 }
@@ -238,6 +307,7 @@ pub struct Config {
 pub struct Env {
     pub no_color: bool,
     pub stdout_tty: bool,
+    pub stderr_tty: bool,
     pub credentials: Option<Credentials>,
     /// The command line as given (for `--targets` lines, which inherit its options).
     pub argv: Vec<String>,
@@ -255,6 +325,7 @@ impl Env {
         Env {
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
             credentials: match (user, pass) {
                 (Some(username), Some(password)) => Some(Credentials { username, password }),
                 _ => None,
@@ -336,7 +407,28 @@ fn secs(name: &str, v: f64) -> Result<Duration> {
 impl RunArgs {
     /// Validate the flags into a [`Config`] for `target`.
     pub fn to_config(&self, target: &str, env: &Env) -> Result<Config> {
+        self.to_config_opt(Some(target), env)
+    }
+
+    /// Validate the flags, on top of `--profile` when given, into a [`Config`]. TARGET may be
+    /// absent when the profile names the API.
+    pub fn to_config_opt(&self, target: Option<&str>, env: &Env) -> Result<Config> {
+        let profile = match &self.profile {
+            Some(p) => crate::profile::Profile::load(p)?.resolve()?,
+            None => crate::profile::ProfileTarget::default(),
+        };
+        let target = match (target, profile.api_base.as_deref()) {
+            (Some(t), _) => t,
+            (None, Some(base)) => base,
+            (None, None) => bail!(
+                "no TARGET given: conncheck api.example.com, or --profile NAME|FILE with api.base (or `conncheck demo` to see it work on the built-in lab)"
+            ),
+        };
         let mut t = Target::new(target, self.api_base.as_deref())?;
+        // Command-line origins replace the profile's; otherwise the profile's apply.
+        if self.origins.is_empty() {
+            t.origins = profile.origins.clone();
+        }
         for o in &self.origins {
             let o = Origin::parse(o)?;
             if !t.origins.contains(&o) {
@@ -347,6 +439,16 @@ impl RunArgs {
             let u = crate::target::parse_url(f).map_err(|e| anyhow!("--frontend {f}: {e}"))?;
             t.frontend.push(u);
         }
+        if self.frontend.is_empty() {
+            // A profile's pages belong to its origins: keep those still diagnosed.
+            t.frontend = profile
+                .pages
+                .iter()
+                .filter(|p| t.origins.contains(&Origin::of(p)))
+                .cloned()
+                .collect();
+        }
+        let profile_ws_auth = profile.websocket.as_ref().map(|(_, a)| a.clone());
         if let Some(ws) = &self.websocket {
             let u = crate::target::parse_url(ws).map_err(|e| anyhow!("--websocket {ws}: {e}"))?;
             if !matches!(u.scheme(), "ws" | "wss") {
@@ -356,14 +458,27 @@ impl RunArgs {
                 url: u,
                 auth: match &self.websocket_token {
                     Some(p) => crate::target::WsAuth::Query(p.clone()),
-                    None => crate::target::WsAuth::None,
+                    None => profile_ws_auth.unwrap_or(crate::target::WsAuth::None),
                 },
             });
+        } else if let Some((url, auth)) = profile.websocket.clone() {
+            t.websocket = Some(crate::target::WebSocketSpec { url, auth });
         }
-        t.expect_ips = self.expect_ip.clone();
-        t.expect_cname = self.expect_cname.clone();
+        t.expect_ips = if self.expect_ip.is_empty() {
+            profile.expect_ips.clone()
+        } else {
+            self.expect_ip.clone()
+        };
+        t.expect_cname = self.expect_cname.clone().or(profile.expect_cname.clone());
+        if let Some(eps) = profile.endpoints.clone() {
+            t.endpoints = eps;
+        }
+        if let Some(auth) = profile.auth.clone() {
+            t.auth = auth;
+        }
+        t.overrides = profile.overrides.clone();
         t.http_port = self.http_port;
-        t.credentials_mode_include = !self.no_credentials;
+        t.credentials_mode_include = !self.no_credentials && profile.credentials.unwrap_or(true);
         t.credentials = env.credentials.clone();
         t.finish();
 
@@ -417,6 +532,7 @@ impl RunArgs {
             ca_files: self.ca_certs.clone(),
             output: Output {
                 format: self.format,
+                fail_on: self.fail_on,
                 color,
                 verbose: self.verbose,
             },

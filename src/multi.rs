@@ -1,7 +1,7 @@
 //! Many deployments in one run: `conncheck T1 T2 …` or `--targets FILE`, at most `--parallel`
 //! at once, one report per target (JSON: an array, in input order).
 
-use crate::app::{diagnose, exit_code, render, usage, UsageError};
+use crate::app::{diagnose, exit_code_on, render, usage, UsageError};
 use crate::cli::{Cli, Config, Env, Format};
 use crate::redact::Secrets;
 use anyhow::{anyhow, Context as _, Result};
@@ -91,16 +91,13 @@ pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
                     .trim_start_matches("error: ")
                     .to_string())
             })?;
-            let target = c
-                .targets
-                .first()
-                .ok_or_else(|| at("no TARGET on this line".into()))?;
             if c.targets.len() > 1 {
                 return Err(at("one TARGET per line".into()));
             }
+            let target = c.targets.first().map(String::as_str);
             out.push(
                 c.run
-                    .to_config(target, env)
+                    .to_config_opt(target, env)
                     .map_err(|e| at(format!("{e:#}")))?,
             );
         }
@@ -145,7 +142,12 @@ pub async fn run(cli: &Cli, env: &Env) -> Result<u8> {
         }
     }
     let _ = out.flush();
-    Ok(reports.iter().map(exit_code).max().unwrap_or(0))
+    Ok(reports
+        .iter()
+        .zip(&configs)
+        .map(|(r, c)| exit_code_on(r, c.output.fail_on))
+        .max()
+        .unwrap_or(0))
 }
 
 #[cfg(test)]

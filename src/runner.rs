@@ -98,8 +98,25 @@ pub fn row_rank(id: &str) -> (usize, usize) {
     (usize::MAX, usize::MAX)
 }
 
+/// What the runner tells a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// A module started.
+    Started(Module),
+    /// A module finished, after reporting `rows` rows.
+    Finished(Module, usize),
+}
+
+/// Receives [`ProgressEvent`]s as modules start and finish (from any task).
+pub type Progress = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
+
 /// Run the selected modules concurrently and collect the report.
 pub async fn run(ctx: Arc<Context>) -> Report {
+    run_with_progress(ctx, None).await
+}
+
+/// [`run`], telling `progress` when each module starts and finishes.
+pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) -> Report {
     let sink = Sink::default();
     let finished: Arc<Mutex<BTreeSet<Module>>> = Arc::default();
     let mut set = tokio::task::JoinSet::new();
@@ -108,9 +125,17 @@ pub async fn run(ctx: Arc<Context>) -> Report {
         let (c, s, done) = (Arc::clone(&ctx), sink.clone(), Arc::clone(&finished));
         let run = spec.run;
         let m = spec.module;
+        let p = progress.clone();
+        if let Some(p) = &p {
+            p(ProgressEvent::Started(m));
+        }
         let handle = set.spawn(async move {
-            run(c, s).await;
+            run(c, s.clone()).await;
             done.lock().unwrap().insert(m);
+            if let Some(p) = p {
+                let rows = s.0.lock().unwrap().iter().filter(|f| f.module == m).count();
+                p(ProgressEvent::Finished(m, rows));
+            }
         });
         task_module.insert(handle.id(), m);
     }

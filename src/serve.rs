@@ -260,6 +260,17 @@ async fn probe(state: &State, req: &Request<Incoming>) -> Response<Body> {
     };
     let mut run = state.base.clone();
     run.origins.extend(get_all("origin"));
+    if let Some(profile) = get_all("profile").into_iter().next() {
+        // Only the shipped profiles: a path would let a scrape read the server's files.
+        if profile.contains('/') || profile.contains('.') {
+            return text(
+                StatusCode::BAD_REQUEST,
+                "text/plain",
+                "profile must be the name of a shipped profile\n",
+            );
+        }
+        run.profile = Some(profile);
+    }
     let modules = get_all("module").join(",");
     if !modules.is_empty() {
         run.only = Some(modules);

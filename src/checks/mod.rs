@@ -8,11 +8,18 @@
 pub mod cors;
 pub mod dns;
 pub mod endpoints;
-pub mod jwt;
 pub mod frontend;
+pub mod jwt;
 pub mod websocket;
 
 use crate::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
-pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, cors::SPEC, endpoints::SPEC, jwt::SPEC, frontend::SPEC, websocket::SPEC];
+pub static REGISTRY: &[ModuleSpec] = &[
+    dns::SPEC,
+    cors::SPEC,
+    endpoints::SPEC,
+    jwt::SPEC,
+    frontend::SPEC,
+    websocket::SPEC,
+];

@@ -275,7 +275,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     let post = req.method == Method::POST;
     let get = req.method == Method::GET || req.method == Method::HEAD;
     let routes = ["/health/", "/admin/", "/admin/login/", "/setup/database/"];
+    let extra = api.extra_routes.iter().any(|r| r == rel);
     let known = routes.contains(&path)
+        || extra
         || matches!(
             rel,
             "auth/login/"
@@ -377,6 +379,18 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         )),
         (_, "auth/refresh/") if post && j.refresh_route => refresh(state, req),
         (_, "auth/refresh/") if post => not_found(),
+        (_, r) if get && api.extra_routes.iter().any(|e| e == r) => {
+            let Some(tok) = bearer(req) else {
+                return unauthenticated();
+            };
+            if verify(state, tok, "access").is_none() {
+                return token_invalid();
+            }
+            db(json_resp(
+                200,
+                json!({"results": [{"id": 1, "slug": "lab", "name": "Lab"}]}),
+            ))
+        }
         (_, "auth/profile/" | "license/info/" | "models/available/") if get => {
             let Some(tok) = bearer(req) else {
                 return unauthenticated();

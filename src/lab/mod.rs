@@ -615,6 +615,20 @@ fn zone_data(s: &Scenario) -> (dns::DnsData, dns::DnsData) {
         serial,
         ns: ns.iter().map(|n| dns::fqdn(n)).collect(),
     });
+    // An API on its own domain branch (plane-api.mohdop vs plane.mohdop) lives in the parent zone.
+    let api_zone = s
+        .names
+        .api
+        .split_once('.')
+        .map(|(_, z)| z.to_string())
+        .unwrap_or_default();
+    if !s.names.api.ends_with(&format!(".{apex}")) && api_zone != platform_zone {
+        d.zones.push(dns::ZoneSoa {
+            apex: dns::fqdn(&api_zone),
+            serial,
+            ns: ns.iter().map(|n| dns::fqdn(n)).collect(),
+        });
+    }
     d.zones.push(dns::ZoneSoa {
         apex: dns::fqdn("lab.test"),
         serial,

@@ -1,7 +1,10 @@
 //! Renderers: each turns a [`Report`] into text. They never decide anything; every one shows the
 //! same findings (already redacted by the runner).
 
+pub mod explain;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod table;
 
 use crate::model::{Report, Section, Status};

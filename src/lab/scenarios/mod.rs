@@ -4,10 +4,11 @@
 
 mod cors;
 mod dns;
-mod hostile;
 mod endpoints;
-mod jwt;
 mod frontend;
+mod hostile;
+mod jwt;
+mod plane;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -121,6 +122,9 @@ pub struct ApiSpec {
     pub db_down: bool,
     /// Paths (under the API base, as in the endpoint map) that answer 404.
     pub missing: Vec<String>,
+    /// More authenticated JSON GET routes under the API base (`workspaces/` for Plane): 401
+    /// without a token, 200 with one.
+    pub extra_routes: Vec<String>,
     pub setup_exposed: bool,
     pub hsts: Option<String>,
     pub secure_cookies: bool,
@@ -163,6 +167,7 @@ impl Default for ApiSpec {
             debug: false,
             db_down: false,
             missing: vec![],
+            extra_routes: vec![],
             setup_exposed: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
             secure_cookies: true,
@@ -327,6 +332,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(endpoints::list());
     v.extend(jwt::list());
     v.extend(frontend::list());
+    v.extend(plane::list());
     v.extend(hostile::list());
     v
 }

@@ -1,0 +1,39 @@
+//! A Plane-shaped deployment (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the
+//! Django REST API on its own host plane-api.mohdop (`/api/v1`, a `workspaces/` endpoint,
+//! simplejwt's top-level `{"access","refresh"}` login answer for `email`/`password`), and the
+//! live server at wss://plane.mohdop/live taking the access token in `?token=`. Healthy: it is
+//! what `checks/plane.toml` describes.
+use super::{Names, Scenario, WsSpec};
+
+pub fn list() -> Vec<Scenario> {
+    vec![Scenario::fault(
+        "plane",
+        "a healthy Plane-shaped deployment: Next.js behind Traefik, Django API on its own host, /live WebSocket with ?token= auth",
+        |s| {
+            s.names = Names {
+                api: "plane-api.mohdop.test".into(),
+                apex: "plane.mohdop.test".into(),
+                www: None,
+                platform: "plane-api.dokploy.test".into(),
+            };
+            s.api.allowed_origins = vec!["https://plane.mohdop.test{port}".into()];
+            s.api.extra_routes = vec!["workspaces/".into()];
+            s.api.jwt.nested_tokens = false;
+            s.api.jwt.username = "demo@plane.mohdop.test".into();
+            s.frontend.api_url = "https://plane-api.mohdop.test{port}/api/v1".into();
+            s.frontend.ws_url = Some("wss://plane.mohdop.test{port}/live".into());
+            s.websocket = Some(WsSpec {
+                host: "plane.mohdop.test".into(),
+                path: "/live".into(),
+                allowed_origins: vec!["https://plane.mohdop.test{port}".into()],
+                any_origin: false,
+                down: false,
+                require_token: true,
+            });
+            s.args = vec![
+                "--websocket".into(),
+                "wss://plane.mohdop.test{port}/live".into(),
+            ];
+        },
+    )]
+}

@@ -1,0 +1,128 @@
+//! The live progress line on stderr: "conncheck [3/8] running cors, endpoints, jwt · 17 rows".
+//! Shown only when stderr is a terminal and the output is the table (main decides); erased before
+//! the report is printed, so piped or CI output never contains it.
+
+use crate::model::Module;
+use crate::runner::{Progress, ProgressEvent};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+/// What the line shows.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct State {
+    pub total: usize,
+    pub done: usize,
+    pub running: Vec<Module>,
+    pub rows: usize,
+}
+
+impl State {
+    pub fn apply(&mut self, ev: ProgressEvent) {
+        match ev {
+            ProgressEvent::Started(m) => {
+                if !self.running.contains(&m) {
+                    self.running.push(m);
+                }
+            }
+            ProgressEvent::Finished(m, rows) => {
+                self.running.retain(|r| *r != m);
+                self.done += 1;
+                self.rows += rows;
+            }
+        }
+    }
+
+    /// The line, without control characters, at most `width` characters.
+    pub fn line(&self, width: usize) -> String {
+        let running: Vec<&str> = self.running.iter().map(|m| m.name()).collect();
+        let what = if running.is_empty() && self.done == 0 {
+            "starting".to_string()
+        } else if running.is_empty() {
+            "finishing".to_string()
+        } else {
+            format!("running {}", running.join(", "))
+        };
+        let s = format!(
+            "conncheck [{}/{}] {what} · {} rows",
+            self.done, self.total, self.rows
+        );
+        if s.chars().count() > width {
+            s.chars().take(width.saturating_sub(1)).collect::<String>() + "…"
+        } else {
+            s
+        }
+    }
+}
+
+/// A progress line drawn on stderr. Dropping it (or [`Line::finish`]) erases the line.
+pub struct Line {
+    state: Arc<Mutex<State>>,
+}
+
+const ERASE: &str = "\r\x1b[2K";
+
+fn draw(state: &State) {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{ERASE}{}", state.line(100));
+    let _ = err.flush();
+}
+
+impl Line {
+    pub fn new(total: usize) -> Line {
+        let state = State {
+            total,
+            ..State::default()
+        };
+        draw(&state);
+        Line {
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    /// The runner callback that updates and redraws the line.
+    pub fn callback(&self) -> Progress {
+        let state = Arc::clone(&self.state);
+        Arc::new(move |ev| {
+            let mut s = state.lock().unwrap();
+            s.apply(ev);
+            draw(&s);
+        })
+    }
+
+    pub fn finish(self) {}
+}
+
+impl Drop for Line {
+    fn drop(&mut self) {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "{ERASE}");
+        let _ = err.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_counts_done_running_and_rows() {
+        let mut s = State {
+            total: 3,
+            ..State::default()
+        };
+        assert_eq!(s.line(80), "conncheck [0/3] starting · 0 rows");
+        for ev in [
+            ProgressEvent::Started(Module::Dns),
+            ProgressEvent::Started(Module::Cors),
+            ProgressEvent::Started(Module::Jwt),
+            ProgressEvent::Finished(Module::Cors, 4),
+        ] {
+            s.apply(ev);
+        }
+        assert_eq!(s.line(80), "conncheck [1/3] running dns, jwt · 4 rows");
+        assert_eq!(s.line(12).chars().count(), 12);
+        s.apply(ProgressEvent::Finished(Module::Dns, 3));
+        s.apply(ProgressEvent::Finished(Module::Jwt, 6));
+        assert_eq!(s.line(80), "conncheck [3/3] finishing · 13 rows");
+    }
+}
