@@ -892,6 +892,7 @@ mod tests {
     fn judge_picks_the_highest_ranked_confirmed_cause() {
         let ex = explain("Network Error");
         let report = |fs: Vec<Finding>| Report {
+            metrics: Vec::new(),
             target: "t".into(),
             origins: vec![],
             origins_inferred: false,

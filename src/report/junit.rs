@@ -80,6 +80,7 @@ mod tests {
 
     fn report() -> Report {
         Report {
+            metrics: Vec::new(),
             target: "https://api.x.test/api/v1/".into(),
             origins: vec!["https://x.test".into()],
             origins_inferred: false,

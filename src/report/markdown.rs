@@ -133,6 +133,7 @@ mod tests {
     #[test]
     fn verdict_first_then_fixes_then_every_row() {
         let r = Report {
+            metrics: Vec::new(),
             target: "https://api.x.test/api/v1/".into(),
             origins: vec!["https://x.test".into()],
             origins_inferred: false,
@@ -167,6 +168,7 @@ mod same_as_table {
     #[test]
     fn markdown_and_table_show_the_same_findings() {
         let r = Report {
+            metrics: Vec::new(),
             target: "https://api.x.test/api/v1/".into(),
             origins: vec!["https://x.test".into()],
             origins_inferred: false,
