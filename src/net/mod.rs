@@ -1,4 +1,5 @@
 //! Network plumbing shared by every module: DNS, TLS trust, the HTTP client.
+pub mod aia;
 pub mod dns;
 pub mod http;
 pub mod tls;
