@@ -6,8 +6,10 @@
 //! [`Finding`]: crate::model::Finding
 
 pub mod dns;
+pub mod https;
+pub mod tls;
 
 use crate::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
-pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC];
+pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, tls::SPEC, https::SPEC];
