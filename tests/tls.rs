@@ -220,3 +220,42 @@ async fn plain_http_on_the_tls_port_fails_handshake_showing_what_came_back() {
     tls_passes_for(&r, "www.tiktrue.test");
     r.assert_module_passes("dns");
 }
+
+#[tokio::test]
+async fn wrong_order_and_extra_root_warn_on_chain() {
+    let r = run_scenario("tls-wrong-order", &["--only", "dns,tls"]).await;
+    let f = one(&r, "tls.chain", "api.tiktrue.test");
+    assert_eq!(f.status, Status::Warn, "{}", f.detail);
+    assert!(f.detail.contains("out of order"), "{}", f.detail);
+    assert!(f.detail.contains("sends the root"), "{}", f.detail);
+    assert!(f.hint.as_deref().unwrap().contains("leaf first"));
+    assert_eq!(f.browser_error, None);
+    assert_eq!(r.code, 0);
+}
+
+#[tokio::test]
+async fn plain_http_api_has_no_tls_rows_to_fail() {
+    // An http:// API: the TLS section says why it has nothing to check for that host.
+    let s = conncheck::lab::scenarios::find("healthy").unwrap();
+    let lab = conncheck::lab::Lab::start(s, conncheck::lab::LabOptions::default())
+        .await
+        .unwrap();
+    let mut cmd = tokio::process::Command::new(bin());
+    let http_api = format!("http://api.tiktrue.test:{}/api/v1", lab.state.http_port);
+    let mut args = lab.args();
+    args[0] = http_api;
+    cmd.args(args).args(["--format", "json", "--only", "tls"]);
+    let r = parse(cmd.output().await.unwrap());
+    let skipped: Vec<_> = r
+        .rows("tls.handshake")
+        .into_iter()
+        .filter(|f| f.status == Status::Skip)
+        .collect();
+    assert_eq!(skipped.len(), 1, "{:#?}", r.rows("tls.handshake"));
+    assert!(
+        skipped[0].detail.contains("plain http://"),
+        "{}",
+        skipped[0].detail
+    );
+    tls_passes_for(&r, "tiktrue.test");
+}

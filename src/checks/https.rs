@@ -202,10 +202,15 @@ pub enum Ending {
 
 async fn redirect_row(ctx: &Context, seq: usize, p: &HostPlan) -> Finding {
     let port = ctx.target.http_port;
-    let start_url = if port == 80 {
-        format!("http://{}/", p.host)
+    let host = if p.host.contains(':') {
+        format!("[{}]", p.host)
     } else {
-        format!("http://{}:{port}/", p.host)
+        p.host.clone()
+    };
+    let start_url = if port == 80 {
+        format!("http://{host}/")
+    } else {
+        format!("http://{host}:{port}/")
     };
     let f = Finding::new(
         Module::Https,

@@ -46,11 +46,32 @@ const KEEP_RECEIVED: usize = 256;
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let hosts = tls_hosts(&ctx);
+    // Hosts reached over plain http:// have no certificate to judge: say so once each.
+    for (i, u) in plain_http_urls(&ctx).iter().enumerate() {
+        sink.push(
+            Finding::new(Module::Tls, "handshake", format!("{}: TLS handshake", u.host_str().unwrap_or("")))
+                .seq(hosts.len() + i)
+                .skip()
+                .detail(format!("{u} is plain http://: no TLS to check (a page served over https cannot call it: see the frontend section)")),
+        );
+    }
     let tasks = hosts.into_iter().enumerate().map(|(i, (host, port))| {
         let (ctx, sink) = (Arc::clone(&ctx), sink.clone());
         async move { check_host(&ctx, &sink, i, &host, port).await }
     });
     join_all(tasks).await;
+}
+
+/// The API base and frontend pages configured as plain http://, one per host.
+fn plain_http_urls(ctx: &Context) -> Vec<url::Url> {
+    let t = &ctx.target;
+    let mut v: Vec<url::Url> = Vec::new();
+    for u in std::iter::once(&t.api_base).chain(t.frontend.iter()) {
+        if u.scheme() == "http" && !v.iter().any(|x| x.host_str() == u.host_str()) {
+            v.push(u.clone());
+        }
+    }
+    v
 }
 
 /// Every (host, port) reached over https: the API first, then each frontend page's host.

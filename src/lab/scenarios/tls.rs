@@ -50,6 +50,13 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "tls-wrong-order",
+            "the API sends its chain out of order and includes the root (it still verifies: a warning)",
+            |s| {
+                s.certs.insert(s.names.api.clone(), CertKind::WrongOrder);
+            },
+        ),
+        Scenario::fault(
             "tls-not-tls",
             "the API's HTTPS port answers in plain HTTP (TLS is not terminated there)",
             |s| {
