@@ -259,3 +259,29 @@ async fn plain_http_api_has_no_tls_rows_to_fail() {
     );
     tls_passes_for(&r, "tiktrue.test");
 }
+
+#[tokio::test]
+async fn unresolvable_host_skips_tls_and_https_rows_pointing_at_dns() {
+    let r = run_scenario("dns-nxdomain", ONLY).await;
+    for id in [
+        "tls.handshake",
+        "tls.chain",
+        "tls.hostname",
+        "tls.expiry",
+        "tls.strength",
+        "https.hsts",
+        "https.headers",
+        "https.cookies",
+    ] {
+        let f = one(&r, id, "api.tiktrue.test");
+        assert_eq!(f.status, Status::Skip, "{id}: {}", f.detail);
+        assert!(f.detail.contains("dns.resolve"), "{id}: {}", f.detail);
+    }
+    let redirect = r
+        .rows("https.redirect")
+        .into_iter()
+        .find(|f| f.title.starts_with("api.tiktrue.test:"))
+        .unwrap();
+    assert_eq!(redirect.status, Status::Skip, "{}", redirect.detail);
+    tls_passes_for(&r, "tiktrue.test");
+}

@@ -716,6 +716,8 @@ pub enum ChainVerdict {
     SelfSigned,
     /// Not trusted; why (what the strict verifier said, what the AIA attempt found).
     Untrusted(String),
+    /// The chain is built but a certificate is unusable (wrong key usage, bad encoding…).
+    Invalid(String),
 }
 
 /// Verify strictly and, when the issuer is unknown, try the AIA download Chrome would make.
@@ -736,7 +738,9 @@ async fn chain_verdict(
     let at = UnixTime::since_unix_epoch(Duration::from_secs(at.max(0) as u64));
     match aia::verify_strict(&ctx.trust, &chain[0], &chain[1..], host, at) {
         Ok(()) => ChainVerdict::Trusted,
-        Err(e) if !aia::is_untrusted_chain(&e) => ChainVerdict::Trusted,
+        // Name and date problems are found after the chain was built: the chain is fine.
+        Err(e) if name_or_date_error(&e) => ChainVerdict::Trusted,
+        Err(e) if !aia::is_untrusted_chain(&e) => ChainVerdict::Invalid(e.to_string()),
         Err(e) => {
             if leaf.self_signed {
                 return ChainVerdict::SelfSigned;
@@ -766,6 +770,21 @@ async fn chain_verdict(
             }
         }
     }
+}
+
+fn name_or_date_error(e: &rustls::Error) -> bool {
+    use rustls::CertificateError as C;
+    matches!(
+        e,
+        rustls::Error::InvalidCertificate(
+            C::NotValidForName
+                | C::NotValidForNameContext { .. }
+                | C::Expired
+                | C::ExpiredContext { .. }
+                | C::NotValidYet
+                | C::NotValidYetContext { .. }
+        )
+    )
 }
 
 fn describe_rustls(e: &rustls::Error) -> String {
@@ -886,6 +905,13 @@ pub fn judge_chain(
                 "get a certificate for {host} from a public CA (Let's Encrypt via certbot, or the platform's free SSL for the domain); for a private staging CA pass its root with --ca-cert"
             ))
             .browser_error("net::ERR_CERT_AUTHORITY_INVALID"),
+        ChainVerdict::Invalid(why) => f
+            .fail()
+            .detail(format!("the chain is rejected: {why}. Chain: {shown}"))
+            .hint(format!(
+                "reissue the certificate for {host} as a TLS server certificate (extendedKeyUsage serverAuth, digitalSignature) from a public CA; hand-made openssl certificates often miss these"
+            ))
+            .browser_error("net::ERR_CERT_INVALID"),
         ChainVerdict::Untrusted(why) => f
             .fail()
             .detail(format!("not trusted: {why}. Chain: {shown}"))
