@@ -758,7 +758,7 @@ async fn chain_verdict(
             {
                 Ok(issuer) => {
                     let name = parse_cert(&issuer)
-                        .map(|i| i.subject)
+                        .map(|i| short_name(&i))
                         .unwrap_or_else(|_| "the issuer".into());
                     ctx.trust.learn_intermediate(issuer);
                     ChainVerdict::MissingIntermediate {
@@ -890,7 +890,7 @@ pub fn judge_chain(
         ChainVerdict::MissingIntermediate { url, issuer } => f
             .fail()
             .detail(format!(
-                "the server sends only {} certificate(s) and not the intermediate \"{issuer}\". Chrome works anyway (it downloads the intermediate from {url}), but curl, Node.js, Python requests, Android apps and most CI runners fail with \"unable to get local issuer certificate\": the classic \"works in my browser, fails in the app\". Chain sent: {shown}",
+                "intermediate \"{issuer}\" not sent: curl, Node.js, Python requests, Android apps and most CI runners fail (\"unable to get local issuer certificate\") while Chrome works anyway, because it downloads the intermediate from {url}: the classic \"works in my browser, fails in the app\". Chain sent ({} certificate(s)): {shown}",
                 infos.len()
             ))
             .hint(format!(
