@@ -155,7 +155,8 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, host: &str, port: u1
         }
         Ok(p) => p,
     };
-    sink.push(handshake_ok(hs, &shake).duration(start.elapsed()));
+    let legacy = legacy_probe(shake.addr, host, ctx.opts.timeout).await;
+    sink.push(handshake_ok(hs, &shake, &legacy).duration(start.elapsed()));
     let infos: Result<Vec<CertInfo>, String> = chain.iter().map(|c| parse_cert(c)).collect();
     let infos = match infos {
         Ok(i) if !i.is_empty() => i,
@@ -426,15 +427,118 @@ impl AsyncWrite for Recording {
 // ---------------------------------------------------------------------------------------------
 // Handshake rows.
 
-fn handshake_ok(f: Finding, s: &Shake) -> Finding {
+fn handshake_ok(f: Finding, s: &Shake, legacy: &Legacy) -> Finding {
     let alpn = match &s.alpn {
         Some(p) => format!("ALPN {p}"),
         None => "no ALPN (HTTP/1.1 assumed)".into(),
     };
-    f.pass().detail(format!(
-        "{}, {}, {alpn} (with {})",
-        s.version, s.suite, s.addr
-    ))
+    let base = format!("{}, {}, {alpn} (with {})", s.version, s.suite, s.addr);
+    match legacy {
+        Legacy::Accepted(v) => f
+            .warn()
+            .detail(format!(
+                "{base}; but the server also accepts {v}, which browsers dropped in 2020 and PCI DSS forbids"
+            ))
+            .hint("allow only TLS 1.2 and 1.3: nginx `ssl_protocols TLSv1.2 TLSv1.3;`, Traefik tls.options minVersion = VersionTLS12, or the platform's minimum-TLS setting"),
+        Legacy::Refused(why) => f
+            .pass()
+            .detail(format!("{base}; TLS 1.0/1.1 refused ({why})")),
+        Legacy::Unknown(why) => f
+            .pass()
+            .detail(format!("{base}; TLS 1.0/1.1 support not determined ({why})")),
+    }
+}
+
+/// Whether the server still negotiates TLS 1.0 or 1.1 (rustls cannot; a hand-made ClientHello).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Legacy {
+    Accepted(&'static str),
+    Refused(String),
+    Unknown(String),
+}
+
+/// A TLS 1.1 ClientHello (RFC 4346 §7.4.1.2) with SNI, the common pre-1.2 ECDHE/RSA suites
+/// and the renegotiation SCSV (RFC 5746), so a server that still speaks 1.0/1.1 answers with a
+/// ServerHello and one that does not sends a protocol_version alert.
+pub fn legacy_client_hello(host: &str) -> Vec<u8> {
+    fn u16be(n: usize) -> [u8; 2] {
+        [(n >> 8) as u8, n as u8]
+    }
+    let mut ext = Vec::new();
+    if host.parse::<std::net::IpAddr>().is_err() {
+        let name = host.as_bytes();
+        let mut sni = vec![0u8];
+        sni.extend(u16be(name.len()));
+        sni.extend(name);
+        ext.extend([0, 0]);
+        ext.extend(u16be(sni.len() + 2));
+        ext.extend(u16be(sni.len()));
+        ext.extend(sni);
+    }
+    // supported_groups: x25519, secp256r1, secp384r1; ec_point_formats: uncompressed.
+    ext.extend([0, 10, 0, 8, 0, 6, 0, 0x1d, 0, 0x17, 0, 0x18]);
+    ext.extend([0, 11, 0, 2, 1, 0]);
+    let suites: [u8; 16] = [
+        0xc0, 0x13, 0xc0, 0x14, 0xc0, 0x09, 0xc0, 0x0a, 0x00, 0x2f, 0x00, 0x35, 0x00, 0x0a, 0x00,
+        0xff,
+    ];
+    let mut body = vec![3, 2];
+    body.extend((0..32u8).map(|i| i.wrapping_mul(73).wrapping_add(11)));
+    body.push(0);
+    body.extend(u16be(suites.len()));
+    body.extend(suites);
+    body.extend([1, 0]);
+    body.extend(u16be(ext.len()));
+    body.extend(ext);
+    let mut hs = vec![1, 0];
+    hs.extend(u16be(body.len()));
+    hs.extend(body);
+    let mut rec = vec![0x16, 3, 1];
+    rec.extend(u16be(hs.len()));
+    rec.extend(hs);
+    rec
+}
+
+/// Read the server's first record after a legacy ClientHello.
+pub fn judge_legacy_reply(b: &[u8]) -> Legacy {
+    if b.is_empty() {
+        return Legacy::Refused("connection closed".into());
+    }
+    match b[0] {
+        // handshake record holding a ServerHello: its server_version is the verdict.
+        0x16 if b.len() >= 11 && b[5] == 2 => match (b[9], b[10]) {
+            (3, 1) => Legacy::Accepted("TLS 1.0"),
+            (3, 2) => Legacy::Accepted("TLS 1.1"),
+            (3, 0) => Legacy::Accepted("SSL 3.0"),
+            (maj, min) => Legacy::Refused(format!("answered with version {maj}.{min}")),
+        },
+        0x15 if b.len() >= 7 => Legacy::Refused(format!("alert {}", alert_name(b[6]))),
+        _ => Legacy::Unknown(format!("unexpected answer: {}", describe_received(b))),
+    }
+}
+
+async fn legacy_probe(addr: SocketAddr, host: &str, t: Duration) -> Legacy {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let work = async {
+        let mut s = TcpStream::connect(addr).await?;
+        s.write_all(&legacy_client_hello(host)).await?;
+        let mut buf = vec![0u8; 16];
+        let mut got = 0;
+        while got < 11 {
+            match s.read(&mut buf[got..]).await {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if got == 0 && e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok::<_, std::io::Error>(buf[..got].to_vec())
+    };
+    match tokio::time::timeout(t, work).await {
+        Ok(Ok(b)) => judge_legacy_reply(&b),
+        Ok(Err(e)) => Legacy::Unknown(e.to_string()),
+        Err(_) => Legacy::Unknown("no answer in time".into()),
+    }
 }
 
 fn handshake_failed(
@@ -1266,6 +1370,36 @@ mod tests {
         assert_eq!(rsa_bits(&[0x00, 0x80, 0, 0]), 24);
         assert_eq!(rsa_bits(&[0x01, 0xff]), 9);
         assert_eq!(rsa_bits(&[]), 0);
+    }
+
+    #[test]
+    fn legacy_hello_is_well_formed_and_replies_are_judged() {
+        let h = legacy_client_hello("api.x.test");
+        assert_eq!(&h[..3], &[0x16, 3, 1]);
+        assert_eq!(((h[3] as usize) << 8) | h[4] as usize, h.len() - 5);
+        assert_eq!(h[5], 1, "a ClientHello");
+        assert_eq!(&h[9..11], &[3, 2], "offers at most TLS 1.1");
+        assert!(h.windows(10).any(|w| w == b"api.x.test"));
+        assert!(!legacy_client_hello("127.0.0.1")
+            .windows(9)
+            .any(|w| w == b"127.0.0.1"));
+        let hello = |maj, min| vec![0x16, 3, 1, 0, 80, 2, 0, 0, 76, maj, min];
+        assert_eq!(
+            judge_legacy_reply(&hello(3, 2)),
+            Legacy::Accepted("TLS 1.1")
+        );
+        assert_eq!(
+            judge_legacy_reply(&hello(3, 1)),
+            Legacy::Accepted("TLS 1.0")
+        );
+        assert!(
+            matches!(judge_legacy_reply(&[0x15, 3, 3, 0, 2, 2, 70]), Legacy::Refused(s) if s.contains("protocol_version"))
+        );
+        assert!(matches!(judge_legacy_reply(b""), Legacy::Refused(_)));
+        assert!(matches!(
+            judge_legacy_reply(b"HTTP/1.1 400 Bad"),
+            Legacy::Unknown(_)
+        ));
     }
 
     #[test]
