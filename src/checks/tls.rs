@@ -522,7 +522,7 @@ async fn legacy_probe(addr: SocketAddr, host: &str, t: Duration) -> Legacy {
     let work = async {
         let mut s = TcpStream::connect(addr).await?;
         s.write_all(&legacy_client_hello(host)).await?;
-        let mut buf = vec![0u8; 16];
+        let mut buf = [0u8; 16];
         let mut got = 0;
         while got < 11 {
             match s.read(&mut buf[got..]).await {
