@@ -134,9 +134,12 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, host: &str, port: u1
     let (shake, chain) = match probe {
         Err(ProbeError::Net(e)) => {
             sink.push(ctx.net_failure(hs, &e).duration(start.elapsed()));
-            sink.extend(skip_rest(format!(
-                "no TCP connection to {host}:{port} (see dns.reach)"
-            )));
+            let why = if e.is_timeout() && !matches!(e, NetError::ConnectTimeout(_)) {
+                "the TLS handshake did not finish in time (see tls.handshake)".to_string()
+            } else {
+                format!("no TCP connection to {host}:{port} (see dns.reach)")
+            };
+            sink.extend(skip_rest(why));
             return;
         }
         Err(ProbeError::Handshake {
