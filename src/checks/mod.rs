@@ -11,15 +11,10 @@ pub mod endpoints;
 pub mod frontend;
 pub mod jwt;
 pub mod websocket;
+pub mod https;
+pub mod tls;
 
 use crate::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
-pub static REGISTRY: &[ModuleSpec] = &[
-    dns::SPEC,
-    cors::SPEC,
-    endpoints::SPEC,
-    jwt::SPEC,
-    frontend::SPEC,
-    websocket::SPEC,
-];
+pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, tls::SPEC, https::SPEC, cors::SPEC, endpoints::SPEC, jwt::SPEC, frontend::SPEC, websocket::SPEC];

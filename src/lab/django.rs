@@ -357,6 +357,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
             let secure = if api.secure_cookies { "; Secure" } else { "" };
             let (s, mut h, b) = html(200, "<!DOCTYPE html><html><head><title>Log in | Django site admin</title></head><body><form method=\"post\"><input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"x\"></form></body></html>");
             h.push(("set-cookie", format!("csrftoken=lab{}; expires=Sat, 20 Nov 2027 00:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax{secure}", &jti()[..24])));
+            if api.session_cookie {
+                h.push(("set-cookie", format!("sessionid=lab{}; expires=Sat, 06 Dec 2026 00:00:00 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax{secure}", &jti()[..24])));
+            }
             (s, h, b)
         }
         ("/setup/database/", _) if api.setup_exposed => json_resp(

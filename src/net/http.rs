@@ -3,6 +3,7 @@
 //! redirects (a browser follows some and refuses others; each module decides), bounded bodies,
 //! and every failure turned into a [`NetError`] that names the phase and Chrome's `net::ERR_*`.
 
+use super::aia::AiaFetcher;
 use super::dns::{DnsClient, DnsError, ReqwestResolver};
 use super::tls::TrustStore;
 use bytes::{Bytes, BytesMut};
@@ -272,6 +273,9 @@ impl Exchange {
 pub struct HttpClient {
     client: reqwest::Client,
     pub timeout: Duration,
+    trust: TrustStore,
+    /// Issuer downloads for incomplete chains, shared with the TLS module.
+    pub aia: Arc<AiaFetcher>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -297,7 +301,49 @@ impl HttpClient {
             .no_proxy()
             .connector_layer(super::coalesce::CoalesceLayer::default())
             .build()?;
-        Ok(HttpClient { client, timeout })
+        Ok(HttpClient {
+            client,
+            timeout,
+            trust: trust.clone(),
+            aia: Arc::default(),
+        })
+    }
+
+    /// The underlying client, for plain downloads (AIA issuers) that share the pool.
+    pub fn raw(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Like Chrome, complete a chain the server sent without its intermediate by fetching the
+    /// issuer named in the leaf's AIA extension; true when the intermediate was learnt and a
+    /// retry can succeed.
+    async fn learn_missing_intermediate(&self, url: &Url) -> bool {
+        let Some(host) = url
+            .host_str()
+            .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+        else {
+            return false;
+        };
+        let Some(leaf) = self.trust.unknown_issuer_leaf(&host) else {
+            return false;
+        };
+        match super::aia::complete_chain(
+            &self.aia,
+            &self.client,
+            &self.trust,
+            std::slice::from_ref(&leaf),
+            &host,
+            rustls::pki_types::UnixTime::now(),
+            self.timeout,
+        )
+        .await
+        {
+            Ok(issuer) => {
+                self.trust.learn_intermediate(issuer);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Send a request; follow redirects when asked, like a browser.
@@ -307,7 +353,7 @@ impl HttpClient {
         let mut hops = Vec::new();
         let mut current = req;
         loop {
-            let mut ex = match tokio::time::timeout(step, self.send_once(&current)).await {
+            let mut ex = match tokio::time::timeout(step, self.send_completing(&current)).await {
                 Ok(r) => r?,
                 Err(_) => return Err(NetError::Timeout(step)),
             };
@@ -335,6 +381,26 @@ impl HttpClient {
                 ));
             }
             current = redirected(&current, ex.status, next);
+        }
+    }
+
+    /// One request; after an unknown-issuer failure, one retry once AIA supplied the issuer.
+    async fn send_completing(&self, req: &HttpRequest) -> Result<Exchange, NetError> {
+        match self.send_once(req).await {
+            Err(NetError::TlsCert {
+                kind: CertProblem::UntrustedIssuer,
+                reason,
+            }) if req.url.scheme() == "https" => {
+                if self.learn_missing_intermediate(&req.url).await {
+                    self.send_once(req).await
+                } else {
+                    Err(NetError::TlsCert {
+                        kind: CertProblem::UntrustedIssuer,
+                        reason,
+                    })
+                }
+            }
+            other => other,
         }
     }
 
@@ -423,9 +489,17 @@ pub fn classify(e: &reqwest::Error) -> NetError {
         if let Some(t) = s.downcast_ref::<rustls::Error>() {
             return classify_rustls(t);
         }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if let Some(t) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                return classify_rustls(t);
+        if let Some(mut io) = s.downcast_ref::<std::io::Error>() {
+            // reqwest's connector wraps tokio-rustls' io::Error in another io::Error, and
+            // io::Error::source skips the wrapped error: unwrap by hand.
+            while let Some(inner) = io.get_ref() {
+                if let Some(t) = inner.downcast_ref::<rustls::Error>() {
+                    return classify_rustls(t);
+                }
+                match inner.downcast_ref::<std::io::Error>() {
+                    Some(i) => io = i,
+                    None => break,
+                }
             }
             match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => return NetError::ConnectRefused(url),

@@ -11,8 +11,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// The crypto provider used everywhere (ring).
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -27,6 +28,9 @@ pub struct TrustStore {
     pub extra: Vec<CertificateDer<'static>>,
     /// Intermediates learnt during the run (fetched via AIA), offered to the verifier.
     pub learnt_intermediates: Arc<RwLock<Vec<CertificateDer<'static>>>>,
+    /// Leaves the browser-like verifier could not chain to a root, by server name: where an
+    /// AIA fetch (`net::aia`) starts when it tries to complete the chain the way Chrome does.
+    pub unknown_issuer_leaves: Arc<Mutex<HashMap<String, CertificateDer<'static>>>>,
 }
 
 impl std::fmt::Debug for TrustStore {
@@ -61,6 +65,7 @@ impl TrustStore {
             roots: Arc::new(roots),
             extra,
             learnt_intermediates: Arc::default(),
+            unknown_issuer_leaves: Arc::default(),
         })
     }
 
@@ -73,6 +78,7 @@ impl TrustStore {
         Arc::new(BrowserVerifier {
             inner,
             learnt: Arc::clone(&self.learnt_intermediates),
+            unknown: Arc::clone(&self.unknown_issuer_leaves),
         })
     }
 
@@ -93,6 +99,15 @@ impl TrustStore {
             .with_no_client_auth();
         cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         cfg
+    }
+
+    /// The leaf a handshake with `host` presented when its issuer was unknown, if any.
+    pub fn unknown_issuer_leaf(&self, host: &str) -> Option<CertificateDer<'static>> {
+        self.unknown_issuer_leaves
+            .lock()
+            .unwrap()
+            .get(host)
+            .cloned()
     }
 
     pub fn learn_intermediate(&self, cert: CertificateDer<'static>) {
@@ -143,6 +158,16 @@ pub fn load_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
 struct BrowserVerifier {
     inner: Arc<WebPkiServerVerifier>,
     learnt: Arc<RwLock<Vec<CertificateDer<'static>>>>,
+    unknown: Arc<Mutex<HashMap<String, CertificateDer<'static>>>>,
+}
+
+/// The text form of a server name, as a map key.
+pub fn server_name_text(name: &ServerName<'_>) -> String {
+    match name {
+        ServerName::DnsName(d) => d.as_ref().to_ascii_lowercase(),
+        ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+        other => format!("{other:?}"),
+    }
 }
 
 impl ServerCertVerifier for BrowserVerifier {
@@ -154,24 +179,33 @@ impl ServerCertVerifier for BrowserVerifier {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
-            Err(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)) => {
-                let learnt = self.learnt.read().unwrap();
-                if learnt.is_empty() {
-                    return Err(rustls::Error::InvalidCertificate(
-                        rustls::CertificateError::UnknownIssuer,
-                    ));
+        let unknown_issuer =
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let result =
+            match self
+                .inner
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+            {
+                Err(e) if e == unknown_issuer => {
+                    let learnt = self.learnt.read().unwrap();
+                    if learnt.is_empty() {
+                        Err(e)
+                    } else {
+                        let mut all: Vec<CertificateDer<'_>> = intermediates.to_vec();
+                        all.extend(learnt.iter().cloned());
+                        self.inner
+                            .verify_server_cert(end_entity, &all, server_name, ocsp, now)
+                    }
                 }
-                let mut all: Vec<CertificateDer<'_>> = intermediates.to_vec();
-                all.extend(learnt.iter().cloned());
-                self.inner
-                    .verify_server_cert(end_entity, &all, server_name, ocsp, now)
-            }
-            other => other,
+                other => other,
+            };
+        if matches!(&result, Err(e) if *e == unknown_issuer) {
+            self.unknown.lock().unwrap().insert(
+                server_name_text(server_name),
+                end_entity.clone().into_owned(),
+            );
         }
+        result
     }
 
     fn verify_tls12_signature(

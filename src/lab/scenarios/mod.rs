@@ -9,6 +9,8 @@ mod frontend;
 mod hostile;
 mod jwt;
 mod plane;
+mod https;
+mod tls;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -128,6 +130,9 @@ pub struct ApiSpec {
     pub setup_exposed: bool,
     pub hsts: Option<String>,
     pub secure_cookies: bool,
+    /// The admin login page also starts a session (`sessionid`), as an app that stores
+    /// something for every visitor does.
+    pub session_cookie: bool,
     pub jwt: JwtSpec,
 }
 
@@ -171,6 +176,7 @@ impl Default for ApiSpec {
             setup_exposed: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
             secure_cookies: true,
+            session_cookie: false,
             jwt: JwtSpec::default(),
         }
     }
@@ -328,6 +334,8 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
+    v.extend(tls::list());
+    v.extend(https::list());
     v.extend(cors::list());
     v.extend(endpoints::list());
     v.extend(jwt::list());
