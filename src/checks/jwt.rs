@@ -457,6 +457,9 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     };
     let access_d = decode(&tokens.access);
     let refresh_d = tokens.refresh.as_deref().and_then(decode);
+    if let Some(l) = access_d.as_ref().and_then(Decoded::lifetime) {
+        ctx.metric("jwt_access_lifetime_seconds", &[], l as f64);
+    }
     let claims_row = match &access_d {
         Some(a) => judge_claims(
             row("claims", &titles.claims),
