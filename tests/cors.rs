@@ -102,6 +102,12 @@ async fn duplicate_header_fails_with_multiple_values() {
     );
     assert!(hint(f).contains("add_header"), "{}", hint(f));
     assert!(hint(f).contains("2 times"), "{}", hint(f));
+    assert!(
+        f.detail
+            .starts_with("Access-Control-Allow-Origin sent 2 times"),
+        "{}",
+        f.detail
+    );
 }
 
 #[tokio::test]
@@ -159,6 +165,12 @@ async fn authorization_not_allowed_fails_authenticated_calls_only() {
         Some(chrome(&api(&r, "auth/profile/"), &o, "Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.").as_str())
     );
     assert!(hint(f).contains("CORS_ALLOW_HEADERS"), "{}", hint(f));
+    assert!(
+        f.detail
+            .starts_with("Access-Control-Allow-Headers lacks authorization"),
+        "{}",
+        f.detail
+    );
     // Login sends only Content-Type, which is still allowed.
     let login = r
         .rows("cors.preflight")

@@ -263,7 +263,7 @@ async fn check_call(
                 match decide::preflight_check(&c.call, o, &rec) {
                     Ok(ok) => {
                         out.max_age = Some(ok.max_age);
-                        Ok(f.pass().detail(detail))
+                        Ok(f.pass().detail(format!("allowed: {detail}")))
                     }
                     Err(err) => {
                         let lh = localhost_default(ctx, localhost, origin, &err, &rec, calls).await;
@@ -279,7 +279,8 @@ async fn check_call(
                         Err(f
                             .fail()
                             .detail(format!(
-                                "{detail}; the browser stops here and never sends the {} itself",
+                                "{}: {detail}; the browser stops here and never sends the {} itself",
+                                verdict_line(&err, &rec, o),
                                 c.label
                             ))
                             .hint(hint(&err, &h))
@@ -360,7 +361,7 @@ async fn judge_actual(
             } else {
                 format!("the page can read this {}", ex.summary())
             };
-            f.pass().detail(format!("{resp}; {note} — {sent}"))
+            f.pass().detail(format!("allowed: {resp}; {note} — {sent}"))
         }
         Err(err) => {
             let lh = localhost_default(ctx, localhost, origin, &err, rec, calls).await;
@@ -382,7 +383,10 @@ async fn judge_actual(
                 String::new()
             };
             f.fail()
-                .detail(format!("{resp}{hidden} — {sent}"))
+                .detail(format!(
+                    "{}: {resp}{hidden} — {sent}",
+                    verdict_line(&err, rec, o)
+                ))
                 .hint(hint(&err, &h))
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
         }
@@ -451,6 +455,48 @@ fn looks_like_django(rec: &Recorded) -> bool {
         || rec
             .combined("access-control-allow-headers")
             .is_some_and(|h| h.to_ascii_lowercase().contains("x-csrftoken"))
+}
+
+/// The fault in a few words, leading the evidence so a narrow table still shows it.
+fn verdict_line(err: &CorsError, rec: &Recorded, origin: &str) -> String {
+    match err {
+        CorsError::MissingAllowOrigin { .. } => "no Access-Control-Allow-Origin".into(),
+        CorsError::MultipleAllowOriginValues { value, .. } => {
+            let n = rec.values("access-control-allow-origin").len();
+            if n > 1 {
+                format!("Access-Control-Allow-Origin sent {n} times")
+            } else {
+                format!("Access-Control-Allow-Origin lists several origins ('{value}')")
+            }
+        }
+        CorsError::InvalidAllowOriginValue { value, .. }
+        | CorsError::AllowOriginMismatch { value, .. } => {
+            format!("Access-Control-Allow-Origin is '{value}', not '{origin}'")
+        }
+        CorsError::WildcardOriginNotAllowed { .. } => {
+            "Access-Control-Allow-Origin is * on a request with credentials".into()
+        }
+        CorsError::InvalidAllowCredentials { value, .. } if value.is_empty() => {
+            "no Access-Control-Allow-Credentials on a request with credentials".into()
+        }
+        CorsError::InvalidAllowCredentials { value, .. } => {
+            format!("Access-Control-Allow-Credentials is '{value}', not 'true'")
+        }
+        CorsError::PreflightInvalidStatus { status } => {
+            format!("preflight answered HTTP {status}, not 2xx")
+        }
+        CorsError::PreflightDisallowedRedirect { status, location } => {
+            format!("preflight redirected (HTTP {status} to {location})")
+        }
+        CorsError::InvalidAllowMethods => "Access-Control-Allow-Methods cannot be parsed".into(),
+        CorsError::InvalidAllowHeaders => "Access-Control-Allow-Headers cannot be parsed".into(),
+        CorsError::MethodDisallowed { method } => {
+            format!("Access-Control-Allow-Methods lacks {method}")
+        }
+        CorsError::HeaderDisallowed { header } => {
+            format!("Access-Control-Allow-Headers lacks {header}")
+        }
+    }
 }
 
 struct HintCtx<'a> {
@@ -574,7 +620,7 @@ fn redirect_hint(status: u16, location: &str, h: &HintCtx) -> String {
         )
     } else if to.path() == format!("{}/", from.path()) {
         format!(
-            "Django's APPEND_SLASH adds the trailing slash; call {} with the slash, as the routes are written",
+            "Django's APPEND_SLASH answered it, so CommonMiddleware runs before CorsMiddleware: move 'corsheaders.middleware.CorsMiddleware' to the top of MIDDLEWARE, and call {} with its trailing slash as the routes are written",
             to.path()
         )
     } else {
@@ -1225,6 +1271,7 @@ mod tests {
             &hctx(&rec, &no_slash, true, false),
         );
         assert!(got.contains("APPEND_SLASH"), "{got}");
+        assert!(got.contains("top of MIDDLEWARE"), "{got}");
         let http = Url::parse("http://api.tiktrue.com/api/v1/auth/login/").unwrap();
         let got = hint(
             &CorsError::PreflightDisallowedRedirect {
