@@ -35,10 +35,25 @@ async fn healthy_passes_every_cors_row() {
     let r = run_scenario("healthy", &["--only", "cors"]).await;
     r.assert_module_passes("cors");
     assert_eq!(r.code, 0, "{}", r.stdout);
-    // Two origins: login, register, profile, forgot, reset, license, models, refresh each.
-    assert_eq!(r.rows("cors.actual").len(), 16, "{}", r.stdout);
-    // Only non-simple calls preflight: all of them here (JSON bodies or Authorization).
-    assert_eq!(r.rows("cors.preflight").len(), 16);
+    // Each origin × each call the SPA makes, the token refresh included; every one of them is
+    // non-simple (a JSON body or Authorization), so each has a preflight row too.
+    for o in &r.report.origins {
+        for call in [
+            "POST auth/login/",
+            "GET auth/profile/",
+            "POST auth/refresh/",
+        ] {
+            for id in ["cors.preflight", "cors.actual"] {
+                assert!(
+                    r.rows(id)
+                        .iter()
+                        .any(|f| f.title.contains(call) && f.title.contains(o.as_str())),
+                    "no {id} row for {call} from {o}"
+                );
+            }
+        }
+    }
+    assert_eq!(r.rows("cors.actual").len(), r.rows("cors.preflight").len());
     assert_eq!(r.rows("cors.security").len(), 2);
     assert_eq!(r.rows("cors.cache").len(), 2);
     let pf = r
