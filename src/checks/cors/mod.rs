@@ -532,7 +532,7 @@ fn hint(err: &CorsError, h: &HintCtx) -> String {
             "only the localhost defaults are allowed: http://localhost:3000 passes but {o} does not, so CORS_ALLOWED_ORIGINS came from its default ('http://localhost:3000,http://127.0.0.1:3000') because the environment variable is unset. Set CORS_ALLOWED_ORIGINS={o} (comma-separated, no trailing slash) in the platform's environment and redeploy"
         ),
         CorsError::MissingAllowOrigin { .. } if cors_middleware_active(h.rec) => format!(
-            "the CORS middleware runs but does not allow {o}: add exactly '{o}' to CORS_ALLOWED_ORIGINS (django-cors-headers; scheme, host and port must match byte for byte, no trailing slash or path)"
+            "the CORS middleware runs but does not allow {o}: add exactly '{o}' to CORS_ALLOWED_ORIGINS (django-cors-headers; scheme, host and port must match byte for byte, no trailing slash or path). When settings read it from the environment (os.environ.get('CORS_ALLOWED_ORIGINS', '')), set the variable where the app runs and redeploy"
         ),
         CorsError::MissingAllowOrigin { .. } if django => format!(
             "no CORS headers at all: django-cors-headers is not active. Add 'corsheaders' to INSTALLED_APPS and 'corsheaders.middleware.CorsMiddleware' at the top of MIDDLEWARE (before CommonMiddleware), with CORS_ALLOWED_ORIGINS = ['{o}']"
