@@ -270,3 +270,31 @@ async fn unresolvable_api_skips_cors_rows_pointing_at_dns() {
     let pf = &r.rows("cors.preflight")[0];
     assert!(pf.detail.contains("dns.resolve"), "{}", pf.detail);
 }
+
+#[tokio::test]
+async fn same_origin_frontend_is_not_subject_to_cors() {
+    // The API host itself as the page's origin: the browser applies no CORS at all.
+    let s = conncheck::lab::scenarios::find("healthy").unwrap();
+    let lab = conncheck::lab::Lab::start(s, Default::default())
+        .await
+        .unwrap();
+    let api_origin = lab.state.https_url(&lab.scenario.names.api);
+    let mut args = vec!["--only", "cors", "--origin"];
+    args.push(&api_origin);
+    let r = run_against(&lab, &args, true).await;
+    lab.shutdown().await;
+    let same: Vec<_> = r
+        .rows("cors.actual")
+        .into_iter()
+        .filter(|f| f.title.ends_with(&format!("from {api_origin}")))
+        .collect();
+    assert!(!same.is_empty(), "{}", r.stdout);
+    for f in same {
+        assert_eq!(f.status, Status::Skip, "{}", f.detail);
+        assert!(f.detail.contains("same-origin"), "{}", f.detail);
+    }
+    assert!(!r
+        .rows("cors.preflight")
+        .iter()
+        .any(|f| f.title.contains(&format!("from {api_origin} "))));
+}

@@ -245,6 +245,18 @@ async fn check_call(
         max_age: None,
     };
     let actual_title = format!("CORS on the {} response, from {o}", c.label);
+    if Origin::of(&c.url) == *origin {
+        out.rows.push(
+            Finding::new(Module::Cors, "actual", actual_title)
+                .seq(seq)
+                .skip()
+                .detail(format!(
+                    "same-origin call: {} is on {o} itself, so the browser applies no CORS",
+                    c.url
+                )),
+        );
+        return out;
+    }
     if c.call.needs_preflight() {
         let start = Instant::now();
         let f = Finding::new(
@@ -1052,6 +1064,110 @@ mod tests {
         assert!(probe_origins(&ported, &[])
             .iter()
             .any(|(_, p)| p == "https://x.test.evil.example:8443"));
+    }
+
+    #[test]
+    fn verdict_lines_name_the_fault() {
+        let o = "https://tiktrue.com";
+        let dup = Recorded::new(
+            200,
+            &[
+                ("access-control-allow-origin", o),
+                ("access-control-allow-origin", o),
+            ],
+        );
+        let one = Recorded::new(
+            200,
+            &[(
+                "access-control-allow-origin",
+                "https://a.test, https://b.test",
+            )],
+        );
+        let none = Recorded::default();
+        let table: Vec<(CorsError, &Recorded, &str)> = vec![
+            (
+                CorsError::MissingAllowOrigin { preflight: true },
+                &none,
+                "no Access-Control-Allow-Origin",
+            ),
+            (
+                CorsError::MultipleAllowOriginValues {
+                    preflight: true,
+                    value: format!("{o}, {o}"),
+                },
+                &dup,
+                "sent 2 times",
+            ),
+            (
+                CorsError::MultipleAllowOriginValues {
+                    preflight: true,
+                    value: "https://a.test, https://b.test".into(),
+                },
+                &one,
+                "lists several origins",
+            ),
+            (
+                CorsError::AllowOriginMismatch {
+                    preflight: false,
+                    value: "https://tiktrue.com/".into(),
+                },
+                &none,
+                "is 'https://tiktrue.com/', not 'https://tiktrue.com'",
+            ),
+            (
+                CorsError::WildcardOriginNotAllowed { preflight: true },
+                &none,
+                "is * on a request with credentials",
+            ),
+            (
+                CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: String::new(),
+                },
+                &none,
+                "no Access-Control-Allow-Credentials",
+            ),
+            (
+                CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: "TRUE".into(),
+                },
+                &none,
+                "is 'TRUE', not 'true'",
+            ),
+            (
+                CorsError::PreflightInvalidStatus { status: 405 },
+                &none,
+                "HTTP 405",
+            ),
+            (
+                CorsError::PreflightDisallowedRedirect {
+                    status: 308,
+                    location: "https://x/".into(),
+                },
+                &none,
+                "redirected (HTTP 308 to https://x/)",
+            ),
+            (
+                CorsError::MethodDisallowed {
+                    method: "PUT".into(),
+                },
+                &none,
+                "Methods lacks PUT",
+            ),
+            (
+                CorsError::HeaderDisallowed {
+                    header: "x-api-key".into(),
+                },
+                &none,
+                "Headers lacks x-api-key",
+            ),
+            (CorsError::InvalidAllowHeaders, &none, "cannot be parsed"),
+        ];
+        for (err, rec, want) in table {
+            let got = verdict_line(&err, rec, o);
+            assert!(got.contains(want), "{err:?}: {got}");
+        }
     }
 
     #[test]
