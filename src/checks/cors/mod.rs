@@ -336,7 +336,7 @@ async fn check_call(
         sent.push_str(" and a stand-in bearer token");
     }
     let row = match ctx.http.send(req).await {
-        Err(e) => actual_net_failure(ctx, f, &e),
+        Err(e) => ctx.net_failure(f, &e),
         Ok(ex) => {
             let rec = Recorded::from_exchange(&ex);
             out.seen.push((c.label.clone(), rec.clone()));
@@ -345,10 +345,6 @@ async fn check_call(
     };
     out.rows.push(row.duration(start.elapsed()));
     out
-}
-
-fn actual_net_failure(ctx: &Context, f: Finding, e: &NetError) -> Finding {
-    ctx.net_failure(f, e)
 }
 
 #[allow(clippy::too_many_arguments)]
