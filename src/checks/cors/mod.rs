@@ -150,23 +150,24 @@ async fn check_origin(
     localhost: Arc<OnceCell<bool>>,
 ) {
     let start = Instant::now();
-    let per_call = join_all(
-        calls
-            .iter()
-            .enumerate()
-            .map(|(ci, c)| check_call(&ctx, oi * 1000 + ci, &origin, c, &calls, &localhost)),
-    );
-    let (outcomes, security) = tokio::join!(per_call, security(&ctx, oi, &origin, &calls));
+    // Rows go to the sink as each call is decided, so a run cut short keeps them.
+    let (ctx, origin, sink) = (&ctx, &origin, &sink);
+    let (calls_ref, localhost) = (&calls[..], &*localhost);
+    let per_call = join_all(calls.iter().enumerate().map(|(ci, c)| async move {
+        let o = check_call(ctx, oi * 1000 + ci, origin, c, calls_ref, localhost).await;
+        sink.extend(o.rows);
+        (o.seen, o.max_age)
+    }));
+    let probes = async { sink.push(security(ctx, oi, origin, calls_ref).await) };
+    let (outcomes, ()) = tokio::join!(per_call, probes);
     let mut seen = Vec::new();
     let mut max_ages = Vec::new();
-    for o in outcomes {
-        sink.extend(o.rows);
-        seen.extend(o.seen);
-        max_ages.extend(o.max_age);
+    for (s, m) in outcomes {
+        seen.extend(s);
+        max_ages.extend(m);
     }
-    sink.push(security);
     sink.push(
-        cache_row(&origin, &seen, &max_ages)
+        cache_row(origin, &seen, &max_ages)
             .seq(oi)
             .duration(start.elapsed()),
     );
