@@ -35,10 +35,25 @@ async fn healthy_passes_every_cors_row() {
     let r = run_scenario("healthy", &["--only", "cors"]).await;
     r.assert_module_passes("cors");
     assert_eq!(r.code, 0, "{}", r.stdout);
-    // Two origins: login, register, profile, forgot, reset, license, models, refresh each.
-    assert_eq!(r.rows("cors.actual").len(), 16, "{}", r.stdout);
-    // Only non-simple calls preflight: all of them here (JSON bodies or Authorization).
-    assert_eq!(r.rows("cors.preflight").len(), 16);
+    // Each origin × each call the SPA makes, the token refresh included; every one of them is
+    // non-simple (a JSON body or Authorization), so each has a preflight row too.
+    for o in &r.report.origins {
+        for call in [
+            "POST auth/login/",
+            "GET auth/profile/",
+            "POST auth/refresh/",
+        ] {
+            for id in ["cors.preflight", "cors.actual"] {
+                assert!(
+                    r.rows(id)
+                        .iter()
+                        .any(|f| f.title.contains(call) && f.title.contains(o.as_str())),
+                    "no {id} row for {call} from {o}"
+                );
+            }
+        }
+    }
+    assert_eq!(r.rows("cors.actual").len(), r.rows("cors.preflight").len());
     assert_eq!(r.rows("cors.security").len(), 2);
     assert_eq!(r.rows("cors.cache").len(), 2);
     let pf = r
@@ -102,6 +117,12 @@ async fn duplicate_header_fails_with_multiple_values() {
     );
     assert!(hint(f).contains("add_header"), "{}", hint(f));
     assert!(hint(f).contains("2 times"), "{}", hint(f));
+    assert!(
+        f.detail
+            .starts_with("Access-Control-Allow-Origin sent 2 times"),
+        "{}",
+        f.detail
+    );
 }
 
 #[tokio::test]
@@ -159,6 +180,12 @@ async fn authorization_not_allowed_fails_authenticated_calls_only() {
         Some(chrome(&api(&r, "auth/profile/"), &o, "Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.").as_str())
     );
     assert!(hint(f).contains("CORS_ALLOW_HEADERS"), "{}", hint(f));
+    assert!(
+        f.detail
+            .starts_with("Access-Control-Allow-Headers lacks authorization"),
+        "{}",
+        f.detail
+    );
     // Login sends only Content-Type, which is still allowed.
     let login = r
         .rows("cors.preflight")
@@ -242,4 +269,32 @@ async fn unresolvable_api_skips_cors_rows_pointing_at_dns() {
     }
     let pf = &r.rows("cors.preflight")[0];
     assert!(pf.detail.contains("dns.resolve"), "{}", pf.detail);
+}
+
+#[tokio::test]
+async fn same_origin_frontend_is_not_subject_to_cors() {
+    // The API host itself as the page's origin: the browser applies no CORS at all.
+    let s = conncheck::lab::scenarios::find("healthy").unwrap();
+    let lab = conncheck::lab::Lab::start(s, Default::default())
+        .await
+        .unwrap();
+    let api_origin = lab.state.https_url(&lab.scenario.names.api);
+    let mut args = vec!["--only", "cors", "--origin"];
+    args.push(&api_origin);
+    let r = run_against(&lab, &args, true).await;
+    lab.shutdown().await;
+    let same: Vec<_> = r
+        .rows("cors.actual")
+        .into_iter()
+        .filter(|f| f.title.ends_with(&format!("from {api_origin}")))
+        .collect();
+    assert!(!same.is_empty(), "{}", r.stdout);
+    for f in same {
+        assert_eq!(f.status, Status::Skip, "{}", f.detail);
+        assert!(f.detail.contains("same-origin"), "{}", f.detail);
+    }
+    assert!(!r
+        .rows("cors.preflight")
+        .iter()
+        .any(|f| f.title.contains(&format!("from {api_origin} "))));
 }

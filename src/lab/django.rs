@@ -235,9 +235,17 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
             format!("<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
         );
     }
-    // CorsMiddleware answers preflights itself, before anything else runs.
+    // CorsMiddleware answers preflights itself, before anything else runs: being first in
+    // MIDDLEWARE, no other middleware's process_response touches that answer.
     let (status, mut headers, body) = if is_preflight {
-        (200, vec![("content-length", "0".to_string())], Vec::new())
+        (
+            200,
+            vec![
+                ("content-type", "text/html; charset=utf-8".to_string()),
+                ("content-length", "0".to_string()),
+            ],
+            Vec::new(),
+        )
     } else {
         view(state, req)
     };
@@ -245,7 +253,9 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     if let (Some(extra), true) = (&api.proxy_adds_acao, req.header("origin").is_some()) {
         headers.push(("access-control-allow-origin", state.expand(extra)));
     }
-    security_headers(state, &mut headers);
+    if !is_preflight {
+        security_headers(state, &mut headers);
+    }
     respond(status, &headers, body)
 }
 

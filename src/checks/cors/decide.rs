@@ -1,9 +1,14 @@
 //! The Fetch standard's CORS check and CORS-preflight decision (https://fetch.spec.whatwg.org/
 //! #cors-check, #cors-preflight-fetch), as pure functions over a recorded exchange, decided the
-//! way Chromium decides them (services/network/public/cpp/cors/cors.cc `CheckAccess`,
-//! `CheckPreflightAccess`; services/network/cors/preflight_result.cc): the origin check runs
-//! before the status check, a repeated header is judged as its values joined with ", ", and
-//! `*` in the allow lists counts only without credentials and never covers `Authorization`.
+//! way Chromium decides them. Facts from Chromium's source:
+//! services/network/public/cpp/cors/cors.cc (`CheckAccess`, `CheckPreflightAccess`): the
+//! origin check runs before the preflight's status check; an `Access-Control-Allow-Origin`
+//! containing a space or comma is "multiple values"; `Access-Control-Allow-Credentials` must
+//! be exactly `true`. services/network/cors/preflight_controller.cc (`GetHeaderString` via
+//! `GetNormalizedHeader`, `CreateAccessControlRequestHeadersHeader`): a repeated header is read
+//! as its values joined with ", "; request header names are lower-cased, sorted and joined with
+//! ",". services/network/cors/preflight_result.cc: `*` in the allow lists counts only without
+//! credentials and never covers `authorization`; `kDefaultTimeout` 5 s, `kMaxTimeout` 2 h.
 
 use url::Url;
 
@@ -342,8 +347,8 @@ pub fn classify_probe(resp: &Recorded, probe_origin: &str) -> ProbeVerdict {
     }
 }
 
-/// Chrome's preflight cache limit (preflight_result.cc: two hours) and its default without
-/// `Access-Control-Max-Age` (five seconds).
+/// Chrome's preflight cache cap and its default without `Access-Control-Max-Age`
+/// (preflight_result.cc `kMaxTimeout`, `kDefaultTimeout`).
 pub const CHROME_MAX_AGE_CAP: u64 = 7200;
 pub const CHROME_DEFAULT_MAX_AGE: u64 = 5;
 

@@ -150,23 +150,24 @@ async fn check_origin(
     localhost: Arc<OnceCell<bool>>,
 ) {
     let start = Instant::now();
-    let per_call = join_all(
-        calls
-            .iter()
-            .enumerate()
-            .map(|(ci, c)| check_call(&ctx, oi * 1000 + ci, &origin, c, &calls, &localhost)),
-    );
-    let (outcomes, security) = tokio::join!(per_call, security(&ctx, oi, &origin, &calls));
+    // Rows go to the sink as each call is decided, so a run cut short keeps them.
+    let (ctx, origin, sink) = (&ctx, &origin, &sink);
+    let (calls_ref, localhost) = (&calls[..], &*localhost);
+    let per_call = join_all(calls.iter().enumerate().map(|(ci, c)| async move {
+        let o = check_call(ctx, oi * 1000 + ci, origin, c, calls_ref, localhost).await;
+        sink.extend(o.rows);
+        (o.seen, o.max_age)
+    }));
+    let probes = async { sink.push(security(ctx, oi, origin, calls_ref).await) };
+    let (outcomes, ()) = tokio::join!(per_call, probes);
     let mut seen = Vec::new();
     let mut max_ages = Vec::new();
-    for o in outcomes {
-        sink.extend(o.rows);
-        seen.extend(o.seen);
-        max_ages.extend(o.max_age);
+    for (s, m) in outcomes {
+        seen.extend(s);
+        max_ages.extend(m);
     }
-    sink.push(security);
     sink.push(
-        cache_row(&origin, &seen, &max_ages)
+        cache_row(origin, &seen, &max_ages)
             .seq(oi)
             .duration(start.elapsed()),
     );
@@ -245,6 +246,18 @@ async fn check_call(
         max_age: None,
     };
     let actual_title = format!("CORS on the {} response, from {o}", c.label);
+    if Origin::of(&c.url) == *origin {
+        out.rows.push(
+            Finding::new(Module::Cors, "actual", actual_title)
+                .seq(seq)
+                .skip()
+                .detail(format!(
+                    "same-origin call: {} is on {o} itself, so the browser applies no CORS",
+                    c.url
+                )),
+        );
+        return out;
+    }
     if c.call.needs_preflight() {
         let start = Instant::now();
         let f = Finding::new(
@@ -263,7 +276,7 @@ async fn check_call(
                 match decide::preflight_check(&c.call, o, &rec) {
                     Ok(ok) => {
                         out.max_age = Some(ok.max_age);
-                        Ok(f.pass().detail(detail))
+                        Ok(f.pass().detail(format!("allowed: {detail}")))
                     }
                     Err(err) => {
                         let lh = localhost_default(ctx, localhost, origin, &err, &rec, calls).await;
@@ -279,7 +292,8 @@ async fn check_call(
                         Err(f
                             .fail()
                             .detail(format!(
-                                "{detail}; the browser stops here and never sends the {} itself",
+                                "{}: {detail}; the browser stops here and never sends the {} itself",
+                                verdict_line(&err, &rec, o),
                                 c.label
                             ))
                             .hint(hint(&err, &h))
@@ -323,7 +337,7 @@ async fn check_call(
         sent.push_str(" and a stand-in bearer token");
     }
     let row = match ctx.http.send(req).await {
-        Err(e) => actual_net_failure(ctx, f, &e),
+        Err(e) => ctx.net_failure(f, &e),
         Ok(ex) => {
             let rec = Recorded::from_exchange(&ex);
             out.seen.push((c.label.clone(), rec.clone()));
@@ -332,10 +346,6 @@ async fn check_call(
     };
     out.rows.push(row.duration(start.elapsed()));
     out
-}
-
-fn actual_net_failure(ctx: &Context, f: Finding, e: &NetError) -> Finding {
-    ctx.net_failure(f, e)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -360,7 +370,7 @@ async fn judge_actual(
             } else {
                 format!("the page can read this {}", ex.summary())
             };
-            f.pass().detail(format!("{resp}; {note} — {sent}"))
+            f.pass().detail(format!("allowed: {resp}; {note} — {sent}"))
         }
         Err(err) => {
             let lh = localhost_default(ctx, localhost, origin, &err, rec, calls).await;
@@ -382,7 +392,10 @@ async fn judge_actual(
                 String::new()
             };
             f.fail()
-                .detail(format!("{resp}{hidden} — {sent}"))
+                .detail(format!(
+                    "{}: {resp}{hidden} — {sent}",
+                    verdict_line(&err, rec, o)
+                ))
                 .hint(hint(&err, &h))
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
         }
@@ -453,6 +466,48 @@ fn looks_like_django(rec: &Recorded) -> bool {
             .is_some_and(|h| h.to_ascii_lowercase().contains("x-csrftoken"))
 }
 
+/// The fault in a few words, leading the evidence so a narrow table still shows it.
+fn verdict_line(err: &CorsError, rec: &Recorded, origin: &str) -> String {
+    match err {
+        CorsError::MissingAllowOrigin { .. } => "no Access-Control-Allow-Origin".into(),
+        CorsError::MultipleAllowOriginValues { value, .. } => {
+            let n = rec.values("access-control-allow-origin").len();
+            if n > 1 {
+                format!("Access-Control-Allow-Origin sent {n} times")
+            } else {
+                format!("Access-Control-Allow-Origin lists several origins ('{value}')")
+            }
+        }
+        CorsError::InvalidAllowOriginValue { value, .. }
+        | CorsError::AllowOriginMismatch { value, .. } => {
+            format!("Access-Control-Allow-Origin is '{value}', not '{origin}'")
+        }
+        CorsError::WildcardOriginNotAllowed { .. } => {
+            "Access-Control-Allow-Origin is * on a request with credentials".into()
+        }
+        CorsError::InvalidAllowCredentials { value, .. } if value.is_empty() => {
+            "no Access-Control-Allow-Credentials on a request with credentials".into()
+        }
+        CorsError::InvalidAllowCredentials { value, .. } => {
+            format!("Access-Control-Allow-Credentials is '{value}', not 'true'")
+        }
+        CorsError::PreflightInvalidStatus { status } => {
+            format!("preflight answered HTTP {status}, not 2xx")
+        }
+        CorsError::PreflightDisallowedRedirect { status, location } => {
+            format!("preflight redirected (HTTP {status} to {location})")
+        }
+        CorsError::InvalidAllowMethods => "Access-Control-Allow-Methods cannot be parsed".into(),
+        CorsError::InvalidAllowHeaders => "Access-Control-Allow-Headers cannot be parsed".into(),
+        CorsError::MethodDisallowed { method } => {
+            format!("Access-Control-Allow-Methods lacks {method}")
+        }
+        CorsError::HeaderDisallowed { header } => {
+            format!("Access-Control-Allow-Headers lacks {header}")
+        }
+    }
+}
+
 struct HintCtx<'a> {
     origin: &'a str,
     url: &'a Url,
@@ -486,7 +541,7 @@ fn hint(err: &CorsError, h: &HintCtx) -> String {
             "only the localhost defaults are allowed: http://localhost:3000 passes but {o} does not, so CORS_ALLOWED_ORIGINS came from its default ('http://localhost:3000,http://127.0.0.1:3000') because the environment variable is unset. Set CORS_ALLOWED_ORIGINS={o} (comma-separated, no trailing slash) in the platform's environment and redeploy"
         ),
         CorsError::MissingAllowOrigin { .. } if cors_middleware_active(h.rec) => format!(
-            "the CORS middleware runs but does not allow {o}: add exactly '{o}' to CORS_ALLOWED_ORIGINS (django-cors-headers; scheme, host and port must match byte for byte, no trailing slash or path)"
+            "the CORS middleware runs but does not allow {o}: add exactly '{o}' to CORS_ALLOWED_ORIGINS (django-cors-headers; scheme, host and port must match byte for byte, no trailing slash or path). When settings read it from the environment (os.environ.get('CORS_ALLOWED_ORIGINS', '')), set the variable where the app runs and redeploy"
         ),
         CorsError::MissingAllowOrigin { .. } if django => format!(
             "no CORS headers at all: django-cors-headers is not active. Add 'corsheaders' to INSTALLED_APPS and 'corsheaders.middleware.CorsMiddleware' at the top of MIDDLEWARE (before CommonMiddleware), with CORS_ALLOWED_ORIGINS = ['{o}']"
@@ -574,7 +629,7 @@ fn redirect_hint(status: u16, location: &str, h: &HintCtx) -> String {
         )
     } else if to.path() == format!("{}/", from.path()) {
         format!(
-            "Django's APPEND_SLASH adds the trailing slash; call {} with the slash, as the routes are written",
+            "Django's APPEND_SLASH answered it, so CommonMiddleware runs before CorsMiddleware: move 'corsheaders.middleware.CorsMiddleware' to the top of MIDDLEWARE, and call {} with its trailing slash as the routes are written",
             to.path()
         )
     } else {
@@ -1009,6 +1064,110 @@ mod tests {
     }
 
     #[test]
+    fn verdict_lines_name_the_fault() {
+        let o = "https://tiktrue.com";
+        let dup = Recorded::new(
+            200,
+            &[
+                ("access-control-allow-origin", o),
+                ("access-control-allow-origin", o),
+            ],
+        );
+        let one = Recorded::new(
+            200,
+            &[(
+                "access-control-allow-origin",
+                "https://a.test, https://b.test",
+            )],
+        );
+        let none = Recorded::default();
+        let table: Vec<(CorsError, &Recorded, &str)> = vec![
+            (
+                CorsError::MissingAllowOrigin { preflight: true },
+                &none,
+                "no Access-Control-Allow-Origin",
+            ),
+            (
+                CorsError::MultipleAllowOriginValues {
+                    preflight: true,
+                    value: format!("{o}, {o}"),
+                },
+                &dup,
+                "sent 2 times",
+            ),
+            (
+                CorsError::MultipleAllowOriginValues {
+                    preflight: true,
+                    value: "https://a.test, https://b.test".into(),
+                },
+                &one,
+                "lists several origins",
+            ),
+            (
+                CorsError::AllowOriginMismatch {
+                    preflight: false,
+                    value: "https://tiktrue.com/".into(),
+                },
+                &none,
+                "is 'https://tiktrue.com/', not 'https://tiktrue.com'",
+            ),
+            (
+                CorsError::WildcardOriginNotAllowed { preflight: true },
+                &none,
+                "is * on a request with credentials",
+            ),
+            (
+                CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: String::new(),
+                },
+                &none,
+                "no Access-Control-Allow-Credentials",
+            ),
+            (
+                CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: "TRUE".into(),
+                },
+                &none,
+                "is 'TRUE', not 'true'",
+            ),
+            (
+                CorsError::PreflightInvalidStatus { status: 405 },
+                &none,
+                "HTTP 405",
+            ),
+            (
+                CorsError::PreflightDisallowedRedirect {
+                    status: 308,
+                    location: "https://x/".into(),
+                },
+                &none,
+                "redirected (HTTP 308 to https://x/)",
+            ),
+            (
+                CorsError::MethodDisallowed {
+                    method: "PUT".into(),
+                },
+                &none,
+                "Methods lacks PUT",
+            ),
+            (
+                CorsError::HeaderDisallowed {
+                    header: "x-api-key".into(),
+                },
+                &none,
+                "Headers lacks x-api-key",
+            ),
+            (CorsError::InvalidAllowHeaders, &none, "cannot be parsed"),
+        ];
+        for (err, rec, want) in table {
+            let got = verdict_line(&err, rec, o);
+            assert!(got.contains(want), "{err:?}: {got}");
+        }
+    }
+
+    #[test]
     fn calls_follow_axios() {
         let t = Target::new("api.tiktrue.com", None).unwrap();
         let calls = api_calls(&t);
@@ -1225,6 +1384,7 @@ mod tests {
             &hctx(&rec, &no_slash, true, false),
         );
         assert!(got.contains("APPEND_SLASH"), "{got}");
+        assert!(got.contains("top of MIDDLEWARE"), "{got}");
         let http = Url::parse("http://api.tiktrue.com/api/v1/auth/login/").unwrap();
         let got = hint(
             &CorsError::PreflightDisallowedRedirect {
