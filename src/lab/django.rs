@@ -75,6 +75,14 @@ fn token_invalid() -> (u16, Headers, Vec<u8>) {
     (s, h, b)
 }
 
+/// DRF's NotAuthenticated when the first authentication class has no authenticate_header.
+fn forbidden() -> (u16, Headers, Vec<u8>) {
+    json_resp(
+        403,
+        json!({"detail": "Authentication credentials were not provided."}),
+    )
+}
+
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -368,10 +376,18 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         (_, "auth/refresh/") if post => not_found(),
         (_, "auth/profile/" | "license/info/" | "models/available/") if get => {
             let Some(tok) = bearer(req) else {
-                return unauthenticated();
+                return if api.session_auth_first {
+                    forbidden()
+                } else {
+                    unauthenticated()
+                };
             };
             if verify(state, tok, "access").is_none() {
-                return token_invalid();
+                return if api.session_auth_first {
+                    forbidden()
+                } else {
+                    token_invalid()
+                };
             }
             db(match rel {
                 "auth/profile/" => json_resp(

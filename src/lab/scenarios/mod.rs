@@ -113,6 +113,9 @@ pub struct ApiSpec {
     /// Paths (under the API base, as in the endpoint map) that answer 404.
     pub missing: Vec<String>,
     pub setup_exposed: bool,
+    /// SessionAuthentication comes first in DEFAULT_AUTHENTICATION_CLASSES: DRF answers 403
+    /// without WWW-Authenticate where 401 belongs.
+    pub session_auth_first: bool,
     pub hsts: Option<String>,
     pub secure_cookies: bool,
     pub jwt: JwtSpec,
@@ -154,6 +157,7 @@ impl Default for ApiSpec {
             db_down: false,
             missing: vec![],
             setup_exposed: false,
+            session_auth_first: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
             secure_cookies: true,
             jwt: JwtSpec::default(),
