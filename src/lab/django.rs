@@ -430,6 +430,11 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     }
     let access = issue(&j.secret, "access", j.access_lifetime_s, 1);
     let refresh = issue(&j.secret, "refresh", j.refresh_lifetime_s, 1);
+    state
+        .issued
+        .lock()
+        .unwrap()
+        .extend([access.clone(), refresh.clone()]);
     if j.nested_tokens {
         json_resp(
             200,
@@ -466,11 +471,13 @@ fn refresh(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         );
     }
     let access = issue(&j.secret, "access", j.access_lifetime_s, 1);
+    state.issued.lock().unwrap().push(access.clone());
     if j.rotate_refresh {
         if j.blacklist_after_rotation {
             state.blacklist.lock().unwrap().insert(id);
         }
         let new_refresh = issue(&j.secret, "refresh", j.refresh_lifetime_s, 1);
+        state.issued.lock().unwrap().push(new_refresh.clone());
         json_resp(200, json!({"access": access, "refresh": new_refresh}))
     } else {
         json_resp(200, json!({"access": access}))
