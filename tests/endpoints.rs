@@ -185,3 +185,30 @@ async fn debug_page_on_a_route_is_named_on_that_row() {
         .unwrap()
         .contains("DEBUG = False"));
 }
+
+#[tokio::test]
+async fn forbidden_instead_of_401_warns() {
+    let r = run_scenario("endpoints-403-not-401", &["--only", "endpoints,jwt"]).await;
+    for id in [
+        "endpoints.profile",
+        "endpoints.license-info",
+        "endpoints.models-available",
+    ] {
+        let f = r.find(id, Status::Warn);
+        assert!(f.detail.contains("403 where 401"), "{}", f.detail);
+        assert!(
+            f.hint
+                .as_deref()
+                .unwrap()
+                .contains("JWTAuthentication first"),
+            "{:?}",
+            f.hint
+        );
+    }
+    assert_eq!(r.status("endpoints.login"), Status::Pass);
+    // Forged tokens are still refused (403 is a refusal); the round trip works.
+    let f = r.find("jwt.rejects-forged", Status::Pass);
+    assert!(f.detail.contains("403"), "{}", f.detail);
+    assert_eq!(r.status("jwt.authenticated"), Status::Pass);
+    assert_eq!(r.code, 0);
+}

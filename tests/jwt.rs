@@ -84,6 +84,14 @@ async fn wrong_password_fails_login_with_the_servers_message() {
         f.detail
     );
     assert!(f.hint.as_deref().unwrap().contains("CONNCHECK_PASSWORD"));
+    assert!(
+        f.browser_error
+            .as_deref()
+            .unwrap()
+            .ends_with("/api/v1/auth/login/ 401 (Unauthorized)"),
+        "{:?}",
+        f.browser_error
+    );
     assert_eq!(r.status("jwt.refresh"), Status::Skip);
     r.assert_module_passes("endpoints");
 }

@@ -18,7 +18,14 @@ fn longest_jwt_like(text: &str) -> usize {
         .unwrap_or(0)
 }
 
-async fn outputs(scenario: &str) -> (String, Vec<String>) {
+/// The password, every token the lab issued during the runs, and each output.
+struct Outputs {
+    password: String,
+    issued: Vec<String>,
+    texts: Vec<String>,
+}
+
+async fn outputs(scenario: &str) -> Outputs {
     let lab = Lab::start(
         conncheck::lab::scenarios::find(scenario).unwrap(),
         LabOptions { delay_ms: 0 },
@@ -54,36 +61,56 @@ async fn outputs(scenario: &str) -> (String, Vec<String>) {
         );
         outs.push(text);
     }
+    let issued = lab.state.issued.lock().unwrap().clone();
     lab.shutdown().await;
-    (creds.password, outs)
+    Outputs {
+        password: creds.password,
+        issued,
+        texts: outs,
+    }
+}
+
+fn assert_clean(o: &Outputs, what: &str) {
+    for text in &o.texts {
+        assert!(
+            !text.contains(&o.password),
+            "{what}: password leaked:\n{text}"
+        );
+        for tok in &o.issued {
+            // The whole token, and its payload and signature alone.
+            for part in std::iter::once(tok.as_str()).chain(tok.split('.').skip(1)) {
+                assert!(
+                    !text.contains(part),
+                    "{what}: an issued token leaked:\n{text}"
+                );
+            }
+        }
+        let n = longest_jwt_like(text);
+        assert!(
+            n <= 10,
+            "{what}: a JWT-shaped string of {n} chars leaked:\n{text}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn authenticated_full_run_shows_no_password_or_token() {
-    let (password, outs) = outputs("healthy").await;
-    for text in &outs {
-        assert!(!text.contains(&password), "password leaked:\n{text}");
-        let n = longest_jwt_like(text);
-        assert!(n <= 10, "a JWT-shaped string of {n} chars leaked:\n{text}");
-    }
-    // The round trip really ran (tokens were issued and used).
-    assert!(outs[2].contains("new access token works"), "{}", outs[2]);
+    let o = outputs("healthy").await;
+    // The round trip really ran: tokens were issued (login and refresh, per run) and used.
+    assert!(o.issued.len() >= 4 * 3, "{} tokens issued", o.issued.len());
+    assert!(
+        o.texts[2].contains("new access token works"),
+        "{}",
+        o.texts[2]
+    );
+    assert_clean(&o, "healthy");
 }
 
 #[tokio::test]
 async fn failing_login_and_forged_acceptance_leak_nothing() {
     for scenario in ["jwt-wrong-password", "jwt-accepts-forged"] {
-        let (password, outs) = outputs(scenario).await;
-        for text in &outs {
-            assert!(
-                !text.contains(&password),
-                "{scenario}: password leaked:\n{text}"
-            );
-            assert!(
-                longest_jwt_like(text) <= 10,
-                "{scenario}: token leaked:\n{text}"
-            );
-        }
+        let o = outputs(scenario).await;
+        assert_clean(&o, scenario);
     }
 }
 

@@ -160,7 +160,8 @@ fn reason(status: u16) -> &'static str {
         .unwrap_or("")
 }
 
-/// What Chrome's console prints for a failed fetch/XHR: `GET <url> 404 (Not Found)`.
+/// What Chrome's console prints for a fetch/XHR that got an error status:
+/// `GET <url> 404 (Not Found)` (method, URL, status code, reason phrase).
 pub fn console_line(method: &str, url: &str, status: u16) -> String {
     format!("{method} {url} {status} ({})", reason(status))
 }
@@ -278,6 +279,9 @@ fn classify_answer(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -
                 Some(hint),
             )
         }
+        // DRF picks 401 or 403 from the first authentication class on the view: one without an
+        // authenticate_header (SessionAuthentication) yields 403 (DRF docs, api-guide/authentication.md,
+        // "Unauthorized and Forbidden responses").
         403 if ep.auth && ep.expect.contains(&401) => Verdict::new(
             Status::Warn,
             "HTTP 403 where 401 was expected: the client cannot tell 'log in again' from 'forbidden'",

@@ -5,6 +5,7 @@
 //! Credentials come from CONNCHECK_USERNAME / CONNCHECK_PASSWORD only. Every token is registered
 //! with the run's secrets before anything could show it, and no text here ever carries one.
 
+use crate::checks::endpoints::console_line;
 use crate::context::Context;
 use crate::model::{Finding, Module, Status};
 use crate::net::http::{Exchange, HttpRequest};
@@ -612,7 +613,10 @@ async fn login(
         );
     }
     let detail = format!("POST {url} as {} → {said}", creds.username);
-    let f = f.fail().detail(detail);
+    let f = f
+        .fail()
+        .detail(detail)
+        .browser_error(console_line("POST", url.as_str(), st));
     let f = match st {
         400 | 401 | 403 if !ex.is_json() => f.hint(
             "the login route answered HTML, not DRF's JSON, so the request never reached the login view: see endpoints.login (ALLOWED_HOSTS, the proxy)",
@@ -735,17 +739,18 @@ async fn authenticated(ctx: &Context, t: &Titles, access: &str) -> Finding {
         "GET {url} with Authorization: {} <access token> → {said}",
         ctx.target.auth.scheme
     );
+    let console = console_line("GET", url.as_str(), ex.status.as_u16());
     match ex.status.as_u16() {
         200 if ex.is_json() => f.pass().detail(detail),
         200 => f
             .warn()
             .detail(format!("{detail}; not JSON"))
             .hint("the profile route answered 200 but not JSON: check the proxy routes it to Django"),
-        401 => f.fail().detail(detail).hint(
+        401 => f.fail().detail(detail).browser_error(console).hint(
             "the API refuses the token it just issued: every instance must share the same SIGNING_KEY/SECRET_KEY, AUTH_HEADER_TYPES must include the scheme sent ('Bearer'), and a proxy must pass the Authorization header through",
         ),
-        403 => f.fail().detail(detail).hint("the token is accepted but the user lacks permission for this route: check permission_classes and the account's flags"),
-        _ => f.fail().detail(detail).hint("the authenticated call failed: see endpoints.profile for the route's status"),
+        403 => f.fail().detail(detail).browser_error(console).hint("the token is accepted but the user lacks permission for this route: check permission_classes and the account's flags"),
+        _ => f.fail().detail(detail).browser_error(console).hint("the authenticated call failed: see endpoints.profile for the route's status"),
     }
 }
 
@@ -780,7 +785,12 @@ async fn refresh(ctx: &Context, t: &Titles, refresh: Option<&str>) -> Finding {
             400 => format!("the refresh view wants another field than `{}`: set auth.refresh_field in the profile", a.refresh_field),
             _ => "the refresh call failed: check the app's logs".into(),
         };
-        return f.fail().detail(detail).hint(hint).duration(start.elapsed());
+        return f
+            .fail()
+            .detail(detail)
+            .hint(hint)
+            .browser_error(console_line("POST", url.as_str(), ex.status.as_u16()))
+            .duration(start.elapsed());
     }
     let Some((new_access, _)) = body
         .as_ref()

@@ -75,6 +75,14 @@ fn token_invalid() -> (u16, Headers, Vec<u8>) {
     (s, h, b)
 }
 
+/// DRF's NotAuthenticated when the first authentication class has no authenticate_header.
+fn forbidden() -> (u16, Headers, Vec<u8>) {
+    json_resp(
+        403,
+        json!({"detail": "Authentication credentials were not provided."}),
+    )
+}
+
 fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -406,10 +414,18 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         }
         (_, "auth/profile/" | "license/info/" | "models/available/") if get => {
             let Some(tok) = bearer(req) else {
-                return unauthenticated();
+                return if api.session_auth_first {
+                    forbidden()
+                } else {
+                    unauthenticated()
+                };
             };
             if verify(state, tok, "access").is_none() {
-                return token_invalid();
+                return if api.session_auth_first {
+                    forbidden()
+                } else {
+                    token_invalid()
+                };
             }
             db(match rel {
                 "auth/profile/" => json_resp(
@@ -452,6 +468,11 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     }
     let access = issue(&j.secret, "access", j.access_lifetime_s, 1);
     let refresh = issue(&j.secret, "refresh", j.refresh_lifetime_s, 1);
+    state
+        .issued
+        .lock()
+        .unwrap()
+        .extend([access.clone(), refresh.clone()]);
     if j.nested_tokens {
         json_resp(
             200,
@@ -488,11 +509,13 @@ fn refresh(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         );
     }
     let access = issue(&j.secret, "access", j.access_lifetime_s, 1);
+    state.issued.lock().unwrap().push(access.clone());
     if j.rotate_refresh {
         if j.blacklist_after_rotation {
             state.blacklist.lock().unwrap().insert(id);
         }
         let new_refresh = issue(&j.secret, "refresh", j.refresh_lifetime_s, 1);
+        state.issued.lock().unwrap().push(new_refresh.clone());
         json_resp(200, json!({"access": access, "refresh": new_refresh}))
     } else {
         json_resp(200, json!({"access": access}))

@@ -58,6 +58,8 @@ pub struct LabState {
     pub handshakes: Mutex<HashMap<String, u64>>,
     /// Refresh-token ids blacklisted after rotation (simplejwt's token_blacklist app).
     pub blacklist: Mutex<std::collections::HashSet<String>>,
+    /// Every token the API issued, so tests can prove none leaks into conncheck's output.
+    pub issued: Mutex<Vec<String>>,
     pub intermediate_der: Vec<u8>,
     /// What reached the off-site capture endpoint (method, headers, body), for leak tests.
     pub captured: Mutex<Vec<String>>,
@@ -306,6 +308,7 @@ impl Lab {
             conns: AtomicU64::new(0),
             handshakes: Mutex::default(),
             blacklist: Mutex::default(),
+            issued: Mutex::default(),
             intermediate_der: ca.intermediate_der().to_vec(),
             captured: Mutex::default(),
         });

@@ -39,6 +39,13 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "endpoints-403-not-401",
+            "SessionAuthentication is listed first: protected routes answer 403 without WWW-Authenticate",
+            |s| {
+                s.api.session_auth_first = true;
+            },
+        ),
+        Scenario::fault(
             "endpoints-setup-exposed",
             "the /setup/database/ maintenance route answers anyone without authentication",
             |s| {

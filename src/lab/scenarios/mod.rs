@@ -128,6 +128,9 @@ pub struct ApiSpec {
     /// without a token, 200 with one.
     pub extra_routes: Vec<String>,
     pub setup_exposed: bool,
+    /// SessionAuthentication comes first in DEFAULT_AUTHENTICATION_CLASSES: DRF answers 403
+    /// without WWW-Authenticate where 401 belongs.
+    pub session_auth_first: bool,
     pub hsts: Option<String>,
     pub secure_cookies: bool,
     /// The admin login page also starts a session (`sessionid`), as an app that stores
@@ -174,6 +177,7 @@ impl Default for ApiSpec {
             missing: vec![],
             extra_routes: vec![],
             setup_exposed: false,
+            session_auth_first: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
             secure_cookies: true,
             session_cookie: false,
