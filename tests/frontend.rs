@@ -182,3 +182,41 @@ async fn a_missing_page_fails_the_page_and_skips_the_rest() {
         .iter()
         .any(|f| f.status == Status::Skip && f.detail.contains("see frontend.page")));
 }
+
+#[tokio::test]
+async fn without_origin_or_frontend_the_inferred_origin_is_used_and_said() {
+    let scenario = conncheck::lab::scenarios::find("healthy").unwrap();
+    let lab = conncheck::lab::Lab::start(scenario, conncheck::lab::LabOptions::default())
+        .await
+        .unwrap();
+    // The lab's arguments minus every --origin: api.tiktrue.test → https://tiktrue.test, www.
+    let mut args = Vec::new();
+    let mut it = lab.args().into_iter();
+    while let Some(a) = it.next() {
+        if a == "--origin" {
+            it.next();
+        } else {
+            args.push(a);
+        }
+    }
+    let out = tokio::process::Command::new(bin())
+        .args(&args)
+        .args(["--format", "json", "--only", "frontend"])
+        .env_remove("CONNCHECK_USERNAME")
+        .env_remove("CONNCHECK_PASSWORD")
+        .output()
+        .await
+        .unwrap();
+    lab.shutdown().await;
+    let r = parse(out);
+    r.assert_module_passes("frontend");
+    let pages = r.rows("frontend.page");
+    assert_eq!(pages.len(), 2);
+    for p in pages {
+        assert!(
+            p.detail.contains("origin inferred from the API host name"),
+            "{}",
+            p.detail
+        );
+    }
+}

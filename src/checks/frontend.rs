@@ -305,10 +305,9 @@ async fn scan_page(ctx: &Context, url: Url) -> PageScan {
             } else if parsed.meta_upgrade {
                 upgrade = Some("a <meta http-equiv=\"Content-Security-Policy\"> tag");
             }
-            let origin = ex.url.origin();
             let mut urls: Vec<Url> = Vec::new();
             for r in &parsed.resources {
-                if r.context == "script" && r.url.origin() == origin && !urls.contains(&r.url) {
+                if r.context == "script" && own_script(&ex.url, &r.url) && !urls.contains(&r.url) {
                     urls.push(r.url.clone());
                 }
             }
@@ -331,6 +330,19 @@ async fn scan_page(ctx: &Context, url: Url) -> PageScan {
         judgement,
         duration: start.elapsed(),
     }
+}
+
+/// Whether a script is the app's own: same origin, or an https:// host under the page's
+/// domain (a `cdn.` or `static.` subdomain). Third-party scripts are not the app's bundle.
+pub fn own_script(page: &Url, script: &Url) -> bool {
+    if page.origin() == script.origin() {
+        return true;
+    }
+    let (Some(p), Some(s)) = (page.host_str(), script.host_str()) else {
+        return false;
+    };
+    let site = p.strip_prefix("www.").unwrap_or(p);
+    script.scheme() == "https" && site.contains('.') && s.ends_with(&format!(".{site}"))
 }
 
 fn file_name(u: &Url) -> String {
@@ -384,6 +396,17 @@ fn env_var(scan: &PageScan) -> &'static str {
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let scans = scans(&ctx).await;
+    if scans.is_empty() {
+        let why = "no frontend page to check: the origin cannot be inferred from the API host name (it does not start with api.); give --origin https://your-frontend or --frontend URL";
+        for (id, title) in [
+            ("page", "frontend page"),
+            ("mixed-content", "frontend mixed content"),
+            ("bundle", "frontend bundle"),
+        ] {
+            sink.push(Finding::new(Module::Frontend, id, title).skip().detail(why));
+        }
+        return;
+    }
     for (i, s) in scans.iter().enumerate() {
         sink.push(page_row(&ctx, s).seq(i));
         sink.push(mixed_row(s).seq(i));
@@ -419,6 +442,12 @@ fn page_row(ctx: &Context, s: &PageScan) -> Finding {
     };
     let detail = format!("{inferred}GET {}{via}: {}", s.requested, ex.summary());
     let code = ex.status.as_u16();
+    if s.requested.scheme() == "https" && ex.url.scheme() == "http" {
+        return f.fail().detail(detail).hint(format!(
+            "the HTTPS page redirects to plain http ({}): the app then runs insecurely and every https:// API call from it is cross-scheme; remove the redirect (on Django behind a proxy set SECURE_PROXY_SSL_HEADER so it knows the request was HTTPS)",
+            ex.url
+        ));
+    }
     if code == 404 {
         return f.fail().detail(detail).hint(
             "the frontend host has no page here: deploy the build's index.html at this path, or give the page's real URL with --frontend",
@@ -724,6 +753,24 @@ mod tests {
             ]
         );
         assert!(p.meta_upgrade);
+    }
+
+    #[test]
+    fn own_scripts_are_same_origin_or_https_on_the_sites_subdomains() {
+        let p = Url::parse("https://www.tiktrue.test/").unwrap();
+        for (script, own) in [
+            ("https://www.tiktrue.test/static/js/main.js", true),
+            ("https://cdn.tiktrue.test/static/js/main.js", true),
+            ("http://cdn.tiktrue.test/static/js/main.js", false),
+            ("https://www.googletagmanager.test/gtag/js", false),
+            ("https://eviltiktrue.test/x.js", false),
+        ] {
+            assert_eq!(
+                own_script(&p, &Url::parse(script).unwrap()),
+                own,
+                "{script}"
+            );
+        }
     }
 
     #[test]

@@ -225,7 +225,18 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             })
             .maybe_browser_error(chrome_ws_error(&probe, &own)),
         Outcome::Net(e) => {
-            let f = ctx.net_failure(f, e);
+            // A discovered host is not one the DNS/TLS modules check: its failure is ours.
+            let host = probe.host_str().unwrap_or("");
+            let f = if ctx.target.hosts().iter().any(|h| h == host) {
+                ctx.net_failure(f, e)
+            } else {
+                let f = f.detail(e.to_string());
+                if e.is_timeout() {
+                    f.error()
+                } else {
+                    f.fail()
+                }
+            };
             let failed =
                 f.status == crate::model::Status::Fail || f.status == crate::model::Status::Error;
             let detail = if failed {
@@ -234,10 +245,16 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                 format!("{}; {evidence}", f.detail)
             };
             let f = f.detail(detail);
-            if failed {
+            if !failed {
+                f
+            } else if f.hint.is_some() {
                 f.maybe_browser_error(chrome_ws_error(&probe, &own))
             } else {
-                f
+                let port = probe.port_or_known_default().unwrap_or(443);
+                f.hint(format!(
+                    "the browser cannot reach the WebSocket server: check that {host} resolves publicly, that its proxy listens on port {port} with a certificate for {host}, and that the live service is running"
+                ))
+                .maybe_browser_error(chrome_ws_error(&probe, &own))
             }
         }
     });
