@@ -165,3 +165,18 @@ async fn unresolvable_websocket_host_fails_with_chromes_connection_error() {
     );
     assert_eq!(r.status("websocket.origin-check"), Status::Skip);
 }
+
+#[tokio::test]
+async fn live_server_with_another_signing_key_refuses_a_fresh_token() {
+    let r = run_scenario("websocket-token-secret", ONLY).await;
+    let f = r.find("websocket.upgrade", Status::Fail);
+    assert!(f.detail.contains("HTTP 401"), "{}", f.detail);
+    assert!(
+        f.detail.contains("with ?token=<access token"),
+        "{}",
+        f.detail
+    );
+    let hint = f.hint.as_deref().unwrap();
+    assert!(hint.contains("LIVE_SERVER_SECRET_KEY"), "{hint}");
+    assert!(!r.stdout.contains("eyJ"), "a JWT leaked:\n{}", r.stdout);
+}

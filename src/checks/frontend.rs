@@ -620,9 +620,13 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
             .collect();
         detail.push(format!("WebSocket: {}", w.join(", ")));
     }
-    if !j.others.is_empty() {
-        let o: Vec<String> = j
-            .others
+    let others: Vec<&Located> = j
+        .others
+        .iter()
+        .filter(|o| !j.problems.iter().any(|(_, p)| p.found.text == o.found.text))
+        .collect();
+    if !others.is_empty() {
+        let o: Vec<String> = others
             .iter()
             .take(8)
             .map(|l| format!("{} ({})", l.found.text, l.at()))

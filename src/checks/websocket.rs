@@ -181,9 +181,11 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     // The token the app would send; the URL shown in the report never carries it.
     let mut connect = probe.clone();
     let mut token_problem = None;
+    let mut token_sent = false;
     match ctx.target.websocket.as_ref().map(|w| &w.auth) {
         Some(WsAuth::Query(param)) => match login_token(&ctx, &origin).await {
             Ok((token, from)) => {
+                token_sent = true;
                 connect.query_pairs_mut().append_pair(param, &token);
                 note.push_str(&format!(" with ?{param}=<access token from {from}>"));
             }
@@ -221,6 +223,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                 (Some(why), 401 | 403) => {
                     format!("{why}; {}", refusal_hint(*status, &path, &origin))
                 }
+                (None, 401) if token_sent => "the server refused an access token the API issued seconds ago: it verifies tokens with another key. Give the WebSocket server the API's signing key (Plane: LIVE_SERVER_SECRET_KEY must equal the API's SECRET_KEY; simplejwt: SIMPLE_JWT['SIGNING_KEY'])".to_string(),
                 _ => refusal_hint(*status, &path, &origin),
             })
             .maybe_browser_error(chrome_ws_error(&probe, &own)),

@@ -19,6 +19,7 @@ fn live(s: &Scenario) -> WsSpec {
         any_origin: false,
         down: false,
         require_token: false,
+        token_secret: None,
     }
 }
 
@@ -120,6 +121,23 @@ pub fn list() -> Vec<Scenario> {
                 with_live(s);
                 if let Some(w) = s.websocket.as_mut() {
                     w.require_token = true;
+                }
+                s.args = vec![
+                    "--websocket".into(),
+                    format!("wss://{}{{port}}/live/", s.names.apex),
+                    "--websocket-token".into(),
+                    "token".into(),
+                ];
+            },
+        ),
+        Scenario::fault(
+            "websocket-token-secret",
+            "the live server verifies tokens with another key than the API (LIVE_SERVER_SECRET_KEY ≠ SECRET_KEY): every token is refused",
+            |s| {
+                with_live(s);
+                if let Some(w) = s.websocket.as_mut() {
+                    w.require_token = true;
+                    w.token_secret = Some("live-stale-key-0000000000000000000000000000".into());
                 }
                 s.args = vec![
                     "--websocket".into(),

@@ -203,6 +203,9 @@ pub struct WsSpec {
     pub down: bool,
     /// A valid access token is required in `?token=`.
     pub require_token: bool,
+    /// The live server verifies tokens with this key instead of the API's (a
+    /// LIVE_SERVER_SECRET_KEY that does not match SECRET_KEY).
+    pub token_secret: Option<String>,
 }
 
 /// One lab deployment.
