@@ -65,7 +65,7 @@ async fn localhost_api_fails_as_a_development_build() {
     );
     assert!(f.detail.contains("development address"), "{}", f.detail);
     let hint = f.hint.as_deref().unwrap();
-    assert!(hint.contains("development build"), "{hint}");
+    assert!(hint.contains("development setting was deployed"), "{hint}");
     assert!(hint.contains(".env.production"), "{hint}");
     assert_eq!(
         f.browser_error.as_deref(),
@@ -146,7 +146,12 @@ async fn upgrade_insecure_requests_turns_the_block_into_a_warning() {
 
 #[tokio::test]
 async fn huge_bundle_is_read_up_to_the_cap_and_warns() {
-    let r = run_scenario("frontend-huge-bundle", ONLY).await;
+    // 21 MB through TLS in debug builds: a generous step timeout for a busy machine.
+    let r = run_scenario(
+        "frontend-huge-bundle",
+        &["--only", "dns,frontend", "--timeout", "45"],
+    )
+    .await;
     assert_eq!(r.status("frontend.bundle"), Status::Warn);
     let f = r.find("frontend.bundle", Status::Warn);
     assert!(f.detail.contains("(first 20971520 bytes)"), "{}", f.detail);
@@ -219,4 +224,27 @@ async fn without_origin_or_frontend_the_inferred_origin_is_used_and_said() {
             p.detail
         );
     }
+}
+
+#[tokio::test]
+async fn runtime_config_in_an_inline_script_is_scanned_too() {
+    let r = run_scenario("frontend-runtime-config", ONLY).await;
+    let f = r.find("frontend.bundle", Status::Fail);
+    assert!(
+        f.detail.contains(
+            "development address: http://localhost:8000/api/v1 (index.html (inline script) @ byte"
+        ),
+        "{}",
+        f.detail
+    );
+    let hint = f.hint.as_deref().unwrap();
+    assert!(hint.contains("runtime config index.html injects"), "{hint}");
+    assert!(!hint.contains("rebuild"), "{hint}");
+    // The bundle itself calls the right API; the detail says so too.
+    assert!(
+        f.detail.contains("API: https://api.tiktrue.test"),
+        "{}",
+        f.detail
+    );
+    assert_eq!(r.status("frontend.mixed-content"), Status::Pass);
 }

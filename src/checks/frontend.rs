@@ -59,6 +59,9 @@ pub struct Parsed {
     pub resources: Vec<Resource>,
     /// `upgrade-insecure-requests` found in a `<meta http-equiv>` CSP.
     pub meta_upgrade: bool,
+    /// Inline `<script>` bodies (runtime config such as `window.env = {API_URL: …}`), with
+    /// their byte offset in the HTML.
+    pub inline_scripts: Vec<(usize, String)>,
 }
 
 /// One frontend page as fetched and scanned.
@@ -217,6 +220,18 @@ pub fn parse_html(html: &str, page: &Url) -> Parsed {
             );
         }
     }
+    let mut from = 0;
+    for e in doc.select(&sel("script:not([src])")) {
+        let text: String = e.text().collect();
+        if text.trim().is_empty() {
+            continue;
+        }
+        let at = html[from..].find(&text).map(|i| from + i);
+        if let Some(i) = at {
+            from = i + text.len();
+        }
+        out.inline_scripts.push((at.unwrap_or(0), text));
+    }
     for e in doc.select(&sel("meta[http-equiv][content]")) {
         let eq = e.value().attr("http-equiv").unwrap_or("");
         if eq.eq_ignore_ascii_case("content-security-policy")
@@ -320,7 +335,7 @@ async fn scan_page(ctx: &Context, url: Url) -> PageScan {
         }
     }
     let final_url = page.as_ref().map(|e| e.url.clone()).unwrap_or(url.clone());
-    let judgement = judge_scripts(ctx, &final_url, &scripts);
+    let judgement = judge_scripts(ctx, &final_url, &parsed.inline_scripts, &scripts);
     PageScan {
         requested: url,
         page,
@@ -356,12 +371,31 @@ fn file_name(u: &Url) -> String {
 fn judge_scripts(
     ctx: &Context,
     page: &Url,
+    inline: &[(usize, String)],
     scripts: &[(Url, Result<Exchange, NetError>)],
 ) -> Judgement {
     let api = &ctx.target.api_base;
     let host = ctx.target.api_host();
     let mut found = Vec::new();
     let mut mentioned = false;
+    let page_name = match file_name(page).as_str() {
+        "/" | "" => "index.html".to_string(),
+        n => n.to_string(),
+    };
+    for (at, text) in inline {
+        if !host.is_empty() {
+            mentioned |= text
+                .to_ascii_lowercase()
+                .contains(&host.to_ascii_lowercase());
+        }
+        found.extend(scan::find_urls(text.as_bytes()).into_iter().map(|mut f| {
+            f.offset += at;
+            Located {
+                file: format!("{page_name} (inline script)"),
+                found: f,
+            }
+        }));
+    }
     for (u, r) in scripts {
         let Ok(ex) = r else { continue };
         if !ex.status.is_success() {
@@ -380,6 +414,13 @@ fn judge_scripts(
         }));
     }
     scan::judge(&found, api, page.scheme() == "https", mentioned)
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The build variable that sets the API base, guessed from the page's shape.
@@ -647,16 +688,26 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
     if let Some((p, l)) = j.problems.first() {
         let url = &l.found.text;
         let f = f.fail().detail(detail);
+        // A runtime config in index.html is fixed where it is written, not by a rebuild.
+        let inline = l.file.ends_with("(inline script)");
+        let fix = if inline {
+            format!("set it to {api} in the runtime config index.html injects (the value the server or the container's entrypoint writes into the page)")
+        } else {
+            format!("set {var}={api} in the production build environment (.env.production or the platform's build variables) and rebuild; the variable is read at build time, so changing it on the server is not enough")
+        };
+        let origin_of = if inline { "index.html" } else { "the bundle" };
         return match p {
             Problem::InsecureApi => f
                 .hint(format!(
-                    "the bundle was built with {var}={url} (http://): the browser blocks every API call from the HTTPS page. Set {var}={api} and rebuild; the variable is read at build time, so changing it on the server is not enough"
+                    "{origin_of} calls the API at {url} (http://): the browser blocks every API call from the HTTPS page. {}",
+                    capitalise(&fix)
                 ))
                 .browser_error(mixed_xhr_message(page, url)),
             Problem::LocalAddress => {
                 let loopback = matches!(l.found.url.host_str(), Some("localhost") | Some("127.0.0.1") | Some("[::1]"));
                 let f = f.hint(format!(
-                    "a development build was deployed: the bundle calls {url}, which is the visitor's own machine (or a private network). Set {var}={api} in the production build environment (.env.production or the platform's build variables) and rebuild"
+                    "a development setting was deployed: {origin_of} calls {url}, which is the visitor's own machine (or a private network). {}",
+                    capitalise(&fix)
                 ));
                 if loopback {
                     f.browser_error("net::ERR_CONNECTION_REFUSED")
@@ -667,7 +718,7 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
                 }
             }
             Problem::OtherHost => f.hint(format!(
-                "the bundle calls {url}, not the API being diagnosed ({api}): set {var}={api} and rebuild, or diagnose the API the bundle really uses ({})",
+                "{origin_of} calls {url}, not the API being diagnosed ({api}): {fix}; or diagnose the API it really uses ({})",
                 l.found.url.host_str().unwrap_or("")
             )),
             Problem::InsecureWebSocket => f
@@ -775,6 +826,16 @@ mod tests {
                 "{script}"
             );
         }
+    }
+
+    #[test]
+    fn inline_scripts_are_kept_with_their_offset_in_the_html() {
+        let html = r#"<html><head><script>window.env={API_URL:"http://localhost:8000/api"}</script><script src="/a.js"></script></head></html>"#;
+        let p = parse_html(html, &page());
+        assert_eq!(p.inline_scripts.len(), 1);
+        let (at, text) = &p.inline_scripts[0];
+        assert_eq!(&html[*at..*at + text.len()], text.as_str());
+        assert!(text.contains("localhost:8000"));
     }
 
     #[test]

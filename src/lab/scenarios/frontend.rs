@@ -75,6 +75,15 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "frontend-runtime-config",
+            "index.html injects a runtime config (window.__ENV__) that still points at http://localhost:8000",
+            |s| {
+                s.frontend.extra_head =
+                    r#"<script>window.__ENV__={API_URL:"http://localhost:8000/api/v1",SENTRY_ENV:"production"}</script>"#
+                        .into();
+            },
+        ),
+        Scenario::fault(
             "frontend-huge-bundle",
             "the main bundle is larger than conncheck's 20 MB scan cap",
             |s| {
