@@ -376,43 +376,42 @@ fn judge_scripts(
 ) -> Judgement {
     let api = &ctx.target.api_base;
     let host = ctx.target.api_host();
-    let mut found = Vec::new();
-    let mut mentioned = false;
     let page_name = match file_name(page).as_str() {
         "/" | "" => "index.html".to_string(),
         n => n.to_string(),
     };
-    for (at, text) in inline {
-        if !host.is_empty() {
-            mentioned |= text
-                .to_ascii_lowercase()
-                .contains(&host.to_ascii_lowercase());
+    let mut sources: Vec<(String, usize, &[u8])> = inline
+        .iter()
+        .map(|(at, text)| (format!("{page_name} (inline script)"), *at, text.as_bytes()))
+        .collect();
+    for (u, r) in scripts {
+        if let Ok(ex) = r {
+            if ex.status.is_success() {
+                sources.push((file_name(u), 0, &ex.body[..]));
+            }
         }
-        found.extend(scan::find_urls(text.as_bytes()).into_iter().map(|mut f| {
-            f.offset += at;
+    }
+    let mut found = Vec::new();
+    for (file, base, bytes) in &sources {
+        found.extend(scan::find_urls(bytes).into_iter().map(|mut f| {
+            f.offset += base;
             Located {
-                file: format!("{page_name} (inline script)"),
+                file: file.clone(),
                 found: f,
             }
         }));
     }
-    for (u, r) in scripts {
-        let Ok(ex) = r else { continue };
-        if !ex.status.is_success() {
-            continue;
-        }
-        let name = file_name(u);
-        if !host.is_empty() {
-            mentioned |= ex
-                .body
-                .windows(host.len())
-                .any(|w| w.eq_ignore_ascii_case(host.as_bytes()));
-        }
-        found.extend(scan::find_urls(&ex.body).into_iter().map(|f| Located {
-            file: name.clone(),
-            found: f,
-        }));
-    }
+    // Only when no URL names the API host: does the host occur bare (`//api.x`, a host
+    // setting)? Skipped otherwise, since it means a second pass over megabytes.
+    let api_url_found = found
+        .iter()
+        .any(|l| l.found.url.host_str() == api.host_str());
+    let mentioned = api_url_found
+        || (!host.is_empty()
+            && sources.iter().any(|(_, _, b)| {
+                b.windows(host.len())
+                    .any(|w| w.eq_ignore_ascii_case(host.as_bytes()))
+            }));
     scan::judge(&found, api, page.scheme() == "https", mentioned)
 }
 
