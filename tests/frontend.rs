@@ -248,3 +248,17 @@ async fn runtime_config_in_an_inline_script_is_scanned_too() {
     );
     assert_eq!(r.status("frontend.mixed-content"), Status::Pass);
 }
+
+#[tokio::test]
+async fn a_bundle_answered_with_index_html_fails_with_the_syntax_error() {
+    let r = run_scenario("frontend-stale-index", ONLY).await;
+    let f = r.find("frontend.bundle", Status::Fail);
+    assert!(f.detail.contains("main.8f2c1a7e.js"), "{}", f.detail);
+    assert!(f.detail.contains("not JavaScript"), "{}", f.detail);
+    assert!(f.hint.as_deref().unwrap().contains("try_files"));
+    assert_eq!(
+        f.browser_error.as_deref(),
+        Some("Uncaught SyntaxError: Unexpected token '<'")
+    );
+    assert_eq!(r.status("frontend.page"), Status::Pass);
+}

@@ -415,6 +415,14 @@ fn judge_scripts(
     scan::judge(&found, api, page.scheme() == "https", mentioned)
 }
 
+/// A script URL answered with an HTML page (the SPA's catch-all serving index.html).
+fn looks_like_html(ex: &Exchange) -> bool {
+    let ct = ex.content_type().to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&ex.body[..ex.body.len().min(256)]).to_ascii_lowercase();
+    let head = head.trim_start();
+    ct.contains("text/html") || head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -630,6 +638,16 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
                         "GET {u} net::ERR_ABORTED {}",
                         ex.status.as_u16()
                     ));
+            }
+            Ok(ex) if looks_like_html(ex) => {
+                return f
+                    .fail()
+                    .detail(format!("GET {u}: {} (an HTML page, not JavaScript)", ex.summary()))
+                    .hint(format!(
+                        "{} is not deployed, and the SPA fallback (nginx try_files … /index.html, a platform's rewrite to index.html) answers for it with HTML: deploy the whole build folder together with its index.html, and purge any CDN/service-worker cache holding an index.html from an older build",
+                        file_name(u)
+                    ))
+                    .browser_error("Uncaught SyntaxError: Unexpected token '<'");
             }
             Ok(_) => {}
         }

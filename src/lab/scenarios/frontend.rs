@@ -84,6 +84,13 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "frontend-stale-index",
+            "index.html references a bundle that is not deployed: the SPA fallback answers it with index.html",
+            |s| {
+                s.frontend.bundle_missing = true;
+            },
+        ),
+        Scenario::fault(
             "frontend-huge-bundle",
             "the main bundle is larger than conncheck's 20 MB scan cap",
             |s| {

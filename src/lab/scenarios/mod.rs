@@ -174,6 +174,9 @@ pub struct FrontendSpec {
     pub bundle_padding: usize,
     /// A WebSocket URL the bundle embeds.
     pub ws_url: Option<String>,
+    /// The hashed bundle index.html references is not deployed (the SPA catch-all answers
+    /// for it with index.html, as `try_files $uri /index.html` does).
+    pub bundle_missing: bool,
     pub hsts: Option<String>,
 }
 
@@ -186,6 +189,7 @@ impl Default for FrontendSpec {
             csp: None,
             bundle_padding: 0,
             ws_url: None,
+            bundle_missing: false,
             hsts: Some("max-age=31536000; includeSubDomains".into()),
         }
     }
