@@ -90,7 +90,6 @@ pub fn chrome_ws_error(url: &Url, outcome: &Outcome) -> Option<String> {
 }
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let start = Instant::now();
     let scans = frontend::scans(&ctx).await;
     let page: Option<Url> = scans
         .iter()
@@ -157,9 +156,8 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             f.fail()
                 .detail(format!("{url} ({source}) is plain ws:// and the page is HTTPS"))
                 .hint(format!(
-                    "browsers refuse ws:// from an HTTPS page: use wss://{}{} (the same proxy on 443 forwards the upgrade), or build it from location: (location.protocol === 'https:' ? 'wss:' : 'ws:')",
-                    url.host_str().unwrap_or(""),
-                    url.path()
+                    "browsers refuse ws:// from an HTTPS page: use {} (the same proxy on 443 forwards the upgrade), or build it from location: (location.protocol === 'https:' ? 'wss:' : 'ws:')",
+                    as_wss(&url)
                 ))
                 .browser_error(mixed_ws_message(&page_url, url.as_str()))
         }
@@ -173,7 +171,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let mut probe = url.clone();
     let mut note = String::new();
     if insecure && page_https {
-        let _ = probe.set_scheme("wss");
+        probe = as_wss(&url);
         note =
             format!(" (tested as {probe}: the browser blocks {url} itself, see websocket.scheme)");
     }
@@ -198,6 +196,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             .push_str(" without credentials (conncheck sends a token only as a query parameter)"),
         Some(WsAuth::None) | None => {}
     }
+    let shake = Instant::now();
     let (own, foreign) = tokio::join!(
         handshake(&ctx, &connect, &origin),
         handshake(&ctx, &connect, FOREIGN_ORIGIN)
@@ -209,7 +208,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         "upgrade",
         format!("upgrade to {url} from {origin}"),
     )
-    .duration(start.elapsed());
+    .duration(shake.elapsed());
     let evidence = format!(
         "GET {probe} Upgrade: websocket, Origin: {origin} → {}{note}; URL {source}",
         own.describe()
@@ -278,7 +277,11 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             .detail(evidence)
             .hint(format!(
                 "the server accepts a handshake from any site, so a page a logged-in user visits can open this socket with their cookies (cross-site WebSocket hijacking): check Origin and allow only {} (Django Channels: AllowedHostsOriginValidator/OriginValidator; Socket.IO: cors.origin; ws: verifyClient)",
-                ctx.target.origins.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
+                if ctx.target.origins.is_empty() {
+                    origin.clone()
+                } else {
+                    ctx.target.origins.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
+                }
             )),
         (Outcome::Refused { status, .. }, Outcome::Open) => f
             .pass()
@@ -346,6 +349,13 @@ pub fn access_token(json: &serde_json::Value, path: &str) -> Option<String> {
             "token",
         ])
         .find_map(at)
+}
+
+/// The wss:// form of a WebSocket URL (same host, path and query; an explicit port kept).
+fn as_wss(url: &Url) -> Url {
+    let mut u = url.clone();
+    let _ = u.set_scheme("wss");
+    u
 }
 
 /// One WebSocket handshake over our resolver and trust store, bounded by the step timeout.
