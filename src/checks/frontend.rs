@@ -492,7 +492,7 @@ fn page_row(ctx: &Context, s: &PageScan) -> Finding {
     let code = ex.status.as_u16();
     if s.requested.scheme() == "https" && ex.url.scheme() == "http" {
         return f.fail().detail(detail).hint(format!(
-            "the HTTPS page redirects to plain http ({}): the app then runs insecurely and every https:// API call from it is cross-scheme; remove the redirect (on Django behind a proxy set SECURE_PROXY_SSL_HEADER so it knows the request was HTTPS)",
+            "the HTTPS page redirects to plain http ({}): the app then runs without TLS (tokens in clear text, Secure cookies dropped); remove that redirect at the proxy or host, and make plain http redirect to https instead",
             ex.url
         ));
     }
