@@ -143,3 +143,40 @@ async fn token_required_without_credentials_fails_with_401_saying_how_to_fix() {
         f.browser_error
     );
 }
+
+#[tokio::test]
+async fn unresolvable_websocket_host_fails_with_chromes_connection_error() {
+    let scenario = conncheck::lab::scenarios::find("websocket-ok").unwrap();
+    let lab = conncheck::lab::Lab::start(scenario, conncheck::lab::LabOptions::default())
+        .await
+        .unwrap();
+    let ws = format!("wss://live-nowhere.tiktrue.test:{}/live/", lab.https_port());
+    let r = run_against(&lab, &["--only", "websocket", "--websocket", &ws], true).await;
+    lab.shutdown().await;
+    let f = r.find("websocket.upgrade", Status::Fail);
+    assert!(f.detail.contains("DNS"), "{}", f.detail);
+    assert!(f.hint.as_deref().unwrap().contains("dns.resolve"));
+    assert_eq!(
+        f.browser_error.as_deref(),
+        Some(
+            format!("WebSocket connection to '{ws}' failed: Error in connection establishment: net::ERR_NAME_NOT_RESOLVED")
+                .as_str()
+        )
+    );
+    assert_eq!(r.status("websocket.origin-check"), Status::Skip);
+}
+
+#[tokio::test]
+async fn live_server_with_another_signing_key_refuses_a_fresh_token() {
+    let r = run_scenario("websocket-token-secret", ONLY).await;
+    let f = r.find("websocket.upgrade", Status::Fail);
+    assert!(f.detail.contains("HTTP 401"), "{}", f.detail);
+    assert!(
+        f.detail.contains("with ?token=<access token"),
+        "{}",
+        f.detail
+    );
+    let hint = f.hint.as_deref().unwrap();
+    assert!(hint.contains("LIVE_SERVER_SECRET_KEY"), "{hint}");
+    assert!(!r.stdout.contains("eyJ"), "a JWT leaked:\n{}", r.stdout);
+}

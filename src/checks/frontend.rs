@@ -59,6 +59,9 @@ pub struct Parsed {
     pub resources: Vec<Resource>,
     /// `upgrade-insecure-requests` found in a `<meta http-equiv>` CSP.
     pub meta_upgrade: bool,
+    /// Inline `<script>` bodies (runtime config such as `window.env = {API_URL: …}`), with
+    /// their byte offset in the HTML.
+    pub inline_scripts: Vec<(usize, String)>,
 }
 
 /// One frontend page as fetched and scanned.
@@ -217,6 +220,18 @@ pub fn parse_html(html: &str, page: &Url) -> Parsed {
             );
         }
     }
+    let mut from = 0;
+    for e in doc.select(&sel("script:not([src])")) {
+        let text: String = e.text().collect();
+        if text.trim().is_empty() {
+            continue;
+        }
+        let at = html[from..].find(&text).map(|i| from + i);
+        if let Some(i) = at {
+            from = i + text.len();
+        }
+        out.inline_scripts.push((at.unwrap_or(0), text));
+    }
     for e in doc.select(&sel("meta[http-equiv][content]")) {
         let eq = e.value().attr("http-equiv").unwrap_or("");
         if eq.eq_ignore_ascii_case("content-security-policy")
@@ -305,10 +320,9 @@ async fn scan_page(ctx: &Context, url: Url) -> PageScan {
             } else if parsed.meta_upgrade {
                 upgrade = Some("a <meta http-equiv=\"Content-Security-Policy\"> tag");
             }
-            let origin = ex.url.origin();
             let mut urls: Vec<Url> = Vec::new();
             for r in &parsed.resources {
-                if r.context == "script" && r.url.origin() == origin && !urls.contains(&r.url) {
+                if r.context == "script" && own_script(&ex.url, &r.url) && !urls.contains(&r.url) {
                     urls.push(r.url.clone());
                 }
             }
@@ -321,7 +335,7 @@ async fn scan_page(ctx: &Context, url: Url) -> PageScan {
         }
     }
     let final_url = page.as_ref().map(|e| e.url.clone()).unwrap_or(url.clone());
-    let judgement = judge_scripts(ctx, &final_url, &scripts);
+    let judgement = judge_scripts(ctx, &final_url, &parsed.inline_scripts, &scripts);
     PageScan {
         requested: url,
         page,
@@ -331,6 +345,19 @@ async fn scan_page(ctx: &Context, url: Url) -> PageScan {
         judgement,
         duration: start.elapsed(),
     }
+}
+
+/// Whether a script is the app's own: same origin, or an https:// host under the page's
+/// domain (a `cdn.` or `static.` subdomain). Third-party scripts are not the app's bundle.
+pub fn own_script(page: &Url, script: &Url) -> bool {
+    if page.origin() == script.origin() {
+        return true;
+    }
+    let (Some(p), Some(s)) = (page.host_str(), script.host_str()) else {
+        return false;
+    };
+    let site = p.strip_prefix("www.").unwrap_or(p);
+    script.scheme() == "https" && site.contains('.') && s.ends_with(&format!(".{site}"))
 }
 
 fn file_name(u: &Url) -> String {
@@ -344,30 +371,63 @@ fn file_name(u: &Url) -> String {
 fn judge_scripts(
     ctx: &Context,
     page: &Url,
+    inline: &[(usize, String)],
     scripts: &[(Url, Result<Exchange, NetError>)],
 ) -> Judgement {
     let api = &ctx.target.api_base;
     let host = ctx.target.api_host();
-    let mut found = Vec::new();
-    let mut mentioned = false;
+    let page_name = match file_name(page).as_str() {
+        "/" | "" => "index.html".to_string(),
+        n => n.to_string(),
+    };
+    let mut sources: Vec<(String, usize, &[u8])> = inline
+        .iter()
+        .map(|(at, text)| (format!("{page_name} (inline script)"), *at, text.as_bytes()))
+        .collect();
     for (u, r) in scripts {
-        let Ok(ex) = r else { continue };
-        if !ex.status.is_success() {
-            continue;
+        if let Ok(ex) = r {
+            if ex.status.is_success() {
+                sources.push((file_name(u), 0, &ex.body[..]));
+            }
         }
-        let name = file_name(u);
-        if !host.is_empty() {
-            mentioned |= ex
-                .body
-                .windows(host.len())
-                .any(|w| w.eq_ignore_ascii_case(host.as_bytes()));
-        }
-        found.extend(scan::find_urls(&ex.body).into_iter().map(|f| Located {
-            file: name.clone(),
-            found: f,
+    }
+    let mut found = Vec::new();
+    for (file, base, bytes) in &sources {
+        found.extend(scan::find_urls(bytes).into_iter().map(|mut f| {
+            f.offset += base;
+            Located {
+                file: file.clone(),
+                found: f,
+            }
         }));
     }
+    // Only when no URL names the API host: does the host occur bare (`//api.x`, a host
+    // setting)? Skipped otherwise, since it means a second pass over megabytes.
+    let api_url_found = found
+        .iter()
+        .any(|l| l.found.url.host_str() == api.host_str());
+    let mentioned = api_url_found
+        || (!host.is_empty()
+            && sources.iter().any(|(_, _, b)| {
+                b.windows(host.len())
+                    .any(|w| w.eq_ignore_ascii_case(host.as_bytes()))
+            }));
     scan::judge(&found, api, page.scheme() == "https", mentioned)
+}
+
+/// A script URL answered with an HTML page (the SPA's catch-all serving index.html).
+fn looks_like_html(ex: &Exchange) -> bool {
+    let ct = ex.content_type().to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&ex.body[..ex.body.len().min(256)]).to_ascii_lowercase();
+    let head = head.trim_start();
+    ct.contains("text/html") || head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The build variable that sets the API base, guessed from the page's shape.
@@ -384,6 +444,17 @@ fn env_var(scan: &PageScan) -> &'static str {
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let scans = scans(&ctx).await;
+    if scans.is_empty() {
+        let why = "no frontend page to check: the origin cannot be inferred from the API host name (it does not start with api.); give --origin https://your-frontend or --frontend URL";
+        for (id, title) in [
+            ("page", "frontend page"),
+            ("mixed-content", "frontend mixed content"),
+            ("bundle", "frontend bundle"),
+        ] {
+            sink.push(Finding::new(Module::Frontend, id, title).skip().detail(why));
+        }
+        return;
+    }
     for (i, s) in scans.iter().enumerate() {
         sink.push(page_row(&ctx, s).seq(i));
         sink.push(mixed_row(s).seq(i));
@@ -419,6 +490,12 @@ fn page_row(ctx: &Context, s: &PageScan) -> Finding {
     };
     let detail = format!("{inferred}GET {}{via}: {}", s.requested, ex.summary());
     let code = ex.status.as_u16();
+    if s.requested.scheme() == "https" && ex.url.scheme() == "http" {
+        return f.fail().detail(detail).hint(format!(
+            "the HTTPS page redirects to plain http ({}): the app then runs without TLS (tokens in clear text, Secure cookies dropped); remove that redirect at the proxy or host, and make plain http redirect to https instead",
+            ex.url
+        ));
+    }
     if code == 404 {
         return f.fail().detail(detail).hint(
             "the frontend host has no page here: deploy the build's index.html at this path, or give the page's real URL with --frontend",
@@ -562,6 +639,16 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
                         ex.status.as_u16()
                     ));
             }
+            Ok(ex) if looks_like_html(ex) => {
+                return f
+                    .fail()
+                    .detail(format!("GET {u}: {} (an HTML page, not JavaScript)", ex.summary()))
+                    .hint(format!(
+                        "{} is not deployed, and the SPA fallback (nginx try_files … /index.html, a platform's rewrite to index.html) answers for it with HTML: deploy the whole build folder together with its index.html, and purge any CDN/service-worker cache holding an index.html from an older build",
+                        file_name(u)
+                    ))
+                    .browser_error("Uncaught SyntaxError: Unexpected token '<'");
+            }
             Ok(_) => {}
         }
     }
@@ -591,9 +678,13 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
             .collect();
         detail.push(format!("WebSocket: {}", w.join(", ")));
     }
-    if !j.others.is_empty() {
-        let o: Vec<String> = j
-            .others
+    let others: Vec<&Located> = j
+        .others
+        .iter()
+        .filter(|o| !j.problems.iter().any(|(_, p)| p.found.text == o.found.text))
+        .collect();
+    if !others.is_empty() {
+        let o: Vec<String> = others
             .iter()
             .take(8)
             .map(|l| format!("{} ({})", l.found.text, l.at()))
@@ -614,16 +705,26 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
     if let Some((p, l)) = j.problems.first() {
         let url = &l.found.text;
         let f = f.fail().detail(detail);
+        // A runtime config in index.html is fixed where it is written, not by a rebuild.
+        let inline = l.file.ends_with("(inline script)");
+        let fix = if inline {
+            format!("set it to {api} in the runtime config index.html injects (the value the server or the container's entrypoint writes into the page)")
+        } else {
+            format!("set {var}={api} in the production build environment (.env.production or the platform's build variables) and rebuild; the variable is read at build time, so changing it on the server is not enough")
+        };
+        let origin_of = if inline { "index.html" } else { "the bundle" };
         return match p {
             Problem::InsecureApi => f
                 .hint(format!(
-                    "the bundle was built with {var}={url} (http://): the browser blocks every API call from the HTTPS page. Set {var}={api} and rebuild; the variable is read at build time, so changing it on the server is not enough"
+                    "{origin_of} calls the API at {url} (http://): the browser blocks every API call from the HTTPS page. {}",
+                    capitalise(&fix)
                 ))
                 .browser_error(mixed_xhr_message(page, url)),
             Problem::LocalAddress => {
                 let loopback = matches!(l.found.url.host_str(), Some("localhost") | Some("127.0.0.1") | Some("[::1]"));
                 let f = f.hint(format!(
-                    "a development build was deployed: the bundle calls {url}, which is the visitor's own machine (or a private network). Set {var}={api} in the production build environment (.env.production or the platform's build variables) and rebuild"
+                    "a development setting was deployed: {origin_of} calls {url}, which is the visitor's own machine (or a private network). {}",
+                    capitalise(&fix)
                 ));
                 if loopback {
                     f.browser_error("net::ERR_CONNECTION_REFUSED")
@@ -634,7 +735,7 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
                 }
             }
             Problem::OtherHost => f.hint(format!(
-                "the bundle calls {url}, not the API being diagnosed ({api}): set {var}={api} and rebuild, or diagnose the API the bundle really uses ({})",
+                "{origin_of} calls {url}, not the API being diagnosed ({api}): {fix}; or diagnose the API it really uses ({})",
                 l.found.url.host_str().unwrap_or("")
             )),
             Problem::InsecureWebSocket => f
@@ -724,6 +825,34 @@ mod tests {
             ]
         );
         assert!(p.meta_upgrade);
+    }
+
+    #[test]
+    fn own_scripts_are_same_origin_or_https_on_the_sites_subdomains() {
+        let p = Url::parse("https://www.tiktrue.test/").unwrap();
+        for (script, own) in [
+            ("https://www.tiktrue.test/static/js/main.js", true),
+            ("https://cdn.tiktrue.test/static/js/main.js", true),
+            ("http://cdn.tiktrue.test/static/js/main.js", false),
+            ("https://www.googletagmanager.test/gtag/js", false),
+            ("https://eviltiktrue.test/x.js", false),
+        ] {
+            assert_eq!(
+                own_script(&p, &Url::parse(script).unwrap()),
+                own,
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
+    fn inline_scripts_are_kept_with_their_offset_in_the_html() {
+        let html = r#"<html><head><script>window.env={API_URL:"http://localhost:8000/api"}</script><script src="/a.js"></script></head></html>"#;
+        let p = parse_html(html, &page());
+        assert_eq!(p.inline_scripts.len(), 1);
+        let (at, text) = &p.inline_scripts[0];
+        assert_eq!(&html[*at..*at + text.len()], text.as_str());
+        assert!(text.contains("localhost:8000"));
     }
 
     #[test]

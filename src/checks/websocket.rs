@@ -90,7 +90,6 @@ pub fn chrome_ws_error(url: &Url, outcome: &Outcome) -> Option<String> {
 }
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let start = Instant::now();
     let scans = frontend::scans(&ctx).await;
     let page: Option<Url> = scans
         .iter()
@@ -157,9 +156,8 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             f.fail()
                 .detail(format!("{url} ({source}) is plain ws:// and the page is HTTPS"))
                 .hint(format!(
-                    "browsers refuse ws:// from an HTTPS page: use wss://{}{} (the same proxy on 443 forwards the upgrade), or build it from location: (location.protocol === 'https:' ? 'wss:' : 'ws:')",
-                    url.host_str().unwrap_or(""),
-                    url.path()
+                    "browsers refuse ws:// from an HTTPS page: use {} (the same proxy on 443 forwards the upgrade), or build it from location: (location.protocol === 'https:' ? 'wss:' : 'ws:')",
+                    as_wss(&url)
                 ))
                 .browser_error(mixed_ws_message(&page_url, url.as_str()))
         }
@@ -173,7 +171,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let mut probe = url.clone();
     let mut note = String::new();
     if insecure && page_https {
-        let _ = probe.set_scheme("wss");
+        probe = as_wss(&url);
         note =
             format!(" (tested as {probe}: the browser blocks {url} itself, see websocket.scheme)");
     }
@@ -181,9 +179,11 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     // The token the app would send; the URL shown in the report never carries it.
     let mut connect = probe.clone();
     let mut token_problem = None;
+    let mut token_sent = false;
     match ctx.target.websocket.as_ref().map(|w| &w.auth) {
         Some(WsAuth::Query(param)) => match login_token(&ctx, &origin).await {
             Ok((token, from)) => {
+                token_sent = true;
                 connect.query_pairs_mut().append_pair(param, &token);
                 note.push_str(&format!(" with ?{param}=<access token from {from}>"));
             }
@@ -196,6 +196,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             .push_str(" without credentials (conncheck sends a token only as a query parameter)"),
         Some(WsAuth::None) | None => {}
     }
+    let shake = Instant::now();
     let (own, foreign) = tokio::join!(
         handshake(&ctx, &connect, &origin),
         handshake(&ctx, &connect, FOREIGN_ORIGIN)
@@ -207,7 +208,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         "upgrade",
         format!("upgrade to {url} from {origin}"),
     )
-    .duration(start.elapsed());
+    .duration(shake.elapsed());
     let evidence = format!(
         "GET {probe} Upgrade: websocket, Origin: {origin} → {}{note}; URL {source}",
         own.describe()
@@ -221,11 +222,23 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                 (Some(why), 401 | 403) => {
                     format!("{why}; {}", refusal_hint(*status, &path, &origin))
                 }
+                (None, 401) if token_sent => "the server refused an access token the API issued seconds ago: it verifies tokens with another key. Give the WebSocket server the API's signing key (Plane: LIVE_SERVER_SECRET_KEY must equal the API's SECRET_KEY; simplejwt: SIMPLE_JWT['SIGNING_KEY'])".to_string(),
                 _ => refusal_hint(*status, &path, &origin),
             })
             .maybe_browser_error(chrome_ws_error(&probe, &own)),
         Outcome::Net(e) => {
-            let f = ctx.net_failure(f, e);
+            // A discovered host is not one the DNS/TLS modules check: its failure is ours.
+            let host = probe.host_str().unwrap_or("");
+            let f = if ctx.target.hosts().iter().any(|h| h == host) {
+                ctx.net_failure(f, e)
+            } else {
+                let f = f.detail(e.to_string());
+                if e.is_timeout() {
+                    f.error()
+                } else {
+                    f.fail()
+                }
+            };
             let failed =
                 f.status == crate::model::Status::Fail || f.status == crate::model::Status::Error;
             let detail = if failed {
@@ -234,10 +247,16 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                 format!("{}; {evidence}", f.detail)
             };
             let f = f.detail(detail);
-            if failed {
+            if !failed {
+                f
+            } else if f.hint.is_some() {
                 f.maybe_browser_error(chrome_ws_error(&probe, &own))
             } else {
-                f
+                let port = probe.port_or_known_default().unwrap_or(443);
+                f.hint(format!(
+                    "the browser cannot reach the WebSocket server: check that {host} resolves publicly, that its proxy listens on port {port} with a certificate for {host}, and that the live service is running"
+                ))
+                .maybe_browser_error(chrome_ws_error(&probe, &own))
             }
         }
     });
@@ -258,7 +277,11 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             .detail(evidence)
             .hint(format!(
                 "the server accepts a handshake from any site, so a page a logged-in user visits can open this socket with their cookies (cross-site WebSocket hijacking): check Origin and allow only {} (Django Channels: AllowedHostsOriginValidator/OriginValidator; Socket.IO: cors.origin; ws: verifyClient)",
-                ctx.target.origins.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
+                if ctx.target.origins.is_empty() {
+                    origin.clone()
+                } else {
+                    ctx.target.origins.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ")
+                }
             )),
         (Outcome::Refused { status, .. }, Outcome::Open) => f
             .pass()
@@ -326,6 +349,13 @@ pub fn access_token(json: &serde_json::Value, path: &str) -> Option<String> {
             "token",
         ])
         .find_map(at)
+}
+
+/// The wss:// form of a WebSocket URL (same host, path and query; an explicit port kept).
+fn as_wss(url: &Url) -> Url {
+    let mut u = url.clone();
+    let _ = u.set_scheme("wss");
+    u
 }
 
 /// One WebSocket handshake over our resolver and trust store, bounded by the step timeout.

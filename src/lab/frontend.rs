@@ -52,7 +52,7 @@ pub fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     let mut h: Vec<(&'static str, String)> = Vec::new();
     security(state, &mut h);
     match req.path.as_str() {
-        p if p == BUNDLE_PATH => {
+        p if p == BUNDLE_PATH && !state.scenario.frontend.bundle_missing => {
             h.push((
                 "content-type",
                 "application/javascript; charset=utf-8".into(),

@@ -367,6 +367,13 @@ mod tests {
         let j = judge_fixture("cra-main.js", &api());
         assert!(j.problems.is_empty(), "{:?}", j.problems);
         assert_eq!(j.api[0].found.text, "https://api.tiktrue.com/api/v1");
+        let bytes = std::fs::read(format!(
+            "{}/fixtures/bundles/cra-main.js",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let at = j.api[0].found.offset;
+        assert_eq!(&bytes[at..at + 30], b"https://api.tiktrue.com/api/v1");
         assert!(j.api[0].at().starts_with("cra-main.js @ byte "));
         assert!(j.others.iter().all(|o| !is_noise(&o.found.url)));
         assert!(!j.others.iter().any(|o| o.found.text.contains("w3.org")));

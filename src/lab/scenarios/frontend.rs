@@ -19,6 +19,7 @@ fn live(s: &Scenario) -> WsSpec {
         any_origin: false,
         down: false,
         require_token: false,
+        token_secret: None,
     }
 }
 
@@ -74,6 +75,22 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "frontend-runtime-config",
+            "index.html injects a runtime config (window.__ENV__) that still points at http://localhost:8000",
+            |s| {
+                s.frontend.extra_head =
+                    r#"<script>window.__ENV__={API_URL:"http://localhost:8000/api/v1",SENTRY_ENV:"production"}</script>"#
+                        .into();
+            },
+        ),
+        Scenario::fault(
+            "frontend-stale-index",
+            "index.html references a bundle that is not deployed: the SPA fallback answers it with index.html",
+            |s| {
+                s.frontend.bundle_missing = true;
+            },
+        ),
+        Scenario::fault(
             "frontend-huge-bundle",
             "the main bundle is larger than conncheck's 20 MB scan cap",
             |s| {
@@ -120,6 +137,23 @@ pub fn list() -> Vec<Scenario> {
                 with_live(s);
                 if let Some(w) = s.websocket.as_mut() {
                     w.require_token = true;
+                }
+                s.args = vec![
+                    "--websocket".into(),
+                    format!("wss://{}{{port}}/live/", s.names.apex),
+                    "--websocket-token".into(),
+                    "token".into(),
+                ];
+            },
+        ),
+        Scenario::fault(
+            "websocket-token-secret",
+            "the live server verifies tokens with another key than the API (LIVE_SERVER_SECRET_KEY ≠ SECRET_KEY): every token is refused",
+            |s| {
+                with_live(s);
+                if let Some(w) = s.websocket.as_mut() {
+                    w.require_token = true;
+                    w.token_secret = Some("live-stale-key-0000000000000000000000000000".into());
                 }
                 s.args = vec![
                     "--websocket".into(),

@@ -200,6 +200,9 @@ pub struct FrontendSpec {
     pub bundle_padding: usize,
     /// A WebSocket URL the bundle embeds.
     pub ws_url: Option<String>,
+    /// The hashed bundle index.html references is not deployed (the SPA catch-all answers
+    /// for it with index.html, as `try_files $uri /index.html` does).
+    pub bundle_missing: bool,
     pub hsts: Option<String>,
 }
 
@@ -212,6 +215,7 @@ impl Default for FrontendSpec {
             csp: None,
             bundle_padding: 0,
             ws_url: None,
+            bundle_missing: false,
             hsts: Some("max-age=31536000; includeSubDomains".into()),
         }
     }
@@ -229,6 +233,9 @@ pub struct WsSpec {
     pub down: bool,
     /// A valid access token is required in `?token=`.
     pub require_token: bool,
+    /// The live server verifies tokens with this key instead of the API's (a
+    /// LIVE_SERVER_SECRET_KEY that does not match SECRET_KEY).
+    pub token_secret: Option<String>,
 }
 
 /// One lab deployment.
