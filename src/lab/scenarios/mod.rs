@@ -114,6 +114,9 @@ pub struct ApiSpec {
     /// More authenticated JSON GET routes under the API base (`workspaces/` for Plane): 401
     /// without a token, 200 with one.
     pub extra_routes: Vec<String>,
+    /// Other URLs for the same views, `(alias, route)` under the API base: simplejwt's own
+    /// `token/` for `auth/login/`, say.
+    pub aliases: Vec<(String, String)>,
     pub setup_exposed: bool,
     pub hsts: Option<String>,
     pub secure_cookies: bool,
@@ -156,6 +159,7 @@ impl Default for ApiSpec {
             db_down: false,
             missing: vec![],
             extra_routes: vec![],
+            aliases: vec![],
             setup_exposed: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
             secure_cookies: true,
