@@ -692,6 +692,45 @@ fn row_cause(f: &Finding) -> Option<&'static Cause> {
     ex.recognised.then(|| ex.causes[0])
 }
 
+/// What a run says about one cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// These rows show it.
+    Shown(Vec<String>),
+    /// Its checks ran and show nothing of it.
+    NotSeen,
+    /// None of its checks ran (not selected, or not built into this binary).
+    NotChecked,
+}
+
+/// What `report` says about cause `c` (the same evidence rules as [`judge`]).
+pub fn seen(c: &Cause, report: &Report) -> Seen {
+    let rows: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Error | Status::Warn))
+        .filter(|f| match row_cause(f) {
+            Some(rc) => rc.id == c.id,
+            None => c.confirmed_by(f),
+        })
+        .map(|f| f.id.clone())
+        .collect();
+    if !rows.is_empty() {
+        let mut rows = rows;
+        rows.dedup();
+        return Seen::Shown(rows);
+    }
+    let ran = c
+        .modules()
+        .iter()
+        .any(|m| report.findings.iter().any(|f| f.module == *m));
+    if ran {
+        Seen::NotSeen
+    } else {
+        Seen::NotChecked
+    }
+}
+
 /// Which cause the report shows. A row whose browser error maps to a cause is strong evidence
 /// (a listed cause first, most likely first; then a cause the text did not suggest, such as the
 /// exact CORS fault behind a "Network Error"); otherwise a failing row under a listed cause's
@@ -886,6 +925,29 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), CAUSES.len(), "cause ids are unique");
+    }
+
+    #[test]
+    fn seen_says_shown_not_seen_or_not_checked() {
+        let report = Report {
+            target: "t".into(),
+            origins: vec![],
+            origins_inferred: false,
+            findings: vec![
+                Finding::new(Module::Dns, "resolve", "api.x.test resolves")
+                    .fail()
+                    .browser_error("net::ERR_NAME_NOT_RESOLVED"),
+                Finding::new(Module::Dns, "reach", "api.x.test reachable").skip(),
+            ],
+            duration_ms: 0,
+        };
+        assert_eq!(
+            seen(cause("dns-not-resolved"), &report),
+            Seen::Shown(vec!["dns.resolve".into()])
+        );
+        // dns ran, but its one failing row belongs to another cause.
+        assert_eq!(seen(cause("dns-stale-or-dead"), &report), Seen::NotSeen);
+        assert_eq!(seen(cause("tls-untrusted"), &report), Seen::NotChecked);
     }
 
     #[test]
