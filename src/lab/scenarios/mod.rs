@@ -3,7 +3,7 @@
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
 mod dns;
-mod plane;
+mod profiles;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -287,7 +287,7 @@ impl Scenario {
 pub fn all() -> Vec<Scenario> {
     let mut v = vec![Scenario::healthy()];
     v.extend(dns::list());
-    v.extend(plane::list());
+    v.extend(profiles::list());
     v
 }
 

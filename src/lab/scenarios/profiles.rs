@@ -1,4 +1,4 @@
-//! A Plane-shaped deployment (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the
+//! Deployments shaped like the shipped profiles. `plane`: a Plane-shaped deployment (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the
 //! Django REST API on its own host plane-api.mohdop (`/api/v1`, a `workspaces/` endpoint,
 //! simplejwt's top-level `{"access","refresh"}` login answer for `email`/`password`), and the
 //! live server at wss://plane.mohdop/live taking the access token in `?token=`. Healthy: it is
