@@ -1,9 +1,12 @@
-//! Deployments shaped like the shipped profiles. `plane`: a Plane-shaped deployment (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the
-//! Django REST API on its own host plane-api.mohdop (`/api/v1`, a `workspaces/` endpoint,
-//! simplejwt's top-level `{"access","refresh"}` login answer for `email`/`password`), and the
-//! live server at wss://plane.mohdop/live taking the access token in `?token=`. Healthy: it is
-//! what `checks/plane.toml` describes. Also `simplejwt`: the API with simplejwt's own URLs, as
-//! `checks/django-simplejwt.toml` describes.
+//! Deployments shaped like the shipped profiles, each healthy: what its profile describes.
+//!
+//! `plane` (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the Django REST API on
+//! its own host plane-api.mohdop (`/api/v1`, a `workspaces/` endpoint, simplejwt's top-level
+//! `{"access","refresh"}` login answer for `email`/`password`), and the live server at
+//! wss://plane.mohdop/live taking the access token in `?token=` (`checks/plane.toml`).
+//!
+//! `simplejwt`: the API under simplejwt's own URLs, `token/` and `token/refresh/`, and a
+//! `users/me/` view (`checks/django-simplejwt.toml`).
 use super::{Names, Scenario, WsSpec};
 
 pub fn list() -> Vec<Scenario> {
