@@ -200,6 +200,11 @@ fn write_stdout(bytes: &[u8]) {
 
 /// `conncheck explain TEXT [TARGET]`.
 async fn explain(text: &str, target: Option<&str>, run: &RunArgs, env: &Env) -> Result<u8> {
+    if text.trim().is_empty() {
+        return Err(anyhow::Error::new(UsageError(
+            "explain needs the text the user saw: conncheck explain \"Network Error\"".into(),
+        )));
+    }
     let ex = crate::explain::explain(text);
     let modules = ex.modules();
     let names: Vec<String> = modules.iter().map(|m| m.name().to_string()).collect();

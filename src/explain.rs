@@ -619,6 +619,63 @@ pub struct Explanation {
     pub recognised: bool,
 }
 
+/// Mask credentials a pasted message may carry: JWTs (`eyJ….….…`), `Bearer` values, and the
+/// values of `token=`, `access=`, `refresh=`, `password=` (a WebSocket URL with `?token=`, an
+/// axios config dump). What support pastes ends up in tickets.
+pub fn redact_pasted(text: &str) -> String {
+    const PARAMS: [&str; 7] = [
+        "token=",
+        "access_token=",
+        "refresh_token=",
+        "access=",
+        "refresh=",
+        "password=",
+        "bearer ",
+    ];
+    let is_tok = |c: char| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c);
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        // A credential value after one of the parameter names.
+        if let Some(p) = PARAMS.iter().find(|p| lower[i..].starts_with(*p)) {
+            let at_word_start = i == 0
+                || !text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+            if at_word_start {
+                let start = i + p.len();
+                let len = text[start..]
+                    .find(|c: char| !is_tok(c) || c == '&')
+                    .unwrap_or(text.len() - start);
+                if len > 0 {
+                    out.push_str(&text[i..start]);
+                    out.push_str(&crate::redact::mask(&text[start..start + len]));
+                    i = start + len;
+                    continue;
+                }
+            }
+        }
+        // A bare JWT.
+        if rest.starts_with("eyJ") {
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
+                .unwrap_or(rest.len());
+            if rest[..len].matches('.').count() == 2 && len > 20 {
+                out.push_str(&crate::redact::mask(&rest[..len]));
+                i += len;
+                continue;
+            }
+        }
+        let c = rest.chars().next().expect("not at the end");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
 /// Rank the causes of a pasted message. Unrecognised text gives every CORS/DNS/TLS cause of a
 /// generic "Network Error", so support still has a list to work through.
 pub fn explain(text: &str) -> Explanation {
@@ -648,7 +705,7 @@ pub fn explain(text: &str) -> Explanation {
         ids.extend(generic.causes.iter().copied());
     }
     Explanation {
-        input: text.to_string(),
+        input: redact_pasted(text),
         means,
         causes: ids.into_iter().map(cause).collect(),
         recognised,
@@ -690,6 +747,45 @@ fn row_cause(f: &Finding) -> Option<&'static Cause> {
     let b = f.browser_error.as_deref()?;
     let ex = explain(b);
     ex.recognised.then(|| ex.causes[0])
+}
+
+/// What a run says about one cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// These rows show it.
+    Shown(Vec<String>),
+    /// Its checks ran and show nothing of it.
+    NotSeen,
+    /// None of its checks ran (not selected, or not built into this binary).
+    NotChecked,
+}
+
+/// What `report` says about cause `c` (the same evidence rules as [`judge`]).
+pub fn seen(c: &Cause, report: &Report) -> Seen {
+    let rows: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Error | Status::Warn))
+        .filter(|f| match row_cause(f) {
+            Some(rc) => rc.id == c.id,
+            None => c.confirmed_by(f),
+        })
+        .map(|f| f.id.clone())
+        .collect();
+    if !rows.is_empty() {
+        let mut rows = rows;
+        rows.dedup();
+        return Seen::Shown(rows);
+    }
+    let ran = c
+        .modules()
+        .iter()
+        .any(|m| report.findings.iter().any(|f| f.module == *m));
+    if ran {
+        Seen::NotSeen
+    } else {
+        Seen::NotChecked
+    }
 }
 
 /// Which cause the report shows. A row whose browser error maps to a cause is strong evidence
@@ -886,6 +982,60 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), CAUSES.len(), "cause ids are unique");
+    }
+
+    #[test]
+    fn pasted_credentials_are_masked() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoxfQ.c2lnbmF0dXJlc2lnbmF0dXJl";
+        for (input, gone, kept) in [
+            (
+                format!("WebSocket connection to 'wss://plane.mohdop.com/live?token={jwt}&doc=7' failed:"),
+                jwt.to_string(),
+                "&doc=7' failed:",
+            ),
+            (
+                format!("Authorization: Bearer {jwt}"),
+                jwt.to_string(),
+                "Authorization: Bearer ",
+            ),
+            (format!("token {jwt} rejected"), jwt.to_string(), " rejected"),
+            (
+                "POST /login?password=hunter2secret&x=1".to_string(),
+                "hunter2secret".to_string(),
+                "&x=1",
+            ),
+        ] {
+            let out = redact_pasted(&input);
+            assert!(!out.contains(&gone), "{out}");
+            assert!(out.contains(kept) && out.contains("redacted"), "{out}");
+            assert_eq!(explain(&input).input, out);
+        }
+        // Plain text is untouched.
+        let plain = "Network Error — timeout of 10000ms exceeded";
+        assert_eq!(redact_pasted(plain), plain);
+    }
+
+    #[test]
+    fn seen_says_shown_not_seen_or_not_checked() {
+        let report = Report {
+            target: "t".into(),
+            origins: vec![],
+            origins_inferred: false,
+            findings: vec![
+                Finding::new(Module::Dns, "resolve", "api.x.test resolves")
+                    .fail()
+                    .browser_error("net::ERR_NAME_NOT_RESOLVED"),
+                Finding::new(Module::Dns, "reach", "api.x.test reachable").skip(),
+            ],
+            duration_ms: 0,
+        };
+        assert_eq!(
+            seen(cause("dns-not-resolved"), &report),
+            Seen::Shown(vec!["dns.resolve".into()])
+        );
+        // dns ran, but its one failing row belongs to another cause.
+        assert_eq!(seen(cause("dns-stale-or-dead"), &report), Seen::NotSeen);
+        assert_eq!(seen(cause("tls-untrusted"), &report), Seen::NotChecked);
     }
 
     #[test]

@@ -181,6 +181,55 @@ fn located(origin: &str, text: &str, span: std::ops::Range<usize>, msg: &str) ->
     anyhow!("profile {origin}:{line}:{col}:{key} {msg}")
 }
 
+/// Byte offset of `key` in the `[[endpoints]]` entry named `name` (its `name` line when `key`
+/// is absent from the entry), for error positions. None for other layouts (inline tables).
+pub fn endpoint_key_offset(text: &str, name: &str, key: &str) -> Option<usize> {
+    let mut starts: Vec<usize> = text
+        .match_indices("[[endpoints]]")
+        .map(|(i, _)| i)
+        .collect();
+    starts.push(text.len());
+    for w in starts.windows(2) {
+        let block_start = w[0];
+        let header_end = text[block_start..]
+            .find('\n')
+            .map(|i| block_start + i + 1)?;
+        // The entry ends at the next table header.
+        let mut end = header_end;
+        let mut lines = Vec::new();
+        for line in text[header_end..w[1]].split_inclusive('\n') {
+            if line.trim_start().starts_with('[') {
+                break;
+            }
+            lines.push((end, line));
+            end += line.len();
+        }
+        let value_of = |k: &str| {
+            lines.iter().find_map(|(off, l)| {
+                let (lk, v) = l.split_once('=')?;
+                (lk.trim() == k).then(|| (*off, v.trim().trim_matches('"').to_string()))
+            })
+        };
+        if value_of("name").is_some_and(|(_, v)| v == name) {
+            let (off, _) = value_of(key).or_else(|| value_of("name"))?;
+            let indent = text[off..].len() - text[off..].trim_start().len();
+            return Some(off + indent);
+        }
+    }
+    None
+}
+
+/// Byte offset of the `[checks."id"]` header (or the `"id" =` line under `[checks]`).
+pub fn check_key_offset(text: &str, id: &str) -> Option<usize> {
+    [
+        format!("[checks.\"{id}\"]"),
+        format!("[checks.{id}]"),
+        format!("\"{id}\""),
+    ]
+    .iter()
+    .find_map(|n| text.find(n.as_str()))
+}
+
 impl Profile {
     /// Parse profile text. `origin` names it in errors.
     pub fn parse(origin: &str, text: &str) -> Result<Profile> {
@@ -220,6 +269,23 @@ impl Profile {
 
     fn err_at<T>(&self, span: std::ops::Range<usize>, msg: impl AsRef<str>) -> Result<T> {
         Err(located(&self.origin, &self.text, span, msg.as_ref()))
+    }
+
+    /// An error at a found offset, or naming the key when the layout hides the position.
+    fn err_near<T>(&self, offset: Option<usize>, key: &str, msg: String) -> Result<T> {
+        match offset {
+            Some(o) => self.err_at(o..o, msg),
+            None => bail!("profile {}: key `{key}`: {msg}", self.origin),
+        }
+    }
+
+    fn endpoint_err<T>(&self, name: &str, key: &str, msg: String) -> Result<T> {
+        let at = endpoint_key_offset(&self.text, name, key);
+        self.err_near(
+            at,
+            &format!("endpoints.{key}"),
+            format!("endpoint {name:?}: {msg}"),
+        )
     }
 
     fn url(&self, s: &Spanned<String>) -> Result<Url> {
@@ -272,33 +338,32 @@ impl Profile {
             let mut seen = std::collections::BTreeSet::new();
             for e in eps {
                 if e.name.is_empty() || !seen.insert(e.name.clone()) {
-                    bail!(
-                        "profile {}: endpoints: name {:?} is empty or used twice",
-                        self.origin,
-                        e.name
+                    return self.endpoint_err(
+                        &e.name,
+                        "name",
+                        "a name must be non-empty and unique".into(),
                     );
                 }
                 if e.expect.is_empty() || e.expect.iter().any(|s| !(100..=599).contains(s)) {
-                    bail!(
-                        "profile {}: endpoints.{}: expect must list HTTP statuses (100-599)",
-                        self.origin,
-                        e.name
+                    return self.endpoint_err(
+                        &e.name,
+                        "expect",
+                        "expect must list HTTP statuses (100-599)".into(),
                     );
                 }
                 if http::Method::from_bytes(e.method.as_bytes()).is_err() {
-                    bail!(
-                        "profile {}: endpoints.{}: method {:?} is not an HTTP method",
-                        self.origin,
-                        e.name,
-                        e.method
+                    return self.endpoint_err(
+                        &e.name,
+                        "method",
+                        format!("{:?} is not an HTTP method", e.method),
                     );
                 }
                 if let Some(b) = &e.body {
                     if serde_json::from_str::<serde_json::Value>(b).is_err() {
-                        bail!(
-                            "profile {}: endpoints.{}: body is not JSON: {b}",
-                            self.origin,
-                            e.name
+                        return self.endpoint_err(
+                            &e.name,
+                            "body",
+                            format!("body is not JSON: {b}"),
                         );
                     }
                 }
@@ -339,16 +404,16 @@ impl Profile {
                     }
                 },
             };
+            let at = check_key_offset(&self.text, id);
+            let key = format!("checks.\"{id}\"");
             if severity.is_none() && o.skip.is_none() {
-                bail!(
-                    "profile {}: checks.\"{id}\": set `severity` or `skip = \"reason\"`",
-                    self.origin
-                );
+                return self.err_near(at, &key, "set `severity` or `skip = \"reason\"`".into());
             }
             if !known_check(id) {
-                bail!(
-                    "profile {}: checks.\"{id}\": no such module or row (see `conncheck --help` for modules)",
-                    self.origin
+                return self.err_near(
+                    at,
+                    &key,
+                    format!("{id:?} is not a module or a row of one (modules: dns, tls, https, cors, endpoints, jwt, frontend, websocket)"),
                 );
             }
             out.overrides.insert(
@@ -363,8 +428,8 @@ impl Profile {
     }
 }
 
-/// Whether an override key names a module, or a row of a known module (row names of modules
-/// built later are accepted by their module prefix).
+/// Whether an override key names a module, or a row of it. Rows are checked against the
+/// module's declared rows when it is built into this binary; otherwise the module name decides.
 fn known_check(id: &str) -> bool {
     use crate::model::Module;
     const ALL: [Module; 8] = [
@@ -377,8 +442,23 @@ fn known_check(id: &str) -> bool {
         Module::Frontend,
         Module::Websocket,
     ];
-    let module = id.split('.').next().unwrap_or("");
-    ALL.iter().any(|m| m.name() == module)
+    let name = id.split('.').next().unwrap_or("");
+    let Some(module) = ALL.into_iter().find(|m| m.name() == name) else {
+        return false;
+    };
+    if id == name {
+        return true;
+    }
+    match crate::runner::registry()
+        .iter()
+        .find(|s| s.module == module)
+    {
+        None => true,
+        Some(spec) => spec.rows.iter().any(|row| match row.strip_suffix('*') {
+            Some(family) => id.starts_with(family),
+            None => id == *row || row.starts_with(&format!("{id}.")),
+        }),
+    }
 }
 
 /// `conncheck init TARGET`: a commented starter profile for this API.
@@ -569,6 +649,27 @@ mod tests {
                 "[websocket]\nurl = \"wss://a.test/live\"\nauth = \"header\"\n",
                 "x.toml:3:8: key `websocket.auth`: unknown variant `header`",
             ),
+            // values checked after parsing still point at their line
+            (
+                "[[endpoints]]\nname = \"a\"\npath = \"a/\"\nexpect = [200]\n\n[[endpoints]]\nname = \"b\"\npath = \"b/\"\n  expect = [999]\n",
+                "x.toml:9:3: key `endpoints.expect`: endpoint \"b\": expect must list HTTP statuses",
+            ),
+            (
+                "[[endpoints]]\nname = \"a\"\nmethod = \"GE T\"\npath = \"a/\"\nexpect = [200]\n",
+                "x.toml:3:1: key `endpoints.method`: endpoint \"a\": \"GE T\" is not an HTTP method",
+            ),
+            (
+                "[[endpoints]]\nname = \"a\"\npath = \"a/\"\nexpect = [200]\nbody = \"{nope\"\n",
+                "x.toml:5:1: key `endpoints.body`: endpoint \"a\": body is not JSON",
+            ),
+            (
+                "\n[checks.\"dns.resolv\"]\nskip = \"x\"\n",
+                "x.toml:2:1: key `checks.\"dns.resolv\"`: \"dns.resolv\" is not a module or a row",
+            ),
+            (
+                "[checks.dns]\n",
+                "x.toml:1:1: key `checks.dns`: set `severity` or `skip",
+            ),
         ];
         for (text, want) in cases {
             let e = format!("{:#}", Profile::parse("x.toml", text).unwrap_err());
@@ -590,7 +691,17 @@ mod tests {
         assert_eq!(p.overrides["websocket"].skip.as_deref(), Some("later"));
         assert_eq!(p.websocket.unwrap().1, WsAuth::Query("t".into()));
         let e = Profile::parse("x", "[checks.nope]\nskip = \"x\"\n").unwrap_err();
-        assert!(e.to_string().contains("no such module"), "{e}");
+        assert!(e.to_string().contains("is not a module"), "{e}");
+        // Rows of the built-in dns module are checked; families and prefixes are accepted.
+        for ok in [
+            "dns",
+            "dns.resolve",
+            "dns.reach",
+            "cors.anything-until-built",
+        ] {
+            assert!(known_check(ok), "{ok}");
+        }
+        assert!(!known_check("dns.resolv"));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The live progress line on stderr: "conncheck [3/8] running cors, endpoints, jwt · 17 rows".
+//! The live progress line on stderr: "conncheck [3/8] running cors, endpoints, jwt · 17 rows · 4s"
+//! (modules done / selected, the ones still running, rows so far, time so far).
 //! Shown only when stderr is a terminal and the output is the table (main decides); erased before
 //! the report is printed, so piped or CI output never contains it.
 
@@ -14,6 +15,10 @@ pub struct State {
     pub done: usize,
     pub running: Vec<Module>,
     pub rows: usize,
+    /// Whole seconds since the run started.
+    pub elapsed_s: u64,
+    /// The line was erased for good: draw nothing more.
+    pub closed: bool,
 }
 
 impl State {
@@ -43,8 +48,8 @@ impl State {
             format!("running {}", running.join(", "))
         };
         let s = format!(
-            "conncheck [{}/{}] {what} · {} rows",
-            self.done, self.total, self.rows
+            "conncheck [{}/{}] {what} · {} rows · {}s",
+            self.done, self.total, self.rows, self.elapsed_s
         );
         if s.chars().count() > width {
             s.chars().take(width.saturating_sub(1)).collect::<String>() + "…"
@@ -54,28 +59,47 @@ impl State {
     }
 }
 
-/// A progress line drawn on stderr. Dropping it (or [`Line::finish`]) erases the line.
+/// A progress line drawn on stderr, redrawn on every module event and once a second (so a slow
+/// check still shows time passing). Dropping it (or [`Line::finish`]) erases the line.
 pub struct Line {
     state: Arc<Mutex<State>>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
 }
 
 const ERASE: &str = "\r\x1b[2K";
 
 fn draw(state: &State) {
+    if state.closed {
+        return;
+    }
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "{ERASE}{}", state.line(100));
     let _ = err.flush();
 }
 
 impl Line {
+    /// Start the line (and its ticker: call inside a tokio runtime).
     pub fn new(total: usize) -> Line {
-        let state = State {
+        let state = Arc::new(Mutex::new(State {
             total,
             ..State::default()
-        };
-        draw(&state);
+        }));
+        draw(&state.lock().unwrap());
+        let started = std::time::Instant::now();
+        let s = Arc::clone(&state);
+        let ticker = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let mut st = s.lock().unwrap();
+                st.elapsed_s = started.elapsed().as_secs();
+                draw(&st);
+            }
+        });
         Line {
-            state: Arc::new(Mutex::new(state)),
+            state,
+            ticker: Some(ticker),
         }
     }
 
@@ -94,6 +118,12 @@ impl Line {
 
 impl Drop for Line {
     fn drop(&mut self) {
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
+        // A tick or a module event in flight must not redraw after the erase.
+        let mut st = self.state.lock().unwrap();
+        st.closed = true;
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "{ERASE}");
         let _ = err.flush();
@@ -110,7 +140,7 @@ mod tests {
             total: 3,
             ..State::default()
         };
-        assert_eq!(s.line(80), "conncheck [0/3] starting · 0 rows");
+        assert_eq!(s.line(80), "conncheck [0/3] starting · 0 rows · 0s");
         for ev in [
             ProgressEvent::Started(Module::Dns),
             ProgressEvent::Started(Module::Cors),
@@ -119,10 +149,11 @@ mod tests {
         ] {
             s.apply(ev);
         }
-        assert_eq!(s.line(80), "conncheck [1/3] running dns, jwt · 4 rows");
+        assert_eq!(s.line(80), "conncheck [1/3] running dns, jwt · 4 rows · 0s");
         assert_eq!(s.line(12).chars().count(), 12);
         s.apply(ProgressEvent::Finished(Module::Dns, 3));
         s.apply(ProgressEvent::Finished(Module::Jwt, 6));
-        assert_eq!(s.line(80), "conncheck [3/3] finishing · 13 rows");
+        s.elapsed_s = 12;
+        assert_eq!(s.line(80), "conncheck [3/3] finishing · 13 rows · 12s");
     }
 }

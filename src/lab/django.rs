@@ -276,6 +276,12 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     }
     let path = req.path.as_str();
     let rel = path.strip_prefix("/api/v1/").unwrap_or("");
+    let rel = api
+        .aliases
+        .iter()
+        .find(|(alias, _)| alias == rel)
+        .map(|(_, route)| route.as_str())
+        .unwrap_or(rel);
     let missing = api.missing.iter().any(|m| {
         let m = m.trim_start_matches('/');
         path.trim_start_matches('/') == m || rel == m

@@ -7,9 +7,28 @@ use crate::model::{Finding, Report};
 use crate::redact::neutralize;
 use serde_json::json;
 
+fn md_row(f: &Finding) -> String {
+    use super::markdown::cell;
+    let mut s = format!(
+        "{} {} `{}` {}: {}",
+        f.status.symbol(),
+        f.status.as_str(),
+        f.id,
+        cell(&f.title),
+        cell(f.detail.lines().next().unwrap_or(""))
+    );
+    if let Some(h) = &f.hint {
+        s.push_str(&format!("<br>Fix: {}", cell(h)));
+    }
+    if let Some(b) = &f.browser_error {
+        s.push_str(&format!("<br>Browser console: `{}`", b.replace('`', "'")));
+    }
+    s
+}
+
 fn row_line(f: &Finding) -> String {
     let mut s = format!(
-        "{} {} {} — {}",
+        "{} {} {}: {}",
         f.status.symbol(),
         f.id,
         f.title,
@@ -95,8 +114,10 @@ pub fn text(ex: &Explanation, run: Option<(&Report, &Verdict)>, modules: &[Strin
     out.push_str("\nLikely causes, most likely first:\n");
     for (i, c) in ex.causes.iter().enumerate() {
         out.push_str(&format!("{:>2}. {} [{}]\n", i + 1, c.title, c.id));
-        if !c.confirm.is_empty() {
-            out.push_str(&format!("    confirmed by: {}\n", c.confirm.join(", ")));
+        if let Some((report, _)) = run {
+            out.push_str(&format!("    {}\n", seen_text(c, report)));
+        } else if !c.confirm.is_empty() {
+            out.push_str(&format!("    checked by: {}\n", c.confirm.join(", ")));
         }
         out.push_str(&format!("    fix: {}\n", c.fix));
     }
@@ -109,6 +130,17 @@ pub fn text(ex: &Explanation, run: Option<(&Report, &Verdict)>, modules: &[Strin
         }
     }
     out
+}
+
+/// "✖ shown by dns.resolve" / "✔ not seen (checked by cors)" / "– not checked here (needs tls)".
+pub fn seen_text(c: &crate::explain::Cause, report: &Report) -> String {
+    use crate::explain::{seen, Seen};
+    match seen(c, report) {
+        Seen::Shown(ids) => format!("✖ shown by {}", ids.join(", ")),
+        Seen::NotSeen => format!("✔ not seen (checked by {})", c.confirm.join(", ")),
+        Seen::NotChecked if c.confirm.is_empty() => "– cannot be checked from here".to_string(),
+        Seen::NotChecked => format!("– not checked here (needs {})", c.confirm.join(", ")),
+    }
 }
 
 pub fn markdown(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
@@ -130,14 +162,14 @@ pub fn markdown(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
                     cell(cause.fix)
                 ));
                 for f in rows {
-                    out.push_str(&format!("- `{}` {}\n", f.id, cell(&row_line(f))));
+                    out.push_str(&format!("- {}\n", md_row(f)));
                 }
                 out.push('\n');
             }
             Some((_, Verdict::Other(rows))) => {
                 out.push_str("**Evidence:**\n\n");
                 for f in rows {
-                    out.push_str(&format!("- `{}` {}\n", f.id, cell(&row_line(f))));
+                    out.push_str(&format!("- {}\n", md_row(f)));
                 }
                 out.push('\n');
             }
@@ -153,6 +185,17 @@ pub fn markdown(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
     }
     out.push_str("\n**Likely causes, most likely first:**\n\n");
     for (i, c) in ex.causes.iter().enumerate() {
+        if let Some((report, _)) = run {
+            out.push_str(&format!(
+                "{}. {} (`{}`): {} — fix: {}\n",
+                i + 1,
+                cell(c.title),
+                c.id,
+                seen_text(c, report),
+                cell(c.fix)
+            ));
+            continue;
+        }
         out.push_str(&format!(
             "{}. {} (`{}`; checks: {}) — fix: {}\n",
             i + 1,

@@ -11,6 +11,7 @@ mod jwt;
 mod plane;
 mod https;
 mod tls;
+mod profiles;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -127,6 +128,9 @@ pub struct ApiSpec {
     /// More authenticated JSON GET routes under the API base (`workspaces/` for Plane): 401
     /// without a token, 200 with one.
     pub extra_routes: Vec<String>,
+    /// Other URLs for the same views, `(alias, route)` under the API base: simplejwt's own
+    /// `token/` for `auth/login/`, say.
+    pub aliases: Vec<(String, String)>,
     pub setup_exposed: bool,
     /// SessionAuthentication comes first in DEFAULT_AUTHENTICATION_CLASSES: DRF answers 403
     /// without WWW-Authenticate where 401 belongs.
@@ -176,6 +180,7 @@ impl Default for ApiSpec {
             db_down: false,
             missing: vec![],
             extra_routes: vec![],
+            aliases: vec![],
             setup_exposed: false,
             session_auth_first: false,
             hsts: Some("max-age=31536000; includeSubDomains; preload".into()),
@@ -352,6 +357,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(jwt::list());
     v.extend(frontend::list());
     v.extend(plane::list());
+    v.extend(profiles::list());
     v.extend(hostile::list());
     v
 }

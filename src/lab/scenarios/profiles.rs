@@ -1,12 +1,35 @@
-//! A Plane-shaped deployment (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the
-//! Django REST API on its own host plane-api.mohdop (`/api/v1`, a `workspaces/` endpoint,
-//! simplejwt's top-level `{"access","refresh"}` login answer for `email`/`password`), and the
-//! live server at wss://plane.mohdop/live taking the access token in `?token=`. Healthy: it is
-//! what `checks/plane.toml` describes.
+//! Deployments shaped like the shipped profiles, each healthy: what its profile describes.
+//!
+//! `plane` (seed 003): a Next.js frontend behind Traefik at plane.mohdop, the Django REST API on
+//! its own host plane-api.mohdop (`/api/v1`, a `workspaces/` endpoint, simplejwt's top-level
+//! `{"access","refresh"}` login answer for `email`/`password`), and the live server at
+//! wss://plane.mohdop/live taking the access token in `?token=` (`checks/plane.toml`).
+//!
+//! `simplejwt`: the API under simplejwt's own URLs, `token/` and `token/refresh/`, and a
+//! `users/me/` view (`checks/django-simplejwt.toml`).
 use super::{Names, Scenario, WsSpec};
 
 pub fn list() -> Vec<Scenario> {
-    vec![Scenario::fault(
+    vec![plane(), simplejwt()]
+}
+
+fn simplejwt() -> Scenario {
+    Scenario::fault(
+        "simplejwt",
+        "a healthy API with simplejwt's own views (token/, token/refresh/) and a users/me/ view: the generic profile's shape",
+        |s| {
+            s.api.aliases = vec![
+                ("token/".into(), "auth/login/".into()),
+                ("token/refresh/".into(), "auth/refresh/".into()),
+                ("users/me/".into(), "auth/profile/".into()),
+            ];
+            s.api.jwt.nested_tokens = false;
+        },
+    )
+}
+
+fn plane() -> Scenario {
+    Scenario::fault(
         "plane",
         "a healthy Plane-shaped deployment: Next.js behind Traefik, Django API on its own host, /live WebSocket with ?token= auth",
         |s| {
@@ -35,5 +58,5 @@ pub fn list() -> Vec<Scenario> {
                 "wss://plane.mohdop.test{port}/live".into(),
             ];
         },
-    )]
+    )
 }
