@@ -377,7 +377,11 @@ async fn check_endpoint(ctx: &Context, ep: &Endpoint) -> Finding {
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
     let seen = Seen::of(&ex);
-    ctx.metric("http_status", &[("endpoint", &ep.name)], f64::from(seen.status));
+    ctx.metric(
+        "http_status",
+        &[("endpoint", &ep.name)],
+        f64::from(seen.status),
+    );
     let near = if seen.status == 404 {
         near_miss(ctx, ep, &url).await
     } else {

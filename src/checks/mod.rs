@@ -9,12 +9,21 @@ pub mod cors;
 pub mod dns;
 pub mod endpoints;
 pub mod frontend;
-pub mod jwt;
-pub mod websocket;
 pub mod https;
+pub mod jwt;
 pub mod tls;
+pub mod websocket;
 
 use crate::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
-pub static REGISTRY: &[ModuleSpec] = &[dns::SPEC, tls::SPEC, https::SPEC, cors::SPEC, endpoints::SPEC, jwt::SPEC, frontend::SPEC, websocket::SPEC];
+pub static REGISTRY: &[ModuleSpec] = &[
+    dns::SPEC,
+    tls::SPEC,
+    https::SPEC,
+    cors::SPEC,
+    endpoints::SPEC,
+    jwt::SPEC,
+    frontend::SPEC,
+    websocket::SPEC,
+];

@@ -163,7 +163,11 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, host: &str, port: u1
     let infos: Result<Vec<CertInfo>, String> = chain.iter().map(|c| parse_cert(c)).collect();
     let infos = match infos {
         Ok(i) if !i.is_empty() => {
-            ctx.metric("tls_cert_not_after_seconds", &[("host", host)], i[0].not_after as f64);
+            ctx.metric(
+                "tls_cert_not_after_seconds",
+                &[("host", host)],
+                i[0].not_after as f64,
+            );
             i
         }
         Ok(_) => {

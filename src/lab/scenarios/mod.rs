@@ -7,11 +7,10 @@ mod dns;
 mod endpoints;
 mod frontend;
 mod hostile;
-mod jwt;
-mod plane;
 mod https;
-mod tls;
+mod jwt;
 mod profiles;
+mod tls;
 
 use super::dns::DnsBehavior;
 use super::pki::CertKind;
@@ -356,7 +355,6 @@ pub fn all() -> Vec<Scenario> {
     v.extend(endpoints::list());
     v.extend(jwt::list());
     v.extend(frontend::list());
-    v.extend(plane::list());
     v.extend(profiles::list());
     v.extend(hostile::list());
     v

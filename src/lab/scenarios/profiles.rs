@@ -52,6 +52,7 @@ fn plane() -> Scenario {
                 any_origin: false,
                 down: false,
                 require_token: true,
+                token_secret: None,
             });
             s.args = vec![
                 "--websocket".into(),
