@@ -1018,6 +1018,7 @@ mod tests {
     #[test]
     fn seen_says_shown_not_seen_or_not_checked() {
         let report = Report {
+            metrics: Vec::new(),
             target: "t".into(),
             origins: vec![],
             origins_inferred: false,
