@@ -697,11 +697,13 @@ mod tests {
             "dns",
             "dns.resolve",
             "dns.reach",
-            "cors.anything-until-built",
+            "cors.preflight",
+            "endpoints.health",
         ] {
             assert!(known_check(ok), "{ok}");
         }
         assert!(!known_check("dns.resolv"));
+        assert!(!known_check("cors.anything"));
     }
 
     #[test]

@@ -7,24 +7,77 @@ use conncheck::lab::{Lab, LabOptions};
 use conncheck::model::Status;
 use std::time::Duration;
 
-/// Peak RSS (KiB) of the largest child this process has waited for.
-fn children_peak_rss_kib() -> i64 {
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage fills the struct we own.
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
-    u.ru_maxrss
+/// Run conncheck against the lab and wait for it with wait4, to read that child's own peak RSS
+/// (KiB) along with its output.
+fn run_measured(lab: &Lab, extra: &[&str]) -> (Run, i64) {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let c = lab.credentials();
+    let mut child = Command::new(bin())
+        .args(lab.args())
+        .args(["--format", "json"])
+        .args(extra)
+        .env("CONNCHECK_USERNAME", &c.username)
+        .env("CONNCHECK_PASSWORD", &c.password)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("conncheck runs");
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting for our own child; the structs are ours.
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let stdout = reader.join().unwrap();
+    let stderr = err_reader.join().unwrap();
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    let run = parse_output(stdout, stderr, code);
+    (run, usage.ru_maxrss)
+}
+
+fn parse_output(stdout: Vec<u8>, stderr: Vec<u8>, code: i32) -> Run {
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr).into_owned();
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("JSON report ({e}):\n{stdout}\nstderr:\n{stderr}"));
+    Run {
+        report,
+        code,
+        stdout,
+        stderr,
+    }
 }
 
 async fn hostile(name: &str, expect_code: i32) -> Run {
     let s = conncheck::lab::scenarios::find(name).unwrap();
     let lab = Lab::start(s, LabOptions::default()).await.unwrap();
-    // A hang guard, not a timing assertion: the run's own deadline is 20 s.
-    let run = tokio::time::timeout(
+    // The run's own deadline is 20 s; the lab keeps serving on this runtime meanwhile.
+    let lab = std::sync::Arc::new(lab);
+    let l2 = std::sync::Arc::clone(&lab);
+    let (run, rss) = tokio::time::timeout(
         Duration::from_secs(120),
-        run_against(&lab, &["--deadline", "20", "--timeout", "4"], true),
+        tokio::task::spawn_blocking(move || {
+            run_measured(&l2, &["--deadline", "20", "--timeout", "4"])
+        }),
     )
     .await
-    .unwrap_or_else(|_| panic!("{name}: conncheck did not end"));
+    .unwrap_or_else(|_| panic!("{name}: conncheck did not end"))
+    .unwrap();
     assert_eq!(
         run.code, expect_code,
         "{name}:\n{}\n{}",
@@ -45,18 +98,25 @@ async fn hostile(name: &str, expect_code: i32) -> Run {
         "{name}: a module crashed:\n{}",
         run.stdout
     );
-    assert!(
-        children_peak_rss_kib() < 100 * 1024,
-        "{name}: peak RSS {} KiB",
-        children_peak_rss_kib()
-    );
-    lab.shutdown().await;
+    assert!(rss < 100 * 1024, "{name}: peak RSS {rss} KiB");
     run
 }
 
 #[tokio::test]
 async fn hang() {
-    hostile("hostile-hang", 1).await;
+    let run = hostile("hostile-hang", 1).await;
+    let f = run
+        .rows("tls.handshake")
+        .into_iter()
+        .find(|f| f.title.starts_with("api."))
+        .unwrap()
+        .clone();
+    assert_eq!(f.status, Status::Error, "{}", f.detail);
+    assert!(
+        f.detail.contains("timed out") && f.detail.contains("4.0 s"),
+        "{}",
+        f.detail
+    );
 }
 
 #[tokio::test]
@@ -66,27 +126,57 @@ async fn tls_hang() {
 
 #[tokio::test]
 async fn trickle() {
-    hostile("hostile-trickle", 1).await;
+    let run = hostile("hostile-trickle", 1).await;
+    let f = run.find("endpoints.health", Status::Error);
+    assert!(f.detail.contains("timed out"), "{}", f.detail);
 }
 
 #[tokio::test]
 async fn garbage_http() {
-    hostile("hostile-garbage-http", 1).await;
+    let run = hostile("hostile-garbage-http", 1).await;
+    let f = run.find("endpoints.health", Status::Fail);
+    assert_eq!(
+        f.browser_error.as_deref(),
+        Some("net::ERR_INVALID_HTTP_RESPONSE"),
+        "{}",
+        f.detail
+    );
 }
 
 #[tokio::test]
 async fn garbage_tls() {
-    hostile("hostile-garbage-tls", 1).await;
+    let run = hostile("hostile-garbage-tls", 1).await;
+    let f = run.find("tls.handshake", Status::Fail);
+    assert_eq!(
+        f.browser_error.as_deref(),
+        Some("net::ERR_SSL_PROTOCOL_ERROR")
+    );
+    assert!(f.detail.contains("not a TLS record"), "{}", f.detail);
 }
 
 #[tokio::test]
 async fn reset() {
-    hostile("hostile-reset", 1).await;
+    let run = hostile("hostile-reset", 1).await;
+    let f = run.find("endpoints.health", Status::Fail);
+    assert_eq!(
+        f.browser_error.as_deref(),
+        Some("net::ERR_CONNECTION_RESET"),
+        "{}",
+        f.detail
+    );
 }
 
 #[tokio::test]
 async fn huge_bodies_are_capped_not_allocated() {
-    hostile("hostile-huge", 1).await;
+    let run = hostile("hostile-huge", 1).await;
+    assert!(run
+        .find("frontend.page", Status::Fail)
+        .detail
+        .contains("larger than"));
+    assert!(run
+        .find("endpoints.health", Status::Fail)
+        .detail
+        .contains("larger than"));
 }
 
 #[tokio::test]
@@ -96,7 +186,11 @@ async fn redirect_loop() {
 
 #[tokio::test]
 async fn redirect_offsite() {
-    hostile("hostile-redirect-offsite", 1).await;
+    let run = hostile("hostile-redirect-offsite", 1).await;
+    assert!(run
+        .rows("jwt.login")
+        .iter()
+        .all(|f| f.status != Status::Pass));
 }
 
 #[tokio::test]

@@ -397,6 +397,18 @@ async fn check_endpoint(ctx: &Context, ep: &Endpoint) -> Finding {
     if v.console {
         f = f.browser_error(console_line(&ep.method, url.as_str(), seen.status));
     }
+    if ex.truncated && f.status != crate::model::Status::Fail {
+        // An API answer this large is a fault in itself: the SPA would wait for all of it.
+        let detail = format!(
+            "{}; the body is larger than the {} MB conncheck reads (an endless or runaway response)",
+            f.detail,
+            ex.body.len() / (1024 * 1024)
+        );
+        f = f
+            .fail()
+            .detail(detail)
+            .hint("this route streams far more than an API answer should: check the view (an unpaginated queryset, a file served through the API) or the proxy in front of it");
+    }
     f
 }
 

@@ -517,6 +517,15 @@ fn page_row(ctx: &Context, s: &PageScan) -> Finding {
             "the page is not HTML: point --frontend at the URL that serves the app's index.html",
         );
     }
+    if ex.truncated {
+        return f
+            .fail()
+            .detail(format!(
+                "{detail}; the page is larger than the {} MB conncheck reads",
+                ex.body.len() / (1024 * 1024)
+            ))
+            .hint("an SPA's index.html is a few kilobytes: this URL streams far more (a misrouted download or an endless response); the browser would keep loading and never start the app");
+    }
     f.pass().detail(detail)
 }
 

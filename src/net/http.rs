@@ -354,6 +354,10 @@ impl HttpClient {
         let mut current = req;
         loop {
             let mut ex = match tokio::time::timeout(step, self.send_completing(&current)).await {
+                // reqwest's own (connect) timeout does not say how long it waited: we know.
+                Ok(Err(NetError::Timeout(d))) if d.is_zero() => {
+                    return Err(NetError::Timeout(step))
+                }
                 Ok(r) => r?,
                 Err(_) => return Err(NetError::Timeout(step)),
             };
