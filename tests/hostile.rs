@@ -9,6 +9,7 @@ use std::time::Duration;
 
 /// Run conncheck against the lab and wait for it with wait4, to read that child's own peak RSS
 /// (KiB) along with its output.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which std cannot see
 fn run_measured(lab: &Lab, extra: &[&str]) -> (Run, i64) {
     use std::io::Read;
     use std::process::{Command, Stdio};
