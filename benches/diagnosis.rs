@@ -57,6 +57,7 @@ async fn single(delay_ms: u64) {
     let lab = Lab::start(scenario, LabOptions { delay_ms }).await.unwrap();
     let args = lab.args();
     let creds = lab.credentials();
+    println!("L = {delay_ms} ms");
     let mut walls = Vec::new();
     let mut rss = 0;
     let mut cp = Duration::ZERO;
@@ -77,13 +78,27 @@ async fn single(delay_ms: u64) {
         walls.push(s.wall);
         rss = rss.max(s.rss_kib);
         if i == RUNS - 1 {
+            let mut log = lab.log();
+            log.sort_by_key(|e| e.end);
+            if delay_ms > 0 {
+                println!("  last requests to finish (start → end, offsets in the lab's clock):");
+                for e in log.iter().rev().take(4).rev() {
+                    println!(
+                        "      {:>6} → {:>6}  {} {}{}",
+                        ms(e.start),
+                        ms(e.end),
+                        e.method,
+                        e.host,
+                        e.path
+                    );
+                }
+            }
             (cp, chain) = lab.critical_path();
             conns = lab.connections();
             handshakes = lab.handshakes();
         }
     }
     let wall = median(walls);
-    println!("L = {delay_ms} ms");
     println!(
         "  median wall time     {} (of {RUNS} runs, including process start)",
         ms(wall)
