@@ -810,9 +810,7 @@ async fn refresh(ctx: &Context, t: &Titles, refresh: Option<&str>) -> Finding {
     // The new access token and the replay of the old refresh token need only the refresh
     // answer: ask both at once.
     let replay = async {
-        if new_refresh.is_none() {
-            return None;
-        }
+        new_refresh.as_ref()?;
         match ctx.http.send(send(refresh)).await {
             Ok(ex) => {
                 register_tokens(ctx, &ex);
