@@ -316,7 +316,7 @@ async fn explain_with_a_target_names_the_confirmed_cause() {
     let lab = lab("dns-nxdomain").await;
     let mut args = s(&[
         "explain",
-        "GET https://api.tiktrue.com/api/v1/health/ net::ERR_NAME_NOT_RESOLVED",
+        "GET https://api.tiktrue.test/api/v1/health/ net::ERR_NAME_NOT_RESOLVED",
     ]);
     args.extend(lab.args());
     args.extend(s(&["--format", "json"]));
