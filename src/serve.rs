@@ -382,7 +382,20 @@ pub fn exposition(report: &Report) -> String {
     }
     // Numbers modules measured, each its own family.
     let mut families: HashMap<&'static str, Family<Labels, Gauge<f64, AtomicU64>>> = HashMap::new();
+    let mut plain: HashMap<&'static str, Gauge<f64, AtomicU64>> = HashMap::new();
     for m in &report.metrics {
+        if m.labels.is_empty() {
+            // A label-less series is a plain gauge (an empty `{}` trips some parsers).
+            plain
+                .entry(m.name)
+                .or_insert_with(|| {
+                    let g = Gauge::<f64, AtomicU64>::default();
+                    reg.register(m.name, metric_help(m.name), g.clone());
+                    g
+                })
+                .set(m.value);
+            continue;
+        }
         let fam = families.entry(m.name).or_insert_with(|| {
             let fam = Family::<Labels, Gauge<f64, AtomicU64>>::default();
             reg.register(m.name, metric_help(m.name), fam.clone());

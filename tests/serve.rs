@@ -400,3 +400,78 @@ fn example_prometheus_config_and_rules_check() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[tokio::test]
+async fn credentials_file_supplies_the_login_for_its_target_only() {
+    let lab = Lab::start(
+        conncheck::lab::scenarios::find("healthy").unwrap(),
+        LabOptions::default(),
+    )
+    .await
+    .unwrap();
+    let c = lab.credentials();
+    let path = std::env::temp_dir().join(format!("conncheck-creds-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        format!(
+            "[\"{}\"]\nusername = \"{}\"\npassword = \"{}\"\n",
+            lab.target(),
+            c.username,
+            c.password
+        ),
+    )
+    .unwrap();
+    let mut opts = lab_opts(&lab);
+    opts.extend(["--credentials-file".to_string(), path.display().to_string()]);
+    let s = serve(&opts).await;
+    let (code, body) = get(
+        &format!(
+            "http://{}/probe?target={}&module=jwt",
+            s.addr,
+            q(&lab.target())
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    assert!(
+        !body.contains(&c.password),
+        "the password never appears in metrics"
+    );
+    let scrape = parse(&body);
+    let login = scrape
+        .samples
+        .iter()
+        .find(|x| x.metric == "conncheck_check_status" && x.labels.get("id") == Some("jwt.login"));
+    assert_eq!(
+        login.and_then(|x| x.labels.get("status")),
+        Some("pass"),
+        "{body}"
+    );
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|x| x.metric == "conncheck_jwt_access_lifetime_seconds"),
+        "{body}"
+    );
+    // Another target gets no credentials: its jwt rows skip instead of logging in.
+    let other = lab.target().replace("/api/v1", "/api/v2");
+    let (_, body) = get(
+        &format!("http://{}/probe?target={}&module=jwt", s.addr, q(&other)),
+        &[],
+    )
+    .await;
+    let scrape = parse(&body);
+    let login = scrape
+        .samples
+        .iter()
+        .find(|x| x.metric == "conncheck_check_status" && x.labels.get("id") == Some("jwt.login"));
+    assert_ne!(
+        login.and_then(|x| x.labels.get("status")),
+        Some("pass"),
+        "{body}"
+    );
+    let _ = std::fs::remove_file(path);
+    lab.shutdown().await;
+}
