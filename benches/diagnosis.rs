@@ -16,6 +16,8 @@ const RUNS: usize = 5;
 struct Sample {
     wall: Duration,
     rss_kib: i64,
+    /// User + system CPU time of the child.
+    cpu: Duration,
     code: i32,
 }
 
@@ -185,11 +187,12 @@ async fn many(n: usize, delay_ms: u64) {
         .await
         .unwrap();
     println!("{n} deployments at L = {delay_ms} ms, --parallel {n}");
-    println!("  one deployment       {}", ms(one.wall));
+    println!("  one deployment       {} (CPU {})", ms(one.wall), ms(one.cpu));
     println!(
-        "  all {n}               {} ({:.2}x one; exit {}; peak RSS {:.1} MB)",
+        "  all {n}               {} ({:.2}x one; CPU {}; exit {}; peak RSS {:.1} MB)",
         ms(all.wall),
         all.wall.as_secs_f64() / one.wall.as_secs_f64(),
+        ms(all.cpu),
         all.code,
         all.rss_kib as f64 / 1024.0
     );
