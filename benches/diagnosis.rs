@@ -38,9 +38,12 @@ fn run(args: &[String], creds: &conncheck::target::Credentials) -> Sample {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waiting for our own child; the structs are ours.
     unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let tv =
+        |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
     Sample {
         wall: start.elapsed(),
         rss_kib: usage.ru_maxrss,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         code: libc::WEXITSTATUS(status),
     }
 }
@@ -187,7 +190,11 @@ async fn many(n: usize, delay_ms: u64) {
         .await
         .unwrap();
     println!("{n} deployments at L = {delay_ms} ms, --parallel {n}");
-    println!("  one deployment       {} (CPU {})", ms(one.wall), ms(one.cpu));
+    println!(
+        "  one deployment       {} (CPU {})",
+        ms(one.wall),
+        ms(one.cpu)
+    );
     println!(
         "  all {n}               {} ({:.2}x one; CPU {}; exit {}; peak RSS {:.1} MB)",
         ms(all.wall),
