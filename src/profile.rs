@@ -197,7 +197,13 @@ pub fn endpoint_key_offset(text: &str, name: &str, key: &str) -> Option<usize> {
         // The entry ends at the next table header.
         let mut end = header_end;
         let mut lines = Vec::new();
-        for line in text[header_end..w[1]].split_inclusive('\n') {
+        // `get`: a second `[[endpoints]]` on the header's own line (`[[endpoints]] # [[endpoints]]`)
+        // starts before this header's line ends.
+        for line in text
+            .get(header_end..w[1])
+            .unwrap_or_default()
+            .split_inclusive('\n')
+        {
             if line.trim_start().starts_with('[') {
                 break;
             }
@@ -556,6 +562,18 @@ pub fn starter(target: &crate::target::Target) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `cargo fuzz run target_profile`: two `[[endpoints]]` headers on one line made
+    /// `endpoint_key_offset` slice backwards (begin > end).
+    #[test]
+    fn fuzz_endpoints_headers_on_one_line() {
+        let input: &[u8] = b"' TikTrue:.csh# TikTrue: a Reacon Liara (https://tiktrue.com, www and the Liara fallbackngo REST framework +ct SPA on Liara (https://tiktrue.cjsonom, www and the Liara fallbackngo REST framework + simplejwt t SPA on Liara (https://tiktrue.com, www and the Liara fallback# A starting poin\x01# simplejto/.\x0a[[endpoints]][[endpoints]]#\x0a\x0a\x0a\x0a\x0a# A starting point f\x0a\x0a\x0a\x0a\x0a\x0a\x0a\x0ango REST framework +ct SPA on\x0a\x0a\x0a\x0a\x0a\x0a \x0a\x0a#\x0a\x0a\x0ao Liarar  (";
+        let text = std::str::from_utf8(input).unwrap();
+        assert_eq!(endpoint_key_offset(text, "login", "expect"), None);
+        let toml = "[[endpoints]] # [[endpoints]]\nname = \"\"\npath = \"/x\"\nexpect = [200]\n";
+        let e = Profile::parse("p.toml", toml).unwrap_err().to_string();
+        assert!(e.contains("non-empty and unique"), "{e}");
+    }
 
     #[test]
     fn every_shipped_profile_parses() {

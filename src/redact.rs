@@ -57,10 +57,13 @@ impl Secrets {
 /// How a secret is shown: a JWT keeps its public first bytes (`eyJhbGciOi`, the header), then
 /// the length; anything else shows only its length.
 pub fn mask(secret: &str) -> String {
-    if secret.starts_with("eyJ") && secret.len() > 40 {
-        format!("{}…(redacted, {} bytes)", &secret[..10], secret.len())
-    } else {
-        format!("…(redacted, {} bytes)", secret.len())
+    // `get`, not slicing: a token taken from a server answer may have a multi-byte character
+    // within its first 10 bytes (it is then shown by length only).
+    match secret.get(..10) {
+        Some(head) if secret.starts_with("eyJ") && secret.len() > 40 => {
+            format!("{head}…(redacted, {} bytes)", secret.len())
+        }
+        _ => format!("…(redacted, {} bytes)", secret.len()),
     }
 }
 
@@ -113,5 +116,17 @@ mod tests {
         assert_eq!(neutralize("a\x1b[31mred\x07\r"), "a\\x1b[31mred\\x07\\x0d");
         assert_eq!(neutralize("line\nnext\ttab"), "line\nnext\ttab");
         assert_eq!(neutralize("\u{9b}x"), "\\x9bx");
+    }
+
+    /// Found by `cargo fuzz run target_jwt`: a JWT-looking secret longer than 40 bytes with a
+    /// multi-byte character inside its first 10 bytes panicked in `mask` (byte slicing).
+    #[test]
+    fn fuzz_mask_multibyte_within_first_ten_bytes() {
+        let input: &[u8] = b"eyJiOi\x09\x09c\xe2\x80\xa6(redacted, 239 bytes\x09\x09I\x09\x09\x09\x01\x00\x00c\x00\x00\x00\x00\x00\x00\x00\x1dR5e";
+        let token = std::str::from_utf8(input).unwrap();
+        assert_eq!(mask(token), format!("…(redacted, {} bytes)", token.len()));
+        let s = Secrets::default();
+        s.add_token(token);
+        assert!(!s.scrub(token).contains(token));
     }
 }

@@ -213,6 +213,16 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(mon))? as i64 + 1;
+    // The fields' ranges (a four-digit year, 60 for a leap second), which also keeps the
+    // arithmetic below from overflowing on a server's nonsense.
+    if !(1..=31).contains(&day)
+        || !(0..=9999).contains(&year)
+        || !(0..24).contains(&h)
+        || !(0..60).contains(&m)
+        || !(0..=60).contains(&sec)
+    {
+        return None;
+    }
     // Days from civil (Howard Hinnant's algorithm).
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -1078,6 +1088,22 @@ mod tests {
             Some(951825600)
         );
         assert_eq!(parse_http_date("yesterday"), None);
+    }
+
+    /// Out-of-range fields from a server's `Date` overflowed the day arithmetic (a panic in
+    /// debug builds, a wrapped timestamp in release).
+    #[test]
+    fn http_date_out_of_range_fields_are_rejected() {
+        for d in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 9223372036854775807 Nov 1994 08:49:37 GMT",
+            "Sun, -9223372036854775808 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 9223372036854775807:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:9223372036854775807 GMT",
+            "Sun, 06 Nov 1994 25:00:00 GMT",
+        ] {
+            assert_eq!(parse_http_date(d), None, "{d}");
+        }
     }
 
     #[test]

@@ -1,0 +1,44 @@
+//! JWT decoding and the JSON a login endpoint answers: the first line of the input is a token
+//! (`decode`, `tamper_signature`, `alg_none`, `find_secret` with a two-entry list), a `Date`
+//! header value (`parse_http_date`) and a wordlist (`parse_wordlist`); the whole input as a
+//! JSON body (`find_token`, `server_message`, `dotted`). Also the redaction every rendered
+//! string goes through (`neutralize`, `Secrets::scrub` after registering the token).
+#![no_main]
+use conncheck::checks::jwt;
+use conncheck::redact::{self, Secrets};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (first, rest) = s.split_once('\n').unwrap_or((s, ""));
+
+    if let Some(d) = jwt::decode(first) {
+        let _ = d.alg();
+        let _ = d.lifetime();
+        let candidates = vec![String::new(), "secret".to_string()];
+        let _ = jwt::find_secret(&d, &candidates);
+    }
+    let _ = jwt::tamper_signature(first);
+    let _ = jwt::alg_none(first);
+    let _ = jwt::parse_http_date(first);
+    let _ = jwt::parse_wordlist(rest);
+
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(s) {
+        for kind in ["access", "refresh"] {
+            if let Some((token, path)) = jwt::find_token(&v, first, kind) {
+                assert!(jwt::dotted(&v, &path).is_some());
+                let _ = jwt::decode(&token);
+            }
+        }
+        let _ = jwt::server_message(&v);
+        let _ = jwt::dotted(&v, rest);
+    }
+
+    let _ = redact::neutralize(s);
+    let secrets = Secrets::default();
+    secrets.add_token(first);
+    let _ = secrets.scrub(s);
+    let _ = redact::mask(first);
+});
