@@ -182,8 +182,8 @@ impl Ca {
     }
 }
 
-/// Authority Information Access with one caIssuers URI (RFC 5280 §4.2.2.1), DER by hand:
-/// SEQUENCE { SEQUENCE { OID 1.3.6.1.5.5.7.48.2, [6] IA5String } }.
+/// Authority Information Access with one caIssuers URI (RFC 5280, "Authority Information
+/// Access"), DER by hand: SEQUENCE { SEQUENCE { OID id-ad-caIssuers, [6] IA5String } }.
 fn aia_extension(url: &str) -> CustomExtension {
     fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
         let mut v = vec![tag];
@@ -218,7 +218,7 @@ mod tests {
         let aia = leaf
             .extensions()
             .iter()
-            .find(|e| e.oid.to_id_string() == "1.3.6.1.5.5.7.1.1");
+            .find(|e| e.oid == x509_parser::oid_registry::OID_PKIX_AUTHORITY_INFO_ACCESS);
         assert!(aia.is_some());
         assert!(format!("{:?}", aia.unwrap().parsed_extension()).contains("ca.lab.test"));
         assert_eq!(
