@@ -70,18 +70,7 @@ impl Cause {
 }
 
 fn module_named(name: &str) -> Option<Module> {
-    [
-        Module::Dns,
-        Module::Tls,
-        Module::Https,
-        Module::Cors,
-        Module::Endpoints,
-        Module::Jwt,
-        Module::Frontend,
-        Module::Websocket,
-    ]
-    .into_iter()
-    .find(|m| m.name() == name)
+    Module::from_name(name)
 }
 
 /// Every cause `explain` knows.

@@ -132,6 +132,23 @@ pub enum Module {
 }
 
 impl Module {
+    /// Every module, in checklist order.
+    pub const ALL: [Module; 8] = [
+        Module::Dns,
+        Module::Tls,
+        Module::Https,
+        Module::Cors,
+        Module::Endpoints,
+        Module::Jwt,
+        Module::Frontend,
+        Module::Websocket,
+    ];
+
+    /// The module with this name (`cors`).
+    pub fn from_name(name: &str) -> Option<Module> {
+        Module::ALL.into_iter().find(|m| m.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Module::Dns => "dns",

@@ -437,19 +437,8 @@ impl Profile {
 /// Whether an override key names a module, or a row of it. Rows are checked against the
 /// module's declared rows when it is built into this binary; otherwise the module name decides.
 fn known_check(id: &str) -> bool {
-    use crate::model::Module;
-    const ALL: [Module; 8] = [
-        Module::Dns,
-        Module::Tls,
-        Module::Https,
-        Module::Cors,
-        Module::Endpoints,
-        Module::Jwt,
-        Module::Frontend,
-        Module::Websocket,
-    ];
     let name = id.split('.').next().unwrap_or("");
-    let Some(module) = ALL.into_iter().find(|m| m.name() == name) else {
+    let Some(module) = crate::model::Module::from_name(name) else {
         return false;
     };
     if id == name {
