@@ -1,5 +1,10 @@
 use std::process::ExitCode;
 
+// A run makes ~100 HTTP requests and as many small allocations per request; glibc's malloc
+// spent a fifth of the CPU of a 50-deployment run (perf). mimalloc is several times cheaper here.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match conncheck::cli::parse() {
         Ok(c) => c,

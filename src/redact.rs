@@ -43,14 +43,55 @@ impl Secrets {
 
     /// Replace every known secret in `text`.
     pub fn scrub(&self, text: &str) -> String {
+        self.scrubber().scrub(text)
+    }
+
+    /// A matcher over the secrets known now, to scrub many texts: one pass over each text for
+    /// all secrets (Aho-Corasick), instead of one search per secret per text.
+    pub fn scrubber(&self) -> Scrubber {
         let v = self.0.lock().unwrap();
-        let mut out = text.to_string();
-        for s in v.iter() {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), &mask(s));
+        let masks = v.iter().map(|s| mask(s)).collect();
+        // Leftmost-longest: where a token and one of its parts both match, the whole token is
+        // replaced; a part found alone elsewhere is still replaced.
+        let ac = if v.is_empty() {
+            None
+        } else {
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(v.iter())
+                .ok()
+        };
+        Scrubber {
+            ac,
+            secrets: v.clone(),
+            masks,
+        }
+    }
+}
+
+/// Replaces the secrets a [`Secrets`] held when the scrubber was made.
+pub struct Scrubber {
+    ac: Option<aho_corasick::AhoCorasick>,
+    secrets: Vec<String>,
+    masks: Vec<String>,
+}
+
+impl Scrubber {
+    pub fn scrub(&self, text: &str) -> String {
+        match &self.ac {
+            Some(ac) if ac.is_match(text) => ac.replace_all(text, &self.masks),
+            Some(_) => text.to_string(),
+            // The automaton could not be built (it has size limits): search one by one.
+            None => {
+                let mut out = text.to_string();
+                for (s, m) in self.secrets.iter().zip(&self.masks) {
+                    if out.contains(s.as_str()) {
+                        out = out.replace(s.as_str(), m);
+                    }
+                }
+                out
             }
         }
-        out
     }
 }
 
@@ -128,5 +169,26 @@ mod tests {
         let s = Secrets::default();
         s.add_token(token);
         assert!(!s.scrub(token).contains(token));
+    }
+
+    #[test]
+    fn a_token_and_its_parts_are_all_replaced_in_one_text() {
+        let s = Secrets::default();
+        let tok = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoxLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln";
+        s.add_token(tok);
+        s.add("hunter2hunter2");
+        let sig = "c2lnbmF0dXJlc2lnbmF0dXJlc2ln";
+        let out = s
+            .scrubber()
+            .scrub(&format!("a={tok} b={sig} c=hunter2hunter2 d={tok}"));
+        assert_eq!(
+            out,
+            format!(
+                "a={m} b=…(redacted, {n} bytes) c=…(redacted, 14 bytes) d={m}",
+                m = mask(tok),
+                n = sig.len()
+            )
+        );
+        assert_eq!(Secrets::default().scrubber().scrub("plain"), "plain");
     }
 }

@@ -210,8 +210,9 @@ pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) ->
     }
     let mut findings = sink.take();
     apply_overrides(&ctx, &mut findings);
+    let scrubber = ctx.secrets.scrubber();
     for f in &mut findings {
-        scrub(&ctx.secrets, f);
+        scrub(&scrubber, f);
     }
     let mut report = Report {
         target: ctx.target.api_base.to_string(),
@@ -225,7 +226,7 @@ pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) ->
     report
 }
 
-fn scrub(s: &crate::redact::Secrets, f: &mut Finding) {
+fn scrub(s: &crate::redact::Scrubber, f: &mut Finding) {
     f.title = s.scrub(&f.title);
     f.detail = s.scrub(&f.detail);
     f.hint = f.hint.as_deref().map(|h| s.scrub(h));
