@@ -43,7 +43,8 @@ impl Secrets {
 
     /// Replace every known secret in `text`.
     pub fn scrub(&self, text: &str) -> String {
-        self.scrubber().scrub(text)
+        let v = self.0.lock().unwrap();
+        replace_each(text, v.iter().map(|s| (s.as_str(), mask(s))))
     }
 
     /// A matcher over the secrets known now, to scrub many texts: one pass over each text for
@@ -56,8 +57,10 @@ impl Secrets {
         let ac = if v.is_empty() {
             None
         } else {
+            // A contiguous NFA: quick to build for a few dozen secrets, quick to search.
             aho_corasick::AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
                 .build(v.iter())
                 .ok()
         };
@@ -82,17 +85,26 @@ impl Scrubber {
             Some(ac) if ac.is_match(text) => ac.replace_all(text, &self.masks),
             Some(_) => text.to_string(),
             // The automaton could not be built (it has size limits): search one by one.
-            None => {
-                let mut out = text.to_string();
-                for (s, m) in self.secrets.iter().zip(&self.masks) {
-                    if out.contains(s.as_str()) {
-                        out = out.replace(s.as_str(), m);
-                    }
-                }
-                out
-            }
+            None => replace_each(
+                text,
+                self.secrets
+                    .iter()
+                    .zip(&self.masks)
+                    .map(|(s, m)| (s.as_str(), m.clone())),
+            ),
         }
     }
+}
+
+/// Replace each secret in turn (longest first, as [`Secrets`] keeps them).
+fn replace_each<'a>(text: &str, secrets: impl Iterator<Item = (&'a str, String)>) -> String {
+    let mut out = text.to_string();
+    for (s, m) in secrets {
+        if out.contains(s) {
+            out = out.replace(s, &m);
+        }
+    }
+    out
 }
 
 /// How a secret is shown: a JWT keeps its public first bytes (`eyJhbGciOi`, the header), then
