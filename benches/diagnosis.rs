@@ -43,12 +43,10 @@ fn run(args: &[String], creds: &conncheck::target::Credentials) -> Sample {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waiting for our own child; the structs are ours.
     unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let tv =
-        |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
     Sample {
         wall: start.elapsed(),
         rss_kib: usage.ru_maxrss,
-        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        cpu: cpu_of(&usage),
         code: libc::WEXITSTATUS(status),
     }
 }
@@ -58,6 +56,11 @@ fn self_cpu() -> Duration {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: getrusage fills the struct we own.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    cpu_of(&usage)
+}
+
+/// User + system time of a `getrusage`/`wait4` report.
+fn cpu_of(usage: &libc::rusage) -> Duration {
     let tv =
         |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
     tv(usage.ru_utime) + tv(usage.ru_stime)
