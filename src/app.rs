@@ -71,7 +71,7 @@ async fn diagnose_with_progress(
         trust,
         secrets,
     )?);
-    Ok(crate::runner::run_with_progress(ctx, progress).await)
+    Ok(crate::runner::run_with_progress(ctx, crate::checks::REGISTRY, progress).await)
 }
 
 /// Render a report in the configured format.

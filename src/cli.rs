@@ -339,14 +339,11 @@ impl Env {
 /// `--only`/`--skip`, wherever they appear.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
-    let modules: Vec<String> = crate::runner::registry()
+    let modules: Vec<String> = crate::checks::REGISTRY
         .iter()
         .map(|s| format!("{} ({})", s.module.name(), s.about))
         .collect();
-    let names: Vec<&str> = crate::runner::registry()
-        .iter()
-        .map(|s| s.module.name())
-        .collect();
+    let names: Vec<&str> = Module::ALL.iter().map(|m| m.name()).collect();
     let list = names.join(", ");
     let long = modules.join("\n  ");
     let patch = move |c: clap::Command| -> clap::Command {
@@ -484,7 +481,7 @@ impl RunArgs {
 
         let mut modules: Vec<Module> = match &self.only {
             Some(list) => crate::runner::parse_modules(list).map_err(|e| anyhow!("--only: {e}"))?,
-            None => crate::runner::registry().iter().map(|s| s.module).collect(),
+            None => Module::ALL.to_vec(),
         };
         if let Some(list) = &self.skip {
             let skip = crate::runner::parse_modules(list).map_err(|e| anyhow!("--skip: {e}"))?;
@@ -494,8 +491,7 @@ impl RunArgs {
             bail!("--only/--skip leave no module to run");
         }
         // Keep registry order whatever order the user listed.
-        let order: Vec<Module> = crate::runner::registry().iter().map(|s| s.module).collect();
-        modules.sort_by_key(|m| order.iter().position(|o| o == m));
+        modules.sort();
 
         let resolvers = self
             .resolvers

@@ -705,9 +705,8 @@ impl Explanation {
     /// The modules that test these causes, in registry order, limited to registered modules.
     pub fn modules(&self) -> Vec<Module> {
         let wanted: Vec<Module> = self.causes.iter().flat_map(|c| c.modules()).collect();
-        crate::runner::registry()
-            .iter()
-            .map(|s| s.module)
+        Module::ALL
+            .into_iter()
             .filter(|m| wanted.contains(m))
             .collect()
     }

@@ -6,16 +6,17 @@
 pub mod app;
 pub mod checks;
 pub mod cli;
-pub mod context;
+pub mod engine;
 pub mod explain;
 pub mod lab;
-pub mod model;
 pub mod multi;
 pub mod net;
 pub mod profile;
 pub mod progress;
 pub mod redact;
 pub mod report;
-pub mod runner;
 pub mod serve;
 pub mod target;
+
+// Transitional paths while every module moves onto the engine's: `crate::model` and friends.
+pub use engine::{context, model, runner};

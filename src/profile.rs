@@ -434,26 +434,10 @@ impl Profile {
     }
 }
 
-/// Whether an override key names a module, or a row of it. Rows are checked against the
-/// module's declared rows when it is built into this binary; otherwise the module name decides.
+/// Whether an override key names a module, or a row of it (see
+/// [`RowSelector`](crate::engine::row::RowSelector)).
 fn known_check(id: &str) -> bool {
-    let name = id.split('.').next().unwrap_or("");
-    let Some(module) = crate::model::Module::from_name(name) else {
-        return false;
-    };
-    if id == name {
-        return true;
-    }
-    match crate::runner::registry()
-        .iter()
-        .find(|s| s.module == module)
-    {
-        None => true,
-        Some(spec) => spec.rows.iter().any(|row| match row.strip_suffix('*') {
-            Some(family) => id.starts_with(family),
-            None => id == *row || row.starts_with(&format!("{id}.")),
-        }),
-    }
+    crate::engine::row::RowSelector::parse(id).is_some()
 }
 
 /// `conncheck init TARGET`: a commented starter profile for this API.

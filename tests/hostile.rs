@@ -71,7 +71,7 @@ async fn hostile(name: &str, expect_code: i32) -> Run {
         "{name}:\n{}\n{}",
         run.stdout, run.stderr
     );
-    for spec in conncheck::runner::registry() {
+    for spec in conncheck::checks::REGISTRY {
         assert!(
             run.report.checks.iter().any(|c| c.module == spec.module),
             "{name}: module {} reported nothing",

@@ -16,7 +16,6 @@ use std::time::Instant;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Dns,
     about: "names resolve (A/AAAA, CNAME chain), agree across servers, and accept connections",
-    rows: &["dns.resolve", "dns.propagation", "dns.reach"],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

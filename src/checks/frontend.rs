@@ -22,7 +22,6 @@ use url::Url;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Frontend,
     about: "the SPA page loads, pulls no insecure subresource, and its bundle calls the right API over HTTPS",
-    rows: &["frontend.page", "frontend.mixed-content", "frontend.bundle"],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

@@ -17,12 +17,6 @@ use url::Url;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Https,
     about: "plain HTTP redirects to HTTPS, HSTS, security headers and cookie flags on every host",
-    rows: &[
-        "https.redirect",
-        "https.hsts",
-        "https.headers",
-        "https.cookies",
-    ],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

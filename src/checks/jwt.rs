@@ -22,14 +22,6 @@ use std::time::Instant;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Jwt,
     about: "log in, decode the token, call the API with it, refresh, and confirm forged or guessable tokens are refused",
-    rows: &[
-        "jwt.login",
-        "jwt.claims",
-        "jwt.authenticated",
-        "jwt.refresh",
-        "jwt.rejects-forged",
-        "jwt.weak-secret",
-    ],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

@@ -29,13 +29,6 @@ use tokio::net::TcpStream;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Tls,
     about: "TLS handshake, certificate chain, host name, validity dates and key strength of every HTTPS host",
-    rows: &[
-        "tls.handshake",
-        "tls.chain",
-        "tls.hostname",
-        "tls.expiry",
-        "tls.strength",
-    ],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

@@ -21,11 +21,6 @@ use url::Url;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Websocket,
     about: "the WebSocket upgrade succeeds from the frontend's origin over wss:// and is refused from a foreign origin",
-    rows: &[
-        "websocket.upgrade",
-        "websocket.scheme",
-        "websocket.origin-check",
-    ],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

@@ -76,22 +76,6 @@ impl NetError {
         }
     }
 
-    /// The checklist row that owns this root cause, when it is another module's.
-    pub fn owning_row(&self) -> Option<&'static str> {
-        match self {
-            NetError::Dns(_) => Some("dns.resolve"),
-            NetError::ConnectRefused(_) | NetError::ConnectTimeout(_) => Some("dns.reach"),
-            NetError::TlsCert { kind, .. } => Some(match kind {
-                CertProblem::UntrustedIssuer => "tls.chain",
-                CertProblem::WrongHost => "tls.hostname",
-                CertProblem::Expired | CertProblem::NotYetValid => "tls.expiry",
-                CertProblem::Other => "tls.chain",
-            }),
-            NetError::TlsProtocol(_) => Some("tls.handshake"),
-            _ => None,
-        }
-    }
-
     pub fn is_timeout(&self) -> bool {
         matches!(self, NetError::Timeout(_) | NetError::ConnectTimeout(_))
     }

@@ -24,7 +24,6 @@ use url::Url;
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Cors,
     about: "each origin's preflights and requests pass the browser's CORS check; untrusted origins are refused; answers vary by Origin",
-    rows: &["cors.preflight", "cors.actual", "cors.security", "cors.cache"],
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 

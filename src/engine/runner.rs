@@ -1,12 +1,15 @@
-//! The module registry and the concurrent runner.
+//! The concurrent runner.
 //!
-//! One registry drives everything that lists modules: the runner, `--only`/`--skip`, the help
-//! text and the docs. Modules run at once on tokio; each pushes rows into a shared sink as it
-//! decides them, so a run cut short by its deadline still reports what it learnt, and every
+//! The caller hands it the module registry (`checks::REGISTRY`): the engine knows the shape of
+//! a module, not the modules. Modules run at once on tokio; each pushes rows into a shared sink
+//! as it decides them, so a run cut short by its deadline still reports what it learnt, and every
 //! declared row that did not finish reports `error` with "timed out".
 
-use crate::context::Context;
-use crate::model::{Finding, Module, Report, Status};
+use super::context::Context;
+use super::fault::RunFault;
+use super::model::{Finding, Module, Report, Status};
+use super::row::{Row, RowSelector, RunnerRow};
+use super::subject::Subject;
 use futures::future::BoxFuture;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -42,36 +45,28 @@ pub struct ModuleSpec {
     pub module: Module,
     /// One line for `--help` and the README.
     pub about: &'static str,
-    /// The rows it reports, in checklist order. A trailing `*` marks a family
-    /// (`endpoints.*`: one row per endpoint).
-    pub rows: &'static [&'static str],
     pub run: RunFn,
 }
 
-/// Every module, in checklist order.
-pub fn registry() -> &'static [ModuleSpec] {
-    crate::checks::REGISTRY
-}
-
-pub fn spec(m: Module) -> &'static ModuleSpec {
-    registry()
-        .iter()
-        .find(|s| s.module == m)
-        .expect("every module is registered")
+impl ModuleSpec {
+    /// The rows it reports, in checklist order (from [`Row::of`]).
+    pub fn rows(&self) -> impl Iterator<Item = Row> {
+        Row::of(self.module)
+    }
 }
 
 /// Parse a comma list of module names; unknown names are a usage error.
 pub fn parse_modules(list: &str) -> Result<Vec<Module>, String> {
     let mut out = Vec::new();
     for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match registry().iter().find(|s| s.module.name() == name) {
-            Some(s) => {
-                if !out.contains(&s.module) {
-                    out.push(s.module)
+        match Module::from_name(name) {
+            Some(m) => {
+                if !out.contains(&m) {
+                    out.push(m)
                 }
             }
             None => {
-                let known: Vec<_> = registry().iter().map(|s| s.module.name()).collect();
+                let known: Vec<_> = Module::ALL.iter().map(|m| m.name()).collect();
                 return Err(format!(
                     "unknown module '{name}' (known: {})",
                     known.join(", ")
@@ -80,22 +75,6 @@ pub fn parse_modules(list: &str) -> Result<Vec<Module>, String> {
         }
     }
     Ok(out)
-}
-
-/// Position of a row id in the registry, for a stable report order.
-pub fn row_rank(id: &str) -> (usize, usize) {
-    for (mi, spec) in registry().iter().enumerate() {
-        for (ri, row) in spec.rows.iter().enumerate() {
-            let hit = match row.strip_suffix('*') {
-                Some(prefix) => id.starts_with(prefix),
-                None => id == *row,
-            };
-            if hit {
-                return (mi, ri);
-            }
-        }
-    }
-    (usize::MAX, usize::MAX)
 }
 
 /// What the runner tells a progress display.
@@ -110,18 +89,22 @@ pub enum ProgressEvent {
 /// Receives [`ProgressEvent`]s as modules start and finish (from any task).
 pub type Progress = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
 
-/// Run the selected modules concurrently and collect the report.
-pub async fn run(ctx: Arc<Context>) -> Report {
-    run_with_progress(ctx, None).await
+/// Run the registry's selected modules concurrently and collect the report.
+pub async fn run(ctx: Arc<Context>, registry: &'static [ModuleSpec]) -> Report {
+    run_with_progress(ctx, registry, None).await
 }
 
 /// [`run`], telling `progress` when each module starts and finishes.
-pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) -> Report {
+pub async fn run_with_progress(
+    ctx: Arc<Context>,
+    registry: &'static [ModuleSpec],
+    progress: Option<Progress>,
+) -> Report {
     let sink = Sink::default();
     let finished: Arc<Mutex<BTreeSet<Module>>> = Arc::default();
     let mut set = tokio::task::JoinSet::new();
     let mut task_module = std::collections::HashMap::new();
-    for spec in registry().iter().filter(|s| ctx.runs(s.module)) {
+    for spec in registry.iter().filter(|s| ctx.runs(s.module)) {
         let (c, s, done) = (Arc::clone(&ctx), sink.clone(), Arc::clone(&finished));
         let run = spec.run;
         let m = spec.module;
@@ -150,8 +133,9 @@ pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) ->
                     if let (Some(m), true) = (m, e.is_panic()) {
                         finished.lock().unwrap().insert(m);
                         sink.push(
-                            Finding::new(m, "internal", format!("{m} module crashed"))
+                            Finding::runner(m, RunnerRow::Internal, format!("{m} module crashed"))
                                 .error()
+                                .fault(RunFault::Internal)
                                 .detail("conncheck hit an internal error in this module; other modules ran normally")
                                 .hint("please report this with the command line you used"),
                         );
@@ -164,49 +148,12 @@ pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) ->
             }
         }
     }
-    // Rows declared by unfinished modules that never reported: "timed out".
     let done = finished.lock().unwrap().clone();
-    let seen = sink.ids();
-    for spec in registry()
+    for spec in registry
         .iter()
         .filter(|s| ctx.runs(s.module) && !done.contains(&s.module))
     {
-        let mut any_missing = false;
-        for row in spec.rows {
-            let prefix = row.trim_end_matches('*');
-            let reported = if row.ends_with('*') {
-                seen.iter().any(|id| id.starts_with(prefix))
-            } else {
-                seen.contains(*row)
-            };
-            if !reported {
-                any_missing = true;
-                sink.push(
-                    Finding::new(spec.module, prefix.trim_end_matches('.'), format!("{} (unfinished)", prefix.trim_end_matches('.')))
-                        .error()
-                        .detail(format!(
-                            "timed out: the run's deadline of {} s passed before this check finished",
-                            ctx.opts.deadline.as_secs()
-                        ))
-                        .hint("the server is slow or not answering; raise --deadline or --timeout to wait longer"),
-                );
-            }
-        }
-        if !any_missing {
-            sink.push(
-                Finding::new(
-                    spec.module,
-                    "deadline",
-                    format!("{} module (unfinished)", spec.module),
-                )
-                .error()
-                .detail(format!(
-                    "timed out: the run's deadline of {} s passed before every {} check finished",
-                    ctx.opts.deadline.as_secs(),
-                    spec.module
-                )),
-            );
-        }
+        unfinished(&ctx, &sink, spec);
     }
     let mut findings = sink.take();
     apply_overrides(&ctx, &mut findings);
@@ -226,6 +173,61 @@ pub async fn run_with_progress(ctx: Arc<Context>, progress: Option<Progress>) ->
     report
 }
 
+/// Rows declared by a module the deadline cut off that never reported: "timed out". When every
+/// declared row was reported, one `<module>.deadline` row says the module did not finish.
+fn unfinished(ctx: &Context, sink: &Sink, spec: &ModuleSpec) {
+    let secs = ctx.opts.deadline.as_secs();
+    let seen = sink.ids();
+    let mut any_missing = false;
+    for (row, subject) in declared(ctx, spec) {
+        let id = row.id(subject.member());
+        if seen.contains(&id) {
+            continue;
+        }
+        any_missing = true;
+        sink.push(
+            Finding::of(row, subject, format!("{id} (unfinished)"))
+                .error()
+                .fault(RunFault::Deadline { secs })
+                .detail(format!(
+                    "timed out: the run's deadline of {secs} s passed before this check finished"
+                ))
+                .hint("the server is slow or not answering; raise --deadline or --timeout to wait longer"),
+        );
+    }
+    if !any_missing {
+        sink.push(
+            Finding::runner(
+                spec.module,
+                RunnerRow::Deadline,
+                format!("{} module (unfinished)", spec.module),
+            )
+            .error()
+            .fault(RunFault::Deadline { secs })
+            .detail(format!(
+                "timed out: the run's deadline of {secs} s passed before every {} check finished",
+                spec.module
+            )),
+        );
+    }
+}
+
+/// The rows a module declares for this target: each fixed row once, and a family row once per
+/// member (one per endpoint of the map).
+fn declared(ctx: &Context, spec: &ModuleSpec) -> Vec<(Row, Subject)> {
+    let mut out = Vec::new();
+    for row in spec.rows() {
+        if !row.is_family() {
+            out.push((row, Subject::Deployment));
+            continue;
+        }
+        for ep in &ctx.target.endpoints {
+            out.push((row, Subject::endpoint(&ep.name, &ep.method, &ep.path)));
+        }
+    }
+    out
+}
+
 fn scrub(s: &crate::redact::Scrubber, f: &mut Finding) {
     f.title = s.scrub(&f.title);
     f.detail = s.scrub(&f.detail);
@@ -233,18 +235,21 @@ fn scrub(s: &crate::redact::Scrubber, f: &mut Finding) {
     f.browser_error = f.browser_error.as_deref().map(|h| s.scrub(h));
 }
 
-/// Profile overrides: `skip` with a reason, or a `severity` that replaces fail/warn.
+/// Profile overrides: `skip` with a reason, or a `severity` that replaces fail/warn. The most
+/// specific selector wins (a row over its module).
 fn apply_overrides(ctx: &Context, findings: &mut [Finding]) {
+    let selectors: Vec<_> = ctx
+        .target
+        .overrides
+        .iter()
+        .filter_map(|(k, o)| RowSelector::parse(k).map(|sel| (sel, o)))
+        .collect();
     for f in findings.iter_mut() {
-        let Some(o) = ctx
-            .target
-            .overrides
+        let Some(o) = selectors
             .iter()
-            .filter(|(k, _)| {
-                f.id == **k || f.id.starts_with(&format!("{k}.")) || f.module.name() == k.as_str()
-            })
-            .max_by_key(|(k, _)| k.len())
-            .map(|(_, o)| o)
+            .filter(|(sel, _)| sel.matches(f.module, &f.id))
+            .max_by_key(|(sel, _)| sel.specificity())
+            .map(|(_, o)| *o)
         else {
             continue;
         };
@@ -253,6 +258,7 @@ fn apply_overrides(ctx: &Context, findings: &mut [Finding]) {
             f.detail = format!("skipped by profile: {reason}");
             f.hint = None;
             f.browser_error = None;
+            f.fault = None;
         } else if let Some(sev) = o.severity {
             if matches!(f.status, Status::Fail | Status::Warn) {
                 f.detail = format!(

@@ -1,7 +1,8 @@
 //! The shared state of one diagnosis: the target, the options, and the network plumbing every
 //! module uses (one resolver cache, one HTTP connection pool, one trust store).
 
-use crate::model::{Finding, Module, Status};
+use super::fault::{owning_row, Dependent, NetFault};
+use super::model::{Finding, Module, Status};
 use crate::net::dns::DnsClient;
 use crate::net::http::{HttpClient, NetError};
 use crate::net::tls::TrustStore;
@@ -37,7 +38,7 @@ impl Default for RunOptions {
         RunOptions {
             timeout: Duration::from_secs(10),
             deadline: Duration::from_secs(60),
-            modules: crate::runner::registry().iter().map(|m| m.module).collect(),
+            modules: Module::ALL.to_vec(),
             cert_warn_days: 14,
             propagation_public: false,
             allow_insecure_auth: false,
@@ -58,9 +59,6 @@ pub struct Context {
     pub secrets: Secrets,
     pub started: Instant,
     pub deadline: Instant,
-    /// Facts one module learns that another reports on (e.g. the WebSocket URL found in the
-    /// bundle), keyed by name. Modules never wait on each other through this.
-    pub facts: Mutex<std::collections::BTreeMap<String, String>>,
     /// Numbers for `serve` to expose (see [`crate::model::Metric`]).
     pub metrics: Mutex<Vec<crate::model::Metric>>,
     /// The frontend pages and bundles, fetched once and shared by the frontend and WebSocket
@@ -89,7 +87,6 @@ impl Context {
             secrets,
             started,
             deadline,
-            facts: Mutex::default(),
             metrics: Mutex::default(),
             frontend_scan: tokio::sync::OnceCell::new(),
         })
@@ -115,14 +112,20 @@ impl Context {
     /// points there, so the report shows one cause rather than forty symptoms. Otherwise the
     /// row fails as the browser would, or errors when conncheck could not decide (a timeout).
     pub fn net_failure(&self, f: Finding, err: &NetError) -> Finding {
-        let owner = err.owning_row().filter(|row| {
-            let module = row.split('.').next().unwrap_or("");
-            self.opts.modules.iter().any(|m| m.name() == module)
-        });
-        if let Some(row) = owner {
+        let host = f
+            .subject
+            .host_name()
+            .unwrap_or_else(|| self.target.api_base.host_str().unwrap_or("").to_string());
+        let net = NetFault::new(host, err.clone());
+        let owner = owning_row(err).filter(|row| self.opts.modules.contains(&row.module()));
+        if let Some(owner) = owner {
             return f
                 .skip()
-                .detail(format!("not checked: {err} (root cause reported in {row})"));
+                .detail(format!(
+                    "not checked: {err} (root cause reported in {})",
+                    owner.pattern()
+                ))
+                .fault(Dependent { owner, net });
         }
         let status = if err.is_timeout() {
             Status::Error
@@ -132,11 +135,13 @@ impl Context {
         let mut f = f
             .status(status)
             .detail(err.to_string())
-            .browser_error(err.chrome_error());
+            .browser_error(err.chrome_error())
+            .fault(net);
         if f.hint.is_none() {
-            if let Some(row) = err.owning_row() {
+            if let Some(row) = owning_row(err) {
                 f = f.hint(format!(
-                    "fix the {row} problem first; run without --only/--skip to see it"
+                    "fix the {} problem first; run without --only/--skip to see it",
+                    row.pattern()
                 ));
             }
         }

@@ -1,7 +1,12 @@
 //! The result model: one [`Finding`] per checklist row, collected into a [`Report`].
 //!
-//! Checks produce findings; renderers show them. Nothing here prints or decides.
+//! Checks produce findings; renderers show them. Nothing here prints or decides. A finding's
+//! typed parts — its [`Row`], [`Subject`] and [`Fault`] — are what code reads; its words (title,
+//! detail, hint, browser error) are for people only.
 
+use super::fault::Fault;
+use super::row::{Row, RunnerRow};
+use super::subject::Subject;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -117,7 +122,7 @@ impl Section {
     }
 }
 
-/// The check modules. The registry in `runner.rs` maps each to its code.
+/// The check modules. The registry in `checks` maps each to its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Module {
@@ -186,7 +191,7 @@ impl fmt::Display for Module {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
-    /// Stable dotted id (`dns.resolve`); CI greps and suppresses by it.
+    /// Stable dotted id (`dns.resolve`); CI greps and suppresses by it. Always `row`'s id.
     pub id: String,
     pub module: Module,
     pub section: Section,
@@ -200,6 +205,16 @@ pub struct Finding {
     /// What the browser console shows for this fault.
     pub browser_error: Option<String>,
     pub duration_ms: u64,
+    /// The typed row; `None` only for the runner's own rows (`<module>.internal`,
+    /// `<module>.deadline`) and findings read back from JSON.
+    #[serde(skip)]
+    pub row: Option<Row>,
+    /// What the row is about.
+    #[serde(skip)]
+    pub subject: Subject,
+    /// What went wrong, typed; `None` on a pass.
+    #[serde(skip)]
+    pub fault: Option<Fault>,
     /// Orders rows that share an id (one per origin, per endpoint) in the module's own order.
     /// Not part of the wire format.
     #[serde(skip)]
@@ -207,12 +222,62 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A row for `module` with the given id suffix (`resolve` → `dns.resolve`).
+    /// A row about `subject`. A family row (`Row::Endpoint`) takes its id from the subject's
+    /// endpoint name.
+    pub fn of(row: Row, subject: Subject, title: impl Into<String>) -> Finding {
+        let module = row.module();
+        Finding {
+            id: row.id(subject.member()),
+            module,
+            section: module.section(),
+            status: Status::Pass,
+            title: title.into(),
+            detail: String::new(),
+            hint: None,
+            browser_error: None,
+            duration_ms: 0,
+            row: Some(row),
+            subject,
+            fault: None,
+            seq: 0,
+        }
+    }
+
+    /// One of the runner's own rows for `module`.
+    pub fn runner(module: Module, row: RunnerRow, title: impl Into<String>) -> Finding {
+        Finding {
+            id: row.id(module),
+            module,
+            section: module.section(),
+            status: Status::Pass,
+            title: title.into(),
+            detail: String::new(),
+            hint: None,
+            browser_error: None,
+            duration_ms: 0,
+            row: None,
+            subject: Subject::Deployment,
+            fault: None,
+            seq: 0,
+        }
+    }
+
+    /// A row for `module` with the given id suffix (`resolve` → `dns.resolve`). Transitional:
+    /// modules not yet on typed rows; prefer [`Finding::of`].
     pub fn new(module: Module, id: &str, title: impl Into<String>) -> Finding {
         let id = if id.starts_with(module.name()) && id[module.name().len()..].starts_with('.') {
             id.to_string()
         } else {
             format!("{}.{}", module.name(), id)
+        };
+        let row = Row::from_id(&id).filter(|r| r.module() == module);
+        let subject = match row {
+            Some(r) if r.is_family() => Subject::Endpoint {
+                name: id[module.name().len() + 1..].to_string(),
+                method: String::new(),
+                path: String::new(),
+            },
+            _ => Subject::Deployment,
         };
         Finding {
             id,
@@ -224,6 +289,9 @@ impl Finding {
             hint: None,
             browser_error: None,
             duration_ms: 0,
+            row,
+            subject,
+            fault: None,
             seq: 0,
         }
     }
@@ -279,6 +347,37 @@ impl Finding {
     pub fn duration_ms(mut self, ms: u64) -> Self {
         self.duration_ms = ms;
         self
+    }
+    /// What the row is about.
+    pub fn subject(mut self, subject: Subject) -> Self {
+        if let (Some(r), Some(name)) = (self.row, subject.member()) {
+            if r.is_family() {
+                self.id = r.id(Some(name));
+            }
+        }
+        self.subject = subject;
+        self
+    }
+    /// What went wrong.
+    pub fn fault(mut self, fault: impl super::fault::FaultKind) -> Self {
+        self.fault = Some(Fault::new(fault));
+        self
+    }
+    pub fn maybe_fault(mut self, fault: Option<Fault>) -> Self {
+        self.fault = fault;
+        self
+    }
+    /// Whether this row's fault is of the module type `T` (tests, explain).
+    pub fn has_fault<T: super::fault::FaultKind>(&self) -> bool {
+        self.fault.as_ref().is_some_and(|f| f.is::<T>())
+    }
+    /// This row's fault as the module type `T`.
+    pub fn fault_as<T: super::fault::FaultKind>(&self) -> Option<&T> {
+        self.fault.as_ref().and_then(|f| f.get::<T>())
+    }
+    /// The fault's key, when there is one.
+    pub fn fault_key(&self) -> Option<&'static str> {
+        self.fault.as_ref().map(Fault::key)
     }
 }
 
@@ -347,7 +446,7 @@ impl Report {
             (
                 a.section,
                 a.module,
-                crate::runner::row_rank(&a.id),
+                (a.row.is_none(), a.row),
                 a.seq,
                 &a.title,
                 &a.id,
@@ -355,7 +454,7 @@ impl Report {
                 .cmp(&(
                     b.section,
                     b.module,
-                    crate::runner::row_rank(&b.id),
+                    (b.row.is_none(), b.row),
                     b.seq,
                     &b.title,
                     &b.id,
