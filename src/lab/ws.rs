@@ -2,7 +2,7 @@
 //! routes the upgrade by host and path, the live server checks `Origin`, then switches
 //! protocols and greets the client over tokio-tungstenite.
 
-use super::server::{respond, Body};
+use super::http::{respond, Body};
 use super::LabState;
 use futures::{SinkExt, StreamExt};
 use http::{Request, Response};
@@ -102,7 +102,7 @@ pub async fn handle_upgrade(
 /// The live server's token check: the API's own verification, or HS256 with its own key.
 fn token_ok(state: &LabState, own_key: Option<&str>, token: &str) -> bool {
     match own_key {
-        None => super::django::access_token_valid(state, token),
+        None => super::auth::access_token_valid(state, token),
         Some(key) => {
             let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
             v.required_spec_claims.clear();
