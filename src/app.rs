@@ -80,12 +80,13 @@ pub fn render(report: &Report, config: &Config, stdout_tty: bool) -> String {
         Format::Json => report::json::render(report) + "\n",
         Format::Junit => report::junit::render(report),
         Format::Markdown => report::markdown::render(report),
+        Format::Html => report::html::render(report),
         Format::Table => report::table::render(
             report,
             &report::table::TableOptions {
                 color: config.output.color,
                 verbose: config.output.verbose,
-                width: if stdout_tty { None } else { Some(120) },
+                width: Some(report::text::terminal_width(stdout_tty)),
             },
         ),
     }
@@ -243,6 +244,7 @@ async fn explain(text: &str, target: Option<&str>, run: &RunArgs, env: &Env) -> 
         Format::Json => report::explain::json(&ex, Some((&report, &verdict))),
         Format::Markdown => report::explain::markdown(&ex, Some((&report, &verdict))),
         Format::Junit => report::junit::render(&report),
+        Format::Html => report::html::render(&report),
         Format::Table => report::explain::text(&ex, Some((&report, &verdict)), &names),
     };
     write_stdout(out.as_bytes());

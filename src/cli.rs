@@ -157,6 +157,8 @@ pub enum Format {
     Junit,
     /// Markdown for a PR comment or a support ticket: the verdict first, then the evidence.
     Markdown,
+    /// One self-contained HTML page for support: verdict, matrix, causes, evidence.
+    Html,
 }
 
 /// Which status makes the exit code 1.

@@ -56,7 +56,7 @@ async fn outputs(scenario: &str) -> Outputs {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(
-            text.contains("jwt.") || text.contains("Authentication (JWT)"),
+            text.contains("jwt.") || text.contains("Authentication round trip"),
             "{extra:?} ran no jwt rows:\n{text}"
         );
         outs.push(text);

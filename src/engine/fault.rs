@@ -32,6 +32,13 @@ pub trait FaultKind: fmt::Debug + Send + Sync + Any {
     fn depends_on(&self) -> Option<Row> {
         None
     }
+
+    /// The cause in a few words, as the report's cause list and verdict name it ("the
+    /// Access-Control-Allow-Origin header is sent twice"). Modules word it in their `words.rs`;
+    /// `None` lets the report fall back to the row's title.
+    fn headline(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A fault as findings carry it: shared, cheap to clone, comparable by key and scope.
@@ -67,6 +74,10 @@ impl Fault {
 
     pub fn depends_on(&self) -> Option<Row> {
         self.0.depends_on()
+    }
+
+    pub fn headline(&self) -> Option<String> {
+        self.0.headline()
     }
 
     /// The module's own fault type, when this is one: `f.get::<CorsFault>()`.
@@ -176,6 +187,10 @@ impl FaultKind for NetFault {
     fn scope(&self) -> String {
         self.host.clone()
     }
+
+    fn headline(&self) -> Option<String> {
+        Some(super::words::net_headline(self))
+    }
 }
 
 /// A row skipped because another row's check owns the root cause.
@@ -213,6 +228,10 @@ impl FaultKind for RunFault {
             RunFault::Internal => "run.internal",
         }
     }
+
+    fn headline(&self) -> Option<String> {
+        Some(super::words::run_headline(self))
+    }
 }
 
 /// What the user must pass so a row can be checked.
@@ -237,6 +256,10 @@ impl FaultKind for Unchecked {
             Missing::Credentials => "input.credentials",
             Missing::Token => "input.token",
         }
+    }
+
+    fn headline(&self) -> Option<String> {
+        Some(super::words::missing_headline(self.0))
     }
 }
 

@@ -16,6 +16,7 @@ pub mod module;
 pub mod row;
 pub mod runner;
 pub mod subject;
+pub mod words;
 
 pub use fault::{Fault, FaultKind};
 pub use model::{Finding, Module, Report, Section, Status};

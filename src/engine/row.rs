@@ -216,6 +216,7 @@ impl RowSelector {
     pub fn matches(&self, module: Module, id: &str) -> bool {
         match self {
             RowSelector::Module(m) => *m == module,
+            RowSelector::Row(r) if r.is_family() => Row::from_id(id) == Some(*r),
             RowSelector::Row(r) => id == r.id(None),
             RowSelector::Member(r, name) => id == r.id(Some(name)),
         }

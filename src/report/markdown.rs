@@ -1,215 +1,260 @@
-//! Markdown for a PR comment or a support ticket: the verdict first, then what to fix (each
-//! failing row with its evidence, fix and browser error), then the whole checklist as a table
-//! with the same rows, numbers and statuses as the terminal table.
+//! Markdown for a PR comment or a support ticket: the verdict and the checklist matrix first,
+//! then one entry per root cause (browser line, fix, reproduction), then every row's evidence
+//! folded in `<details>`. Server text is neutralised as in the terminal, and the whole document
+//! stays under GitHub's 65,536-character comment limit: evidence is truncated, never the causes.
 
-use super::{numbered, verdict};
-use crate::model::{Report, Status};
+use super::text::{clean, shorten};
+use super::view::{Outcome, View};
+use crate::engine::{Report, Status};
 
-/// Make text safe inside a Markdown table cell or a line: no pipes, no line breaks, no HTML.
+/// GitHub's limit on a comment body, in characters.
+pub const MAX_CHARS: usize = 65_536;
+/// Room kept for the truncation notice and the closing lines.
+const RESERVE: usize = 600;
+
+/// Make text safe inside a Markdown table cell or a line: no pipes, no line breaks, no HTML, no
+/// emphasis or code markers that could unbalance the document, no control characters.
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace("\r\n", "<br>")
-        .replace('\n', "<br>")
+    let mut out = String::with_capacity(s.len());
+    for c in clean(s).chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '*' | '_' | '`' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Text for a fenced block: a fence inside cannot close ours.
 fn fenced(s: &str) -> String {
-    s.replace("```", "ʼʼʼ")
+    clean(s).replace("```", "ʼʼʼ")
+}
+
+fn icon(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Ok => "✅",
+        Outcome::Warnings | Outcome::Incomplete => "⚠️",
+        Outcome::Undecided | Outcome::Blocked => "❌",
+    }
+}
+
+fn head(v: &View, out: &mut String) {
+    let r = v.report;
+    out.push_str(&format!(
+        "### {} {}: {}\n\n",
+        icon(v.verdict.outcome),
+        v.verdict.outcome.word(),
+        cell(&v.verdict.sentence)
+    ));
+    for c in v.verdict.causes.iter().take(5) {
+        out.push_str(&format!("- {}\n", cell(c)));
+    }
+    if !v.verdict.causes.is_empty() {
+        out.push('\n');
+    }
+    let origins = if r.origins.is_empty() {
+        "no frontend origin".to_string()
+    } else {
+        r.origins
+            .iter()
+            .map(|o| cell(o))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!("{origins} → API {}\n\n", cell(&r.target)));
+}
+
+fn matrix(v: &View, out: &mut String) {
+    let m = &v.matrix;
+    out.push_str("| Checklist |");
+    for p in &m.parts {
+        out.push_str(&format!(" {} |", cell(&p.header())));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&":---:|".repeat(m.parts.len()));
+    out.push('\n');
+    for s in &m.sections {
+        out.push_str(&format!("| **{} {}** |", s.number, cell(&s.name)));
+        out.push_str(&" |".repeat(m.parts.len()));
+        out.push('\n');
+        for it in &s.items {
+            out.push_str(&format!("| {} {} |", it.number, cell(&it.label)));
+            for c in &it.cells {
+                out.push_str(&format!(" {} |", c.map(Status::symbol).unwrap_or("·")));
+            }
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+}
+
+fn causes(v: &View, out: &mut String) {
+    if v.causes.is_empty() {
+        out.push_str("Nothing to fix.\n\n");
+        return;
+    }
+    out.push_str("#### What to fix\n\n");
+    for (n, c) in v.causes.iter().enumerate() {
+        out.push_str(&format!(
+            "{}. {} **{}** — {} row{}{}\n",
+            n + 1,
+            c.status.symbol(),
+            cell(&shorten(&c.headline, 300)),
+            c.rows.len(),
+            if c.rows.len() == 1 { "" } else { "s" },
+            if c.items.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", c.items.join(", "))
+            }
+        ));
+        if let Some(b) = &c.browser {
+            out.push_str(&format!("   - browser: {}\n", cell(&shorten(b, 600))));
+        }
+        if let Some(f) = &c.fix {
+            out.push_str(&format!("   - fix: {}\n", cell(&shorten(f, 600))));
+        }
+        if let Some(cmd) = &c.repro {
+            out.push_str(&format!(
+                "   - reproduce:\n\n     ```sh\n     {}\n     ```\n",
+                fenced(cmd)
+            ));
+        }
+    }
+    out.push('\n');
+}
+
+/// The evidence of every row, section by section, as long as the budget allows.
+fn evidence(v: &View, out: &mut String, budget: usize) {
+    let r = v.report;
+    let mut truncated = 0usize;
+    let groups = v.matrix.sections.iter().flat_map(|s| {
+        s.items
+            .iter()
+            .map(|it| (format!("{} {}", it.number, it.label), &it.rows))
+    });
+    let other = (!v.matrix.other.is_empty()).then(|| ("other".to_string(), &v.matrix.other));
+    let mut body = String::new();
+    for (title, rows) in groups.chain(other) {
+        let mut block = format!(
+            "\n**{}**\n\n| Status | Check | Evidence |\n|---|---|---|\n",
+            cell(&title)
+        );
+        for &i in rows.iter() {
+            let f = &r.findings[i];
+            block.push_str(&format!(
+                "| {} {} | {} | {} |\n",
+                f.status.symbol(),
+                f.status.as_str(),
+                cell(&shorten(&f.title, 200)),
+                cell(&shorten(&f.detail, 500))
+            ));
+        }
+        if out.len() + body.len() + block.len() + RESERVE > budget {
+            truncated += rows.len();
+            continue;
+        }
+        body.push_str(&block);
+    }
+    out.push_str("<details><summary>Evidence, row by row</summary>\n");
+    out.push_str(&body);
+    if truncated > 0 {
+        out.push_str(&format!(
+            "\n_{truncated} rows of evidence left out to stay within the comment size limit; \
+             run with `--format json` for all of them._\n"
+        ));
+    }
+    out.push_str("\n</details>\n");
 }
 
 pub fn render(report: &Report) -> String {
+    render_view(&View::of(report))
+}
+
+pub fn render_view(v: &View) -> String {
     let mut out = String::new();
-    let worst = report.worst();
-    let icon = match worst {
-        Status::Pass | Status::Skip => "✅",
-        Status::Warn => "⚠️",
-        Status::Fail | Status::Error => "❌",
-    };
-    out.push_str(&format!(
-        "### {icon} conncheck `{}`\n\n",
-        report.target.replace('`', "")
-    ));
-    out.push_str(&format!("**{}**\n\n", cell(&verdict(report))));
-    if report.origins.is_empty() {
-        out.push_str("Origins: none given or inferred (CORS and frontend rows are skipped).\n\n");
-    } else {
-        out.push_str(&format!(
-            "Origins: {}{}\n\n",
-            report
-                .origins
-                .iter()
-                .map(|o| format!("`{}`", o.replace('`', "")))
-                .collect::<Vec<_>>()
-                .join(", "),
-            if report.origins_inferred {
-                " (inferred from the API host)"
-            } else {
-                ""
-            }
-        ));
+    head(v, &mut out);
+    matrix(v, &mut out);
+    causes(v, &mut out);
+    let s = v.report.summary();
+    let summary = format!(
+        "{} passed, {} warnings, {} failed, {} errors, {} skipped in {} ms\n",
+        s.pass, s.warn, s.fail, s.error, s.skip, v.report.duration_ms
+    );
+    evidence(v, &mut out, MAX_CHARS - summary.len());
+    out.push('\n');
+    out.push_str(&summary);
+    if out.chars().count() > MAX_CHARS {
+        // Causes alone past the limit (thousands of causes): cut at a line, say so.
+        let keep: String = out.chars().take(MAX_CHARS - 200).collect();
+        let cut = keep.rfind('\n').unwrap_or(keep.len());
+        out = format!(
+            "{}\n\n_(truncated to the comment size limit)_\n",
+            &keep[..cut]
+        );
     }
-    let rows = numbered(report);
-    let problems: Vec<_> = rows
-        .iter()
-        .filter(|(_, f)| matches!(f.status, Status::Fail | Status::Error | Status::Warn))
-        .collect();
-    if !problems.is_empty() {
-        out.push_str("#### What to fix\n\n");
-        // Failures first, then undecided rows, then warnings; checklist order within each.
-        let mut ordered = problems.clone();
-        ordered.sort_by_key(|(_, f)| match f.status {
-            Status::Fail => 0,
-            Status::Error => 1,
-            _ => 2,
-        });
-        for (num, f) in ordered {
-            out.push_str(&format!(
-                "- **{num} {} `{}`** — {}\n",
-                f.status.as_str().to_uppercase(),
-                f.id,
-                cell(&f.title)
-            ));
-            if !f.detail.is_empty() {
-                out.push_str(&format!(
-                    "  - Evidence:\n    ```text\n{}\n    ```\n",
-                    fenced(&f.detail)
-                        .lines()
-                        .map(|l| format!("    {l}"))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ));
-            }
-            if let Some(h) = &f.hint {
-                out.push_str(&format!("  - Fix: {}\n", cell(h)));
-            }
-            if let Some(b) = &f.browser_error {
-                out.push_str(&format!(
-                    "  - Browser console: `{}`\n",
-                    b.replace('`', "'").replace('\n', " ")
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    out.push_str("#### Checklist\n\n| # | Status | Check | Evidence |\n|---|---|---|---|\n");
-    for (num, f) in &rows {
-        let first = f.detail.lines().next().unwrap_or("");
-        out.push_str(&format!(
-            "| {num} | {} {} | {} | {} |\n",
-            f.status.symbol(),
-            f.status.as_str(),
-            cell(&f.title),
-            cell(first)
-        ));
-    }
-    let s = report.summary();
-    out.push_str(&format!(
-        "\n{} passed, {} warnings, {} failed, {} errors, {} skipped in {} ms\n",
-        s.pass, s.warn, s.fail, s.error, s.skip, report.duration_ms
-    ));
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Finding, Module};
+    use crate::engine::{Finding, Row, Subject};
 
-    #[test]
-    fn cells_cannot_break_the_table() {
-        for (input, want) in [
-            ("a|b", "a\\|b"),
-            ("line1\nline2", "line1<br>line2"),
-            ("<script>", "&lt;script&gt;"),
-            ("plain", "plain"),
-        ] {
-            assert_eq!(cell(input), want);
-        }
-    }
-
-    #[test]
-    fn verdict_first_then_fixes_then_every_row() {
-        let r = Report {
-            metrics: Vec::new(),
-            target: "https://api.x.test/api/v1/".into(),
+    fn report(n: usize, detail: &str) -> Report {
+        let fs = (0..n)
+            .map(|i| {
+                Finding::of(
+                    Row::CorsPreflight,
+                    Subject::call("https://x.test", "GET", &format!("r{i}/")),
+                    "pre",
+                )
+                .fail()
+                .detail(detail)
+                .hint("fix it")
+            })
+            .collect();
+        Report {
+            target: "https://api.x.test/api/v1".into(),
             origins: vec!["https://x.test".into()],
             origins_inferred: false,
-            findings: vec![
-                Finding::new(Module::Dns, "resolve", "api.x.test resolves").detail("A 127.0.0.1"),
-                Finding::new(Module::Dns, "reach", "api.x.test reachable")
-                    .fail()
-                    .detail("connect refused\nsecond line")
-                    .hint("start the app")
-                    .browser_error("net::ERR_CONNECTION_REFUSED"),
-            ],
-            duration_ms: 3,
-        };
-        let md = render(&r);
-        let v = md.find("1 failed").unwrap();
-        let fix = md.find("#### What to fix").unwrap();
-        let table = md.find("#### Checklist").unwrap();
-        assert!(v < fix && fix < table, "{md}");
-        assert!(md.contains("Fix: start the app"));
-        assert!(md.contains("`net::ERR_CONNECTION_REFUSED`"));
-        assert!(md.contains("| 1.1 | ✔ pass | api.x.test resolves | A 127.0.0.1 |"));
-        assert!(md.contains("| 1.2 | ✖ fail | api.x.test reachable | connect refused |"));
-    }
-}
-
-#[cfg(test)]
-mod same_as_table {
-    use super::*;
-    use crate::model::{Finding, Module};
-
-    /// Markdown and the terminal table show the same rows, numbers and statuses.
-    #[test]
-    fn markdown_and_table_show_the_same_findings() {
-        let r = Report {
-            metrics: Vec::new(),
-            target: "https://api.x.test/api/v1/".into(),
-            origins: vec!["https://x.test".into()],
-            origins_inferred: false,
-            findings: vec![
-                Finding::new(Module::Dns, "resolve", "api.x.test resolves").detail("A 127.0.0.1"),
-                Finding::new(Module::Dns, "reach", "api.x.test reachable")
-                    .warn()
-                    .detail("one dead address"),
-                Finding::new(Module::Cors, "preflight", "preflight from https://x.test")
-                    .fail()
-                    .detail("no Access-Control-Allow-Origin")
-                    .hint("add the origin to CORS_ALLOWED_ORIGINS"),
-                Finding::new(Module::Jwt, "login", "login")
-                    .skip()
-                    .detail("no credentials"),
-            ],
+            findings: fs,
             duration_ms: 1,
-        };
-        let md = render(&r);
-        let table = crate::report::table::render(
-            &r,
-            &crate::report::table::TableOptions {
-                color: false,
-                verbose: false,
-                width: Some(400),
-            },
-        );
-        for (num, f) in crate::report::numbered(&r) {
-            let status = format!("{} {}", f.status.symbol(), f.status.as_str());
-            assert!(
-                md.contains(&format!("| {num} | {status} | {} |", f.title)),
-                "{md}"
-            );
-            let line = table
-                .lines()
-                .find(|l| l.contains(&format!(" {num} ")))
-                .unwrap_or_else(|| panic!("{num} not in table:\n{table}"));
-            assert!(line.contains(&status) && line.contains(&f.title), "{line}");
+            metrics: vec![],
         }
-        // Both end with the same summary and verdict.
-        assert!(table.contains(&crate::report::verdict(&r)));
-        assert!(md.contains(&cell(&crate::report::verdict(&r))));
+    }
+
+    #[test]
+    fn verdict_and_matrix_come_first_and_server_text_is_inert() {
+        let md = render(&report(
+            2,
+            "evil \u{1b}]0;title\u{7} \u{202e}x | *bold* <script>",
+        ));
+        assert!(md.starts_with("### ❌ BLOCKED"), "{md}");
+        assert!(md.find("| Checklist |").unwrap() < md.find("What to fix").unwrap());
+        assert!(
+            !md.chars().any(|c| c.is_control() && c != '\n'),
+            "control bytes"
+        );
+        assert!(!md.contains('\u{202e}'));
+        assert!(!md.contains("<script>"));
+    }
+
+    #[test]
+    fn stays_under_the_comment_limit() {
+        let md = render(&report(400, &"x".repeat(5000)));
+        assert!(md.chars().count() <= MAX_CHARS, "{}", md.len());
+        assert!(md.contains("What to fix"));
+        assert!(md.contains("left out"));
     }
 }

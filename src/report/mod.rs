@@ -1,11 +1,19 @@
 //! Renderers: each turns a [`Report`] into text. They never decide anything; every one shows the
 //! same findings (already redacted by the runner).
 
+pub mod causes;
+pub mod checklist;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod repro;
 pub mod table;
+pub mod text;
+pub mod view;
+
+pub use text::{clean, shorten};
 
 use crate::model::{Report, Section, Status};
 
