@@ -68,12 +68,31 @@ pub struct Line {
 
 const ERASE: &str = "\r\x1b[2K";
 
+/// The width of the terminal stderr is (`COLUMNS` when set).
+fn stderr_width() -> usize {
+    if let Some(c) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return c;
+    }
+    terminal_size::terminal_size_of(std::io::stderr())
+        .map(|(terminal_size::Width(w), _)| usize::from(w))
+        .unwrap_or(80)
+}
+
 fn draw(state: &State) {
     if state.closed {
         return;
     }
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{ERASE}{}", state.line(100));
+    // One column short of the terminal: a line that fills the last column makes some terminals
+    // wrap, and `\r` then returns to the wrapped half, leaving debris.
+    let _ = write!(
+        err,
+        "{ERASE}{}",
+        state.line(stderr_width().saturating_sub(1).max(20))
+    );
     let _ = err.flush();
 }
 
