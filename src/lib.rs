@@ -16,6 +16,7 @@ pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod serve;
+pub mod stack;
 pub mod target;
 
 // Transitional paths while every module moves onto the engine's: `crate::model` and friends.
