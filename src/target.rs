@@ -371,13 +371,14 @@ pub fn parse_url(s: &str) -> Result<Url> {
     Ok(url)
 }
 
-/// The API base URL from TARGET and `--api-base`.
+/// The API base URL from TARGET and `--api-base`. A URL (with a scheme, or with a path — even
+/// `/`) is the API base as given; only a bare host (`api.example.com`) gets the default path.
 pub fn parse_api_base(target: &str, api_base: Option<&str>) -> Result<Url> {
     let mut url = parse_url(target).map_err(|e| anyhow!("target {target}: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         bail!("target {target}: the API is reached over https:// (or http://)");
     }
-    let explicit_path = url.path() != "/" && !url.path().is_empty();
+    let explicit_path = is_url_not_host(target);
     let path = match api_base {
         Some(p) => p.to_string(),
         None if explicit_path => url.path().to_string(),
@@ -395,6 +396,13 @@ pub fn parse_api_base(target: &str, api_base: Option<&str>) -> Result<Url> {
     url.set_query(None);
     url.set_fragment(None);
     Ok(url)
+}
+
+/// Whether TARGET was written as a URL (a scheme, or a path after the host) rather than a bare
+/// host name (`api.example.com`, `api.example.com:8443`).
+pub fn is_url_not_host(target: &str) -> bool {
+    let t = target.trim();
+    t.contains("://") || t.contains('/')
 }
 
 /// `api.X` → `https://X` and `https://www.X` (keeping a non-default port); otherwise none.
@@ -428,6 +436,19 @@ mod tests {
 
     #[test]
     fn url_path_is_kept_and_api_base_overrides() {
+        assert_eq!(
+            parse_api_base("https://gateway.x.test", None)
+                .unwrap()
+                .as_str(),
+            "https://gateway.x.test/",
+            "a URL is the API base as given, even at the root"
+        );
+        assert_eq!(
+            parse_api_base("https://gateway.x.test/", None)
+                .unwrap()
+                .as_str(),
+            "https://gateway.x.test/"
+        );
         assert_eq!(
             parse_api_base("https://api.x.test/api/v2", None)
                 .unwrap()
