@@ -213,7 +213,7 @@ fn hostile_http(state: &LabState, req: &LabRequest) -> Option<::http::Response<h
         ));
     }
     if h.escape && req.https && is_api && req.method != ::http::Method::OPTIONS {
-        let body = serde_json::json!({"detail": "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mYOU HAVE BEEN HACKED\u{1b}[0m\r\u{8}\u{8}ok", "code": "\u{1b}]8;;http://evil.example/\u{7}click\u{1b}]8;;\u{7}"});
+        let body = serde_json::json!({"detail": "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mYOU HAVE BEEN HACKED\u{1b}[0m\r\u{8}\u{8}ok<img src=x onerror=alert(1)><script>alert(2)</script>", "code": "\u{1b}]8;;http://evil.example/\u{7}click\u{1b}]8;;\u{7}"});
         return Some(http::respond(
             418,
             &[
