@@ -5,7 +5,7 @@
 //!
 //! Failures carry their phase: a connect failure is a [`NetError`] of the connect phase, a
 //! timeout a [`NetError::Timeout`], a handshake the server broke a [`HandshakeFailure`] (the TLS
-//! phase, see [`HandshakeFailure::net_error`]).
+//! phase: what the engine knows as [`NetError::TlsProtocol`]).
 
 use super::connect::{connect, ConnectFailure};
 use super::http::NetError;
@@ -43,13 +43,6 @@ pub struct HandshakeFailure {
     pub reason: String,
     /// What the server sent instead of a ServerHello.
     pub answer: ServerAnswer,
-}
-
-impl HandshakeFailure {
-    /// The failure as a network error of the TLS phase.
-    pub fn net_error(&self) -> NetError {
-        NetError::TlsProtocol(self.reason.clone())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,7 +166,19 @@ pub async fn probe(
         }
         Ok(Ok(tls)) => tls,
     };
-    let conn = tls.get_ref().1;
+    let (version, suite, alpn) = negotiated(tls.get_ref().1);
+    let chain = recorder.chain.lock().unwrap().clone();
+    Ok(Shake {
+        addr,
+        version,
+        suite,
+        alpn,
+        chain,
+    })
+}
+
+/// The version, cipher suite and ALPN protocol a handshake settled on.
+fn negotiated(conn: &rustls::ClientConnection) -> (String, String, Option<String>) {
     let version = conn
         .protocol_version()
         .map(|v| match v {
@@ -189,14 +194,7 @@ pub async fn probe(
     let alpn = conn
         .alpn_protocol()
         .map(|p| String::from_utf8_lossy(p).into_owned());
-    let chain = recorder.chain.lock().unwrap().clone();
-    Ok(Shake {
-        addr,
-        version,
-        suite,
-        alpn,
-        chain,
-    })
+    (version, suite, alpn)
 }
 
 /// Accepts any certificate and keeps the chain as presented; signatures are still checked so
@@ -483,6 +481,6 @@ mod tests {
             panic!("{r:?}");
         };
         assert!(matches!(h.answer, ServerAnswer::PlainHttp { .. }), "{h:?}");
-        assert!(matches!(h.net_error(), NetError::TlsProtocol(_)));
+        assert!(h.reason.contains("InvalidContentType"), "{h:?}");
     }
 }

@@ -6,7 +6,7 @@ use crate::engine::{FaultKind, Row, Status};
 use crate::net::tlsprobe::{HandshakeFailure, LegacyAnswer, ServerAnswer};
 use crate::net::x509::{sig_alg, CertInfo};
 
-pub const DAY: i64 = 86_400;
+const DAY: i64 = 86_400;
 
 /// What went wrong on a TLS row of `host`.
 #[derive(Debug, Clone, PartialEq, Eq)]

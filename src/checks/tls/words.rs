@@ -8,7 +8,7 @@ use crate::net::tlsprobe::{LegacyAnswer, ServerAnswer, Shake};
 use crate::net::x509::{sig_alg, CertInfo};
 
 /// `host`, with the port when it is not 443.
-pub fn host_port(host: &str, port: u16) -> String {
+fn host_port(host: &str, port: u16) -> String {
     if port == 443 {
         host.to_string()
     } else {
