@@ -363,3 +363,21 @@ async fn unresolvable_host_skips_tls_and_https_rows_pointing_at_dns() {
     );
     tls_passes_for(&r, "tiktrue.test");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_dns_module_the_handshake_row_owns_an_unresolvable_name() {
+    let r = diagnose_scenario("dns-nxdomain", &["--only", "tls"]).await;
+    let hs = r.one(Row::TlsHandshake, API);
+    assert_eq!(hs.status, Status::Fail, "{}", hs.detail);
+    assert_eq!(hs.fault_key(), Some("net.dns"));
+    assert_eq!(
+        hs.browser_error.as_deref(),
+        Some("net::ERR_NAME_NOT_RESOLVED")
+    );
+    for row in CERT_ROWS {
+        let f = r.one(row, API);
+        assert_eq!(f.status, Status::Skip);
+        assert_eq!(dependent(f).owner, Row::TlsHandshake, "{row:?}");
+    }
+    tls_passes_for(&r, "tiktrue.test");
+}
