@@ -282,3 +282,52 @@ async fn escapes_never_reach_the_terminal() {
     }
     lab.shutdown().await;
 }
+
+/// The diagnosis of the TLS and DNS hostile scenarios, by type: which row, which fault.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_tls_and_dns_diagnoses_are_typed() {
+    use common::typed::*;
+    use conncheck::checks::dns::judge::DnsFault;
+    use conncheck::checks::tls::judge::TlsFault;
+    use conncheck::engine::fault::NetFault;
+    use conncheck::engine::Row;
+    use conncheck::net::tlsprobe::ServerAnswer;
+    let fast = ["--only", "dns,tls", "--deadline", "20", "--timeout", "4"];
+    let api = "api.tiktrue.test";
+    // A server that stalls mid-handshake: conncheck could not decide (error), by timeout.
+    let r = diagnose_scenario("hostile-tls-hang", &fast).await;
+    let f = r.one(Row::TlsHandshake, api);
+    assert_eq!(f.status, Status::Error, "{f:#?}");
+    assert_eq!(f.fault_key(), Some("net.timeout"));
+    assert!(f.has_fault::<NetFault>());
+    // Random bytes on the TLS port: the handshake fails, showing them.
+    let r = diagnose_scenario("hostile-garbage-tls", &fast).await;
+    let f = r.one(Row::TlsHandshake, api);
+    assert_eq!(f.fault_key(), Some("tls.handshake-failed"));
+    let Some(TlsFault::HandshakeFailed { failure, .. }) = f.fault_as::<TlsFault>() else {
+        panic!("{f:#?}");
+    };
+    assert!(
+        matches!(failure.answer, ServerAnswer::Binary { .. }),
+        "{failure:?}"
+    );
+    // Resolvers that answer for another name, loop CNAMEs, answer late or send garbage.
+    let keys = |r: &Typed| -> Vec<&'static str> {
+        r.rows(Row::DnsResolve)
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(|f| {
+                assert!(f.has_fault::<DnsFault>(), "{f:#?}");
+                f.fault_key().unwrap()
+            })
+            .collect()
+    };
+    let r = diagnose_scenario("hostile-dns", &fast).await;
+    let k = keys(&r);
+    assert!(k.contains(&"dns.malformed-answer"), "{k:?}");
+    assert!(k.contains(&"dns.cname-chain"), "{k:?}");
+    let r = diagnose_scenario("hostile-dns-late", &fast).await;
+    assert!(keys(&r).contains(&"dns.resolver-timeout"), "{:?}", keys(&r));
+    let r = diagnose_scenario("hostile-dns-garbage", &fast).await;
+    assert!(keys(&r).contains(&"dns.malformed-answer"), "{:?}", keys(&r));
+}

@@ -1,139 +1,179 @@
 //! Section 2 against the lab: each certificate fault fails the right row of the right host with
-//! Chrome's error, the other hosts and the DNS rows still pass, and HTTPS rows of the broken
-//! host point at the TLS row instead of failing again.
+//! its typed fault and Chrome's error, the other hosts and the DNS rows still pass, and HTTPS
+//! rows of the broken host depend on the TLS row instead of failing again.
 mod common;
+use common::typed::*;
 use common::*;
-use conncheck::model::{Finding, Status};
+use conncheck::checks::tls::judge::{ChainProblem, TlsFault};
+use conncheck::engine::fault::Dependent;
+use conncheck::engine::{FaultKind, Finding, Row, Status};
+use conncheck::net::tlsprobe::ServerAnswer;
 
 const ONLY: &[&str] = &["--only", "dns,tls,https"];
+const CERT_ROWS: [Row; 4] = [
+    Row::TlsChain,
+    Row::TlsHostname,
+    Row::TlsExpiry,
+    Row::TlsStrength,
+];
+const API: &str = "api.tiktrue.test";
 
-/// Rows of `id` whose title starts with `host` (exactly that host, not a subdomain of it).
-fn host_rows<'a>(r: &'a Run, id: &str, host: &str) -> Vec<&'a Finding> {
-    r.rows(id)
-        .into_iter()
-        .filter(|f| f.title.starts_with(&format!("{host}:")))
-        .collect()
-}
-
-fn one<'a>(r: &'a Run, id: &str, host: &str) -> &'a Finding {
-    let v = host_rows(r, id, host);
-    assert_eq!(v.len(), 1, "{id} for {host}: {v:#?}");
-    v[0]
-}
-
-/// Every tls row of `host` passes.
-fn tls_passes_for(r: &Run, host: &str) {
-    for id in [
-        "tls.handshake",
-        "tls.chain",
-        "tls.hostname",
-        "tls.expiry",
-        "tls.strength",
-    ] {
-        let f = one(r, id, host);
-        assert_eq!(f.status, Status::Pass, "{id} {host}: {}", f.detail);
+/// Every tls row of `host` passes, without a fault.
+fn tls_passes_for(r: &Typed, host: &str) {
+    for row in std::iter::once(Row::TlsHandshake).chain(CERT_ROWS) {
+        let f = r.one(row, host);
+        assert_eq!(f.status, Status::Pass, "{row:?} {host}: {}", f.detail);
+        assert!(f.fault.is_none(), "{f:#?}");
     }
 }
 
-#[tokio::test]
+/// An HTTPS row of `host`. Transitional: the https module does not set subjects yet (it moves
+/// onto the typed spine on its own branch), so its rows are found by their title's host; once
+/// it does, this is `r.one(row, host)`.
+fn https_row<'a>(r: &'a Typed, row: Row, host: &str) -> &'a Finding {
+    let v: Vec<&Finding> = r
+        .rows(row)
+        .into_iter()
+        .filter(|f| {
+            f.subject.host_name().as_deref() == Some(host)
+                || f.title.starts_with(&format!("{host}:"))
+        })
+        .collect();
+    assert_eq!(v.len(), 1, "{row:?} for {host}: {v:#?}");
+    v[0]
+}
+
+fn tls_fault(f: &Finding) -> &TlsFault {
+    f.fault_as::<TlsFault>()
+        .unwrap_or_else(|| panic!("no TlsFault: {f:#?}"))
+}
+
+fn dependent(f: &Finding) -> &Dependent {
+    f.fault_as::<Dependent>()
+        .unwrap_or_else(|| panic!("not a dependent row: {f:#?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthy_passes_every_tls_and_https_row() {
-    let r = run_scenario("healthy", ONLY).await;
+    let r = diagnose_scenario("healthy", ONLY).await;
     r.assert_module_passes("dns");
     r.assert_module_passes("tls");
     r.assert_module_passes("https");
-    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(!r.fails());
     // Three hosts, five rows each.
-    assert_eq!(r.rows("tls.handshake").len(), 3);
-    let hs = one(&r, "tls.handshake", "api.tiktrue.test");
+    assert_eq!(r.rows(Row::TlsHandshake).len(), 3);
+    for host in [API, "tiktrue.test", "www.tiktrue.test"] {
+        tls_passes_for(&r, host);
+    }
+    // The evidence names the protocol and the private CA it is trusted through.
+    let hs = r.one(Row::TlsHandshake, API);
     assert!(
         hs.detail.contains("TLS 1.3") && hs.detail.contains("ALPN h2"),
         "{}",
         hs.detail
     );
-    let chain = one(&r, "tls.chain", "api.tiktrue.test");
+    let chain = r.one(Row::TlsChain, API);
     assert!(
         chain.detail.contains("conncheck lab intermediate R1"),
         "{}",
         chain.detail
     );
     assert!(chain.detail.contains("--ca-cert"), "{}", chain.detail);
+    // Both expiry metrics, per host.
+    for name in [
+        "tls_cert_not_after_seconds",
+        "tls_chain_expiry_timestamp_seconds",
+    ] {
+        let m: Vec<_> = r.report.metrics.iter().filter(|m| m.name == name).collect();
+        assert_eq!(m.len(), 3, "{name}: {m:?}");
+        assert!(m.iter().all(|m| m.value > 0.0 && m.labels[0].0 == "host"));
+    }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_fails_expiry_with_date_invalid() {
-    let r = run_scenario("tls-expired", ONLY).await;
-    let f = one(&r, "tls.expiry", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-expired", ONLY).await;
+    let f = r.one(Row::TlsExpiry, API);
     assert_eq!(f.status, Status::Fail);
-    assert!(
-        f.detail.contains("expired on") && f.detail.contains("30 day(s) ago"),
-        "{}",
-        f.detail
-    );
+    match tls_fault(f) {
+        TlsFault::Expired { host, days_ago, .. } => {
+            assert_eq!((host.as_str(), *days_ago), (API, 30))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(f.fault_key(), Some("tls.certificate-expired"));
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_CERT_DATE_INVALID")
     );
+    // Wording kept honest once: the date and the fix.
+    assert!(f.detail.contains("30 day(s) ago"), "{}", f.detail);
     assert!(f.hint.as_deref().unwrap().contains("renew"));
     // The chain itself is fine: the date is the one fault.
-    assert_eq!(
-        one(&r, "tls.chain", "api.tiktrue.test").status,
-        Status::Pass
-    );
-    // HTTPS rows of the API point at tls.expiry rather than failing again.
-    let h = one(&r, "https.hsts", "api.tiktrue.test");
+    assert_eq!(r.one(Row::TlsChain, API).status, Status::Pass);
+    // HTTPS rows of the API depend on tls.expiry rather than failing again.
+    let h = https_row(&r, Row::HttpsHsts, API);
     assert_eq!(h.status, Status::Skip);
-    assert!(h.detail.contains("tls.expiry"), "{}", h.detail);
+    assert_eq!(dependent(h).owner, Row::TlsExpiry);
     tls_passes_for(&r, "tiktrue.test");
     tls_passes_for(&r, "www.tiktrue.test");
     r.assert_module_passes("dns");
-    assert_eq!(r.code, 1);
+    assert!(r.fails());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn not_yet_valid_fails_expiry() {
-    let r = run_scenario("tls-not-yet-valid", ONLY).await;
-    let f = one(&r, "tls.expiry", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-not-yet-valid", ONLY).await;
+    let f = r.one(Row::TlsExpiry, API);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.detail.contains("not valid yet"), "{}", f.detail);
+    assert!(
+        matches!(tls_fault(f), TlsFault::NotYetValid { days_until: 10, .. }),
+        "{f:#?}"
+    );
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_CERT_DATE_INVALID")
     );
-    assert!(f.hint.as_deref().unwrap().contains("clock"));
     tls_passes_for(&r, "tiktrue.test");
     r.assert_module_passes("dns");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_host_fails_hostname_and_names_the_apex_www_pair() {
-    let r = run_scenario("tls-wrong-host", ONLY).await;
-    let f = one(&r, "tls.hostname", "www.tiktrue.test");
+    let r = diagnose_scenario("tls-wrong-host", ONLY).await;
+    let f = r.one(Row::TlsHostname, "www.tiktrue.test");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.detail.contains("names only tiktrue.test"), "{}", f.detail);
+    assert_eq!(
+        tls_fault(f),
+        &TlsFault::NameMismatch {
+            host: "www.tiktrue.test".into(),
+            names: vec!["tiktrue.test".into()],
+            sibling: Some("tiktrue.test".into()),
+        }
+    );
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_CERT_COMMON_NAME_INVALID")
     );
     let hint = f.hint.as_deref().unwrap();
     assert!(
-        hint.contains("both are origins") && hint.contains("-d www.tiktrue.test"),
+        hint.contains("-d tiktrue.test -d www.tiktrue.test"),
         "{hint}"
     );
-    tls_passes_for(&r, "api.tiktrue.test");
+    tls_passes_for(&r, API);
     tls_passes_for(&r, "tiktrue.test");
-    assert_eq!(
-        one(&r, "https.headers", "www.tiktrue.test").status,
-        Status::Skip
-    );
+    let h = https_row(&r, Row::HttpsHeaders, "www.tiktrue.test");
+    assert_eq!(h.status, Status::Skip);
+    assert_eq!(dependent(h).owner, Row::TlsHostname);
     r.assert_module_passes("dns");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_signed_fails_chain_with_authority_invalid() {
-    let r = run_scenario("tls-self-signed", ONLY).await;
-    let f = one(&r, "tls.chain", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-self-signed", ONLY).await;
+    let f = r.one(Row::TlsChain, API);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.detail.contains("self-signed"), "{}", f.detail);
+    assert_eq!(tls_fault(f), &TlsFault::SelfSigned { host: API.into() });
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_CERT_AUTHORITY_INVALID")
@@ -143,32 +183,31 @@ async fn self_signed_fails_chain_with_authority_invalid() {
     r.assert_module_passes("dns");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_intermediate_fails_chain_but_browser_like_rows_still_work() {
-    let r = run_scenario("tls-missing-intermediate", ONLY).await;
-    let f = one(&r, "tls.chain", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-missing-intermediate", ONLY).await;
+    let f = r.one(Row::TlsChain, API);
     assert_eq!(f.status, Status::Fail);
+    match tls_fault(f) {
+        TlsFault::MissingIntermediate { url, .. } => assert!(url.ends_with("/r1.der"), "{url}"),
+        other => panic!("{other:?}"),
+    }
+    // Chrome shows no error: it fetched the intermediate.
+    assert_eq!(f.browser_error, None);
+    // The one explanation worth keeping word for word.
     assert!(
         f.detail.contains("works in my browser, fails in the app"),
         "{}",
         f.detail
     );
-    assert!(
-        f.detail.contains("Chrome works anyway") && f.detail.contains("curl"),
-        "{}",
-        f.detail
-    );
-    assert!(f.detail.contains("/r1.der"), "{}", f.detail);
-    // Chrome shows no error: it fetched the intermediate.
-    assert_eq!(f.browser_error, None);
     assert!(f.hint.as_deref().unwrap().contains("fullchain.pem"));
     // Like Chrome, the HTTP client completed the chain via AIA: the API's HTTPS rows pass.
-    for id in ["https.hsts", "https.headers"] {
-        let h = one(&r, id, "api.tiktrue.test");
-        assert_eq!(h.status, Status::Pass, "{id}: {}", h.detail);
+    for row in [Row::HttpsHsts, Row::HttpsHeaders] {
+        let h = https_row(&r, row, API);
+        assert_eq!(h.status, Status::Pass, "{row:?}: {}", h.detail);
     }
-    for id in ["tls.hostname", "tls.expiry", "tls.strength"] {
-        assert_eq!(one(&r, id, "api.tiktrue.test").status, Status::Pass, "{id}");
+    for row in [Row::TlsHostname, Row::TlsExpiry, Row::TlsStrength] {
+        assert_eq!(r.one(row, API).status, Status::Pass, "{row:?}");
     }
     r.assert_module_passes("dns");
 }
@@ -180,57 +219,85 @@ async fn missing_intermediate_is_completed_even_without_the_tls_module() {
     r.assert_module_passes("https");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expiring_soon_warns_with_days_left_and_respects_cert_warn_days() {
-    let r = run_scenario("tls-expiring-soon", ONLY).await;
-    let f = one(&r, "tls.expiry", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-expiring-soon", ONLY).await;
+    let f = r.one(Row::TlsExpiry, API);
     assert_eq!(f.status, Status::Warn, "{}", f.detail);
-    assert!(f.detail.contains("5 day(s) left"), "{}", f.detail);
+    match tls_fault(f) {
+        TlsFault::ExpiringSoon {
+            validity,
+            warn_days,
+            ..
+        } => assert_eq!((validity.days_left, *warn_days), (5, 14)),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(f.browser_error, None);
-    assert_eq!(r.code, 0, "a warning does not fail the run");
-    let r = run_scenario(
+    assert!(!r.fails(), "a warning does not fail the run");
+    let r = diagnose_scenario(
         "tls-expiring-soon",
         &["--only", "tls", "--cert-warn-days", "3"],
     )
     .await;
-    assert_eq!(
-        one(&r, "tls.expiry", "api.tiktrue.test").status,
-        Status::Pass
-    );
+    let f = r.one(Row::TlsExpiry, API);
+    assert_eq!((f.status, f.fault.is_none()), (Status::Pass, true));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_http_on_the_tls_port_fails_handshake_showing_what_came_back() {
-    let r = run_scenario("tls-not-tls", ONLY).await;
-    let f = one(&r, "tls.handshake", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-not-tls", ONLY).await;
+    let f = r.one(Row::TlsHandshake, API);
     assert_eq!(f.status, Status::Fail);
-    assert!(f.detail.contains("got 'HTTP/1.1 400"), "{}", f.detail);
-    assert!(f.detail.contains("speaks plain HTTP"), "{}", f.detail);
+    let fault = tls_fault(f);
+    assert_eq!(fault.key(), "tls.plain-http-on-tls-port");
+    match fault {
+        TlsFault::HandshakeFailed { failure, .. } => assert!(
+            matches!(&failure.answer, ServerAnswer::PlainHttp { status_line } if status_line.starts_with("HTTP/1.1 400")),
+            "{failure:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_SSL_PROTOCOL_ERROR")
     );
-    assert!(f.hint.as_deref().unwrap().contains("ssl"));
-    for id in ["tls.chain", "tls.hostname", "tls.expiry", "tls.strength"] {
-        let s = one(&r, id, "api.tiktrue.test");
+    assert!(f.detail.contains("got 'HTTP/1.1 400"), "{}", f.detail);
+    // The certificate rows are skipped and fold into the handshake's cause.
+    for row in CERT_ROWS {
+        let s = r.one(row, API);
         assert_eq!(s.status, Status::Skip);
-        assert!(s.detail.contains("tls.handshake"), "{}", s.detail);
+        let sf = s.fault.as_ref().unwrap();
+        assert_eq!(sf.depends_on(), Some(Row::TlsHandshake));
+        assert_eq!(sf.cause(), f.fault.as_ref().unwrap().cause());
     }
     tls_passes_for(&r, "tiktrue.test");
     tls_passes_for(&r, "www.tiktrue.test");
     r.assert_module_passes("dns");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_order_and_extra_root_warn_on_chain() {
-    let r = run_scenario("tls-wrong-order", &["--only", "dns,tls"]).await;
-    let f = one(&r, "tls.chain", "api.tiktrue.test");
+    let r = diagnose_scenario("tls-wrong-order", &["--only", "dns,tls"]).await;
+    let f = r.one(Row::TlsChain, API);
     assert_eq!(f.status, Status::Warn, "{}", f.detail);
-    assert!(f.detail.contains("out of order"), "{}", f.detail);
-    assert!(f.detail.contains("sends the root"), "{}", f.detail);
+    let TlsFault::ChainOrder { problems, .. } = tls_fault(f) else {
+        panic!("{f:#?}");
+    };
+    assert!(
+        problems
+            .iter()
+            .any(|p| matches!(p, ChainProblem::OutOfOrder { .. })),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| matches!(p, ChainProblem::SendsRoot(_))),
+        "{problems:?}"
+    );
     assert!(f.hint.as_deref().unwrap().contains("leaf first"));
     assert_eq!(f.browser_error, None);
-    assert_eq!(r.code, 0);
+    assert!(!r.fails());
 }
 
 #[tokio::test]
@@ -253,35 +320,64 @@ async fn plain_http_api_has_no_tls_rows_to_fail() {
         .collect();
     assert_eq!(skipped.len(), 1, "{:#?}", r.rows("tls.handshake"));
     assert!(
+        skipped[0].title.starts_with("api.tiktrue.test:"),
+        "{}",
+        skipped[0].title
+    );
+    assert!(
         skipped[0].detail.contains("plain http://"),
         "{}",
         skipped[0].detail
     );
+    let passed = r
+        .rows("tls.handshake")
+        .into_iter()
+        .filter(|f| f.status == Status::Pass)
+        .count();
+    assert_eq!(passed, 2, "the two frontend hosts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unresolvable_host_skips_tls_and_https_rows_pointing_at_dns() {
+    let r = diagnose_scenario("dns-nxdomain", ONLY).await;
+    let rows = [
+        Row::TlsHandshake,
+        Row::TlsChain,
+        Row::TlsHostname,
+        Row::TlsExpiry,
+        Row::TlsStrength,
+        Row::HttpsHsts,
+        Row::HttpsHeaders,
+        Row::HttpsCookies,
+    ];
+    for row in rows {
+        let f = https_row(&r, row, API);
+        assert_eq!(f.status, Status::Skip, "{row:?}: {}", f.detail);
+        assert_eq!(dependent(f).owner, Row::DnsResolve, "{row:?}");
+        assert!(f.detail.contains("dns.resolve"), "{row:?}: {}", f.detail);
+    }
+    let redirect = r.rows_of(Row::HttpsRedirect, API);
+    assert!(
+        redirect.iter().all(|f| f.status == Status::Skip),
+        "{redirect:#?}"
+    );
     tls_passes_for(&r, "tiktrue.test");
 }
 
-#[tokio::test]
-async fn unresolvable_host_skips_tls_and_https_rows_pointing_at_dns() {
-    let r = run_scenario("dns-nxdomain", ONLY).await;
-    for id in [
-        "tls.handshake",
-        "tls.chain",
-        "tls.hostname",
-        "tls.expiry",
-        "tls.strength",
-        "https.hsts",
-        "https.headers",
-        "https.cookies",
-    ] {
-        let f = one(&r, id, "api.tiktrue.test");
-        assert_eq!(f.status, Status::Skip, "{id}: {}", f.detail);
-        assert!(f.detail.contains("dns.resolve"), "{id}: {}", f.detail);
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_dns_module_the_handshake_row_owns_an_unresolvable_name() {
+    let r = diagnose_scenario("dns-nxdomain", &["--only", "tls"]).await;
+    let hs = r.one(Row::TlsHandshake, API);
+    assert_eq!(hs.status, Status::Fail, "{}", hs.detail);
+    assert_eq!(hs.fault_key(), Some("net.dns"));
+    assert_eq!(
+        hs.browser_error.as_deref(),
+        Some("net::ERR_NAME_NOT_RESOLVED")
+    );
+    for row in CERT_ROWS {
+        let f = r.one(row, API);
+        assert_eq!(f.status, Status::Skip);
+        assert_eq!(dependent(f).owner, Row::TlsHandshake, "{row:?}");
     }
-    let redirect = r
-        .rows("https.redirect")
-        .into_iter()
-        .find(|f| f.title.starts_with("api.tiktrue.test:"))
-        .unwrap();
-    assert_eq!(redirect.status, Status::Skip, "{}", redirect.detail);
     tls_passes_for(&r, "tiktrue.test");
 }

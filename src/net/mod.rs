@@ -1,6 +1,10 @@
-//! Network plumbing shared by every module: DNS, TLS trust, the HTTP client.
+//! Network plumbing shared by every module: DNS, TCP connects, TLS trust and the TLS module's
+//! own handshakes, certificate parsing, the HTTP client.
 pub mod aia;
 pub mod coalesce;
+pub mod connect;
 pub mod dns;
 pub mod http;
 pub mod tls;
+pub mod tlsprobe;
+pub mod x509;

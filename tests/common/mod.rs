@@ -7,6 +7,9 @@ use conncheck::model::{Finding, Status};
 use conncheck::report::json::JsonReport;
 use std::process::Output;
 
+/// In-process diagnoses that keep the typed report.
+pub mod typed;
+
 pub struct Run {
     pub report: JsonReport,
     pub code: i32,
