@@ -26,7 +26,7 @@ fn main() -> ExitCode {
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("invalid arguments");
             eprintln!("conncheck: {}", line.trim_start_matches("error: "));
-            return ExitCode::from(conncheck::app::EXIT_USAGE);
+            return ExitCode::from(conncheck::diagnose::EXIT_USAGE);
         }
     };
     // One crypto provider for every rustls user in the process.
@@ -39,23 +39,18 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("conncheck: cannot start the async runtime: {e}");
-            return ExitCode::from(conncheck::app::EXIT_FAILED);
+            return ExitCode::from(conncheck::diagnose::EXIT_FAILED);
         }
     };
-    let result = rt.block_on(conncheck::app::main(cli, env));
+    let result = rt.block_on(conncheck::cmd::main(cli, env));
     // Don't wait for lingering connections or lab tasks.
     rt.shutdown_background();
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let usage = e.downcast_ref::<conncheck::app::UsageError>().is_some();
             let msg = format!("{e:#}");
             eprintln!("conncheck: {}", msg.lines().next().unwrap_or("error"));
-            ExitCode::from(if usage {
-                conncheck::app::EXIT_USAGE
-            } else {
-                conncheck::app::EXIT_FAILED
-            })
+            ExitCode::from(conncheck::diagnose::exit_code_of_error(&e))
         }
     }
 }

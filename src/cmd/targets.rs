@@ -1,8 +1,8 @@
 //! Many deployments in one run: `conncheck T1 T2 …` or `--targets FILE`, at most `--parallel`
 //! at once, one report per target (JSON: an array, in input order).
 
-use crate::app::{diagnose, exit_code_on, render, usage, UsageError};
 use crate::cli::{Cli, Config, Env, Format};
+use crate::diagnose::{diagnose, exit_code_on, render, usage, UsageError};
 use crate::redact::Secrets;
 use anyhow::{anyhow, Context as _, Result};
 use clap::Parser;

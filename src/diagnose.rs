@@ -1,0 +1,127 @@
+//! One diagnosis and what every command does with it: run it (with the progress line when
+//! wanted), render it in the chosen format, turn it into an exit code. The commands in
+//! [`crate::cmd`] and `serve` call down into this module; it calls no command.
+
+use crate::cli::{Config, Env, FailOn, Format};
+use crate::context::Context;
+use crate::model::Report;
+use crate::net::dns::DnsClient;
+use crate::net::tls::TrustStore;
+use crate::redact::Secrets;
+use crate::report;
+use anyhow::Result;
+use std::sync::Arc;
+
+/// Exit codes, documented in the README, `--help` and the man page.
+/// Nothing failed.
+pub const EXIT_OK: u8 = 0;
+/// A check failed or could not be decided (or warned, with `--fail-on warn`).
+pub const EXIT_FAILED: u8 = 1;
+/// A usage, profile or configuration error.
+pub const EXIT_USAGE: u8 = 2;
+
+/// A usage or configuration problem: exit 2 with one line.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for UsageError {}
+
+/// Mark any error of `r` as the user's (exit 2).
+pub fn usage<T>(r: Result<T>) -> Result<T> {
+    r.map_err(|e| anyhow::Error::new(UsageError(format!("{e:#}"))))
+}
+
+/// A usage error with this text.
+pub fn usage_error(text: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(text.into()))
+}
+
+/// The exit code of an error that ended a command: 2 for the user's, 1 otherwise.
+pub fn exit_code_of_error(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UsageError>().is_some() {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILED
+    }
+}
+
+/// Run one diagnosis.
+pub async fn diagnose(config: &Config, secrets: Secrets) -> Result<Report> {
+    diagnose_with_progress(config, secrets, None).await
+}
+
+/// Run one diagnosis, drawing the progress line on stderr when `show_progress`.
+pub async fn diagnose_observed(
+    config: &Config,
+    secrets: Secrets,
+    show_progress: bool,
+) -> Result<Report> {
+    if !show_progress {
+        return diagnose(config, secrets).await;
+    }
+    let line = crate::progress::Line::new(config.opts.modules.len());
+    let report = diagnose_with_progress(config, secrets, Some(line.callback())).await;
+    line.finish();
+    report
+}
+
+async fn diagnose_with_progress(
+    config: &Config,
+    secrets: Secrets,
+    progress: Option<crate::runner::Progress>,
+) -> Result<Report> {
+    if let Some(c) = &config.target.credentials {
+        secrets.add(&c.password);
+    }
+    let dns = if config.resolvers.is_empty() {
+        DnsClient::system(config.opts.timeout)
+    } else {
+        DnsClient::with_servers(config.resolvers.clone(), config.opts.timeout)
+    };
+    let trust = usage(TrustStore::new(&config.ca_files))?;
+    let ctx = Arc::new(Context::new(
+        config.target.clone(),
+        config.opts.clone(),
+        dns,
+        trust,
+        secrets,
+    )?);
+    Ok(crate::runner::run_with_progress(ctx, progress).await)
+}
+
+/// The progress line: only on a terminal, only under the table.
+pub fn show_progress(config: &Config, env: &Env) -> bool {
+    env.stderr_tty && config.output.format == Format::Table
+}
+
+/// Render one report in the configured format.
+pub fn render(report: &Report, config: &Config, stdout_tty: bool) -> String {
+    match config.output.format {
+        Format::Json => report::json::render(report) + "\n",
+        Format::Junit => report::junit::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Table => report::table::render(
+            report,
+            &report::table::TableOptions {
+                color: config.output.color,
+                verbose: config.output.verbose,
+                width: if stdout_tty { None } else { Some(120) },
+            },
+        ),
+    }
+}
+
+/// The exit code under `--fail-on`: 1 when a row failed or errored, or (with `warn`) warned.
+pub fn exit_code_on(report: &Report, fail_on: FailOn) -> u8 {
+    let s = report.summary();
+    let bad = s.fail > 0 || s.error > 0 || (fail_on == FailOn::Warn && s.warn > 0);
+    if bad {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
