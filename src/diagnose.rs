@@ -2,15 +2,17 @@
 //! wanted), render it in the chosen format, turn it into an exit code. The commands in
 //! [`crate::cmd`] and `serve` call down into this module; it calls no command.
 
-use crate::cli::{Config, Env, FailOn, Format};
+use crate::cli::{Config, Env, FailOn, Format, Output};
 use crate::context::Context;
 use crate::model::Report;
 use crate::net::dns::DnsClient;
 use crate::net::tls::TrustStore;
 use crate::redact::Secrets;
 use crate::report;
+use crate::report::run::{Run, Timed};
 use anyhow::Result;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 /// Exit codes, documented in the README, `--help` and the man page.
 /// Nothing failed.
@@ -19,6 +21,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 /// A usage, profile or configuration error.
 pub const EXIT_USAGE: u8 = 2;
+/// conncheck itself could not run: cannot listen, cannot write a report file, internal error.
+pub const EXIT_CANNOT_RUN: u8 = 3;
 
 /// A usage or configuration problem: exit 2 with one line.
 #[derive(Debug)]
@@ -40,12 +44,12 @@ pub fn usage_error(text: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(text.into()))
 }
 
-/// The exit code of an error that ended a command: 2 for the user's, 1 otherwise.
+/// The exit code of an error that ended a command: 2 for the user's, 3 for conncheck's own.
 pub fn exit_code_of_error(e: &anyhow::Error) -> u8 {
     if e.downcast_ref::<UsageError>().is_some() {
         EXIT_USAGE
     } else {
-        EXIT_FAILED
+        EXIT_CANNOT_RUN
     }
 }
 
@@ -98,27 +102,63 @@ pub fn show_progress(config: &Config, env: &Env) -> bool {
     env.stderr_tty && config.output.format == Format::Table
 }
 
-/// Render one report in the configured format.
-pub fn render(report: &Report, config: &Config, stdout_tty: bool) -> String {
-    match config.output.format {
-        Format::Json => report::json::render(report) + "\n",
-        Format::Junit => report::junit::render(report),
+/// Run one diagnosis and note when it started.
+pub async fn diagnose_timed(
+    config: &Config,
+    secrets: Secrets,
+    show_progress: bool,
+) -> Result<Timed> {
+    let started_at = SystemTime::now();
+    let report = diagnose_observed(config, secrets, show_progress).await?;
+    Ok(Timed { started_at, report })
+}
+
+/// Render a run for stdout in the configured format: JSON and JUnit as one document whatever
+/// the number of deployments; the table and Markdown one report after another.
+pub fn render(run: &Run, output: &Output, stdout_tty: bool) -> String {
+    match output.format {
+        Format::Json => report::json::render(run) + "\n",
+        Format::Junit => report::junit::render_run(run),
+        Format::Markdown | Format::Table => run
+            .reports()
+            .map(|r| render_text(r, output, stdout_tty))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// One report for a person: the table, or Markdown.
+fn render_text(report: &Report, output: &Output, stdout_tty: bool) -> String {
+    match output.format {
         Format::Markdown => report::markdown::render(report),
-        Format::Table => report::table::render(
+        _ => report::table::render(
             report,
             &report::table::TableOptions {
-                color: config.output.color,
-                verbose: config.output.verbose,
+                color: output.color,
+                verbose: output.verbose,
                 width: if stdout_tty { None } else { Some(120) },
             },
         ),
     }
 }
 
-/// The exit code under `--fail-on`: 1 when a row failed or errored, or (with `warn`) warned.
+/// The exit code of a run: the worst of its reports'.
+pub fn exit_code_of_run(run: &Run, fail_on: FailOn) -> u8 {
+    run.reports()
+        .map(|r| exit_code_on(r, fail_on))
+        .max()
+        .unwrap_or(EXIT_OK)
+}
+
+/// The exit code under `--fail-on`: 1 when a row failed or errored, or (with `warn`) warned;
+/// never 1 with `never`.
 pub fn exit_code_on(report: &Report, fail_on: FailOn) -> u8 {
     let s = report.summary();
-    let bad = s.fail > 0 || s.error > 0 || (fail_on == FailOn::Warn && s.warn > 0);
+    let bad = match fail_on {
+        FailOn::Never => false,
+        FailOn::Fail => s.fail > 0 || s.error > 0,
+        FailOn::Warn => s.fail > 0 || s.error > 0 || s.warn > 0,
+    };
     if bad {
         EXIT_FAILED
     } else {

@@ -6,27 +6,13 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    use conncheck::diagnose::{exit_code_of_error, EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE};
     let cli = match conncheck::cli::parse() {
         Ok(c) => c,
         Err(e) => {
-            use clap::error::ErrorKind;
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
-            }
-            // One line naming the problem; no usage dump.
-            let text = e.to_string();
-            let line = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments");
-            eprintln!("conncheck: {}", line.trim_start_matches("error: "));
-            return ExitCode::from(conncheck::diagnose::EXIT_USAGE);
+            // clap's whole text: the problem, its tips, the usage line.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
     // One crypto provider for every rustls user in the process.
@@ -39,7 +25,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("conncheck: cannot start the async runtime: {e}");
-            return ExitCode::from(conncheck::diagnose::EXIT_FAILED);
+            return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
     let result = rt.block_on(conncheck::cmd::main(cli, env));
@@ -50,7 +36,7 @@ fn main() -> ExitCode {
         Err(e) => {
             let msg = format!("{e:#}");
             eprintln!("conncheck: {}", msg.lines().next().unwrap_or("error"));
-            ExitCode::from(conncheck::diagnose::exit_code_of_error(&e))
+            ExitCode::from(exit_code_of_error(&e))
         }
     }
 }

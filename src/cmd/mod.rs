@@ -6,6 +6,7 @@ mod demo;
 mod explain;
 mod init;
 mod lab;
+mod manual;
 mod output;
 mod run;
 mod serve;
@@ -24,12 +25,19 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
             list,
             delay,
             run,
+            output,
         }) => {
             if list {
                 print!("{}", crate::lab::scenarios::list_text());
                 return Ok(EXIT_OK);
             }
-            demo::demo(scenario.as_deref().unwrap_or("healthy"), delay, *run, &env).await
+            let d = demo::Demo {
+                scenario: scenario.as_deref().unwrap_or("healthy"),
+                delay_ms: delay,
+                run: *run,
+                output: &output,
+            };
+            demo::demo(d, &env).await
         }
         Some(Command::Serve {
             listen,
@@ -49,8 +57,19 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
         Some(Command::Lab { scenario, delay }) => {
             lab::lab(scenario.as_deref().unwrap_or("healthy"), delay).await
         }
-        Some(Command::Explain { text, target, run }) => {
-            explain::explain(&text, target.as_deref(), &run, &env).await
+        Some(Command::Explain {
+            text,
+            target,
+            run,
+            output,
+        }) => {
+            let e = explain::Explain {
+                text: &text,
+                target: target.as_deref(),
+                run: &run,
+                output: &output,
+            };
+            explain::explain(e, &env).await
         }
         Some(Command::Init {
             target,
@@ -58,19 +77,8 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
             api_base,
             output,
         }) => init::init(&target, &origins, api_base.as_deref(), output.as_deref()),
-        Some(Command::Completions { shell }) => {
-            let mut cmd = crate::cli::command();
-            let mut out = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "conncheck", &mut out);
-            output::write_stdout(&out);
-            Ok(EXIT_OK)
-        }
-        Some(Command::Man) => {
-            let mut out = Vec::new();
-            clap_mangen::Man::new(crate::cli::command()).render(&mut out)?;
-            output::write_stdout(&out);
-            Ok(EXIT_OK)
-        }
+        Some(Command::Completions { shell }) => manual::completions(shell),
+        Some(Command::Man { command, dir }) => manual::man(command.as_deref(), dir.as_deref()),
         None => {
             if cli.targets_file.is_some() || cli.targets.len() > 1 {
                 targets::run(&cli, &env).await

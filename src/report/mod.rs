@@ -2,9 +2,11 @@
 //! same findings (already redacted by the runner).
 
 pub mod explain;
+pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod run;
 pub mod table;
 
 use crate::model::{Report, Section, Status};
