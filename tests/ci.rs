@@ -293,3 +293,60 @@ async fn fail_on_chooses_which_status_exits_1() {
     assert_eq!(run("fail").await, Some(1));
     assert_eq!(run("never").await, Some(0));
 }
+
+#[tokio::test]
+async fn man_writes_a_page_per_command() {
+    let d = dir("man");
+    let out = conncheck(&["man", "--dir", path(&d)], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for page in [
+        "conncheck.1",
+        "conncheck-demo.1",
+        "conncheck-explain.1",
+        "conncheck-serve.1",
+    ] {
+        let text = std::fs::read_to_string(d.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(
+            text.contains(".SH EXAMPLES") && text.contains(".SH \"EXIT STATUS\""),
+            "{page}"
+        );
+    }
+    // The main page names the pages it refers to, and they exist.
+    let main = std::fs::read_to_string(d.join("conncheck.1")).unwrap();
+    assert!(main.contains("conncheck\\-explain(1)"), "{main}");
+    let serve = std::fs::read_to_string(d.join("conncheck-serve.1")).unwrap();
+    assert!(!serve.contains("\\-\\-format"), "serve takes no --format");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[tokio::test]
+async fn explain_with_a_target_writes_the_report_files_too() {
+    let lab = Lab::start(
+        conncheck::lab::scenarios::find("dns-nxdomain").unwrap(),
+        LabOptions::default(),
+    )
+    .await
+    .unwrap();
+    let d = dir("explain");
+    let xml = d.join("e.xml");
+    let mut args = vec!["explain".to_string(), "net::ERR_NAME_NOT_RESOLVED".into()];
+    args.extend(lab.args());
+    args.extend(["--report-junit".into(), path(&xml).to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = conncheck(&args, &[]).await;
+    lab.shutdown().await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let failed = failures(&std::fs::read_to_string(&xml).unwrap());
+    assert!(
+        failed.iter().any(|(_, m)| m.contains("NXDOMAIN")),
+        "{failed:?}"
+    );
+    // Without a target there is no run to report on.
+    let out = conncheck(
+        &["explain", "Network Error", "--report-junit", path(&xml)],
+        &[],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(d);
+}
