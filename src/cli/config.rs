@@ -2,7 +2,7 @@
 //! and [`Env`] is everything read from the process environment, read once. Nothing downstream
 //! re-reads flags.
 
-use super::{ColorChoice, FailOn, Format, OutputArgs, RunArgs};
+use super::args::{ColorChoice, FailOn, Format, OutputArgs, RunArgs};
 use crate::context::RunOptions;
 use crate::model::Module;
 use crate::target::{Credentials, Origin, Target};
