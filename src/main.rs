@@ -28,12 +28,20 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let result = rt.block_on(conncheck::cmd::main(cli, env));
+    // A panic is conncheck's own failure (exit 3), not a verdict on the deployment; the panic
+    // hook has already printed what and where.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(conncheck::cmd::main(cli, env))
+    }));
     // Don't wait for lingering connections or lab tasks.
     rt.shutdown_background();
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+        Err(_) => {
+            eprintln!("conncheck: internal error (a bug: please report it with the lines above)");
+            ExitCode::from(EXIT_CANNOT_RUN)
+        }
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             let msg = format!("{e:#}");
             eprintln!("conncheck: {}", msg.lines().next().unwrap_or("error"));
             ExitCode::from(exit_code_of_error(&e))
