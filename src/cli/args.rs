@@ -11,6 +11,7 @@ const NETWORK: &str = "Network";
 const OUTPUT: &str = "Output";
 const REPORTS: &str = "Report files (written beside the terminal output)";
 const MANY: &str = "Several deployments";
+const SERVE: &str = "Serving";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,23 +67,7 @@ pub enum Command {
     },
     /// Serve probes for Prometheus: GET /probe?target=URL answers one diagnosis as metrics.
     #[command(after_help = help::after_help("serve"))]
-    Serve {
-        /// Address to listen on.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9115")]
-        listen: std::net::SocketAddr,
-        /// Probes that may run at once; more get 503 at once.
-        #[arg(long, value_name = "N", default_value_t = 4)]
-        max_concurrent_probes: usize,
-        /// Only probe targets whose host matches one of these patterns (comma list, `*` wildcard).
-        #[arg(long, value_name = "PATTERNS", value_delimiter = ',')]
-        allow_targets: Vec<String>,
-        /// TOML file of credentials per target: ["https://api.x/api/v1"] username = … password = …
-        #[arg(long, value_name = "FILE")]
-        credentials_file: Option<PathBuf>,
-        /// Options every probe uses (resolver, CA, timeouts…).
-        #[command(flatten)]
-        run: Box<RunArgs>,
-    },
+    Serve(Box<ServeArgs>),
     /// Serve a lab scenario until Ctrl-C and print the conncheck command that diagnoses it.
     #[command(after_help = help::after_help("lab"))]
     Lab {
@@ -261,6 +246,27 @@ pub struct RunArgs {
     /// Port for querying authoritative nameservers directly (dns.propagation).
     #[arg(long, value_name = "PORT", default_value_t = 53, help_heading = NETWORK)]
     pub ns_port: u16,
+}
+
+/// `conncheck serve`'s flags: its own, then the diagnosis options every probe starts from. No
+/// output flags: a probe answers in the exposition format.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9115", help_heading = SERVE)]
+    pub listen: std::net::SocketAddr,
+    /// Probes that may run at once; more get 503 at once.
+    #[arg(long, value_name = "N", default_value_t = 4, help_heading = SERVE)]
+    pub max_concurrent_probes: usize,
+    /// Only probe targets whose host matches one of these patterns (comma list, `*` wildcard).
+    #[arg(long, value_name = "PATTERNS", value_delimiter = ',', help_heading = SERVE)]
+    pub allow_targets: Vec<String>,
+    /// TOML file of credentials per target: ["https://api.x/api/v1"] username = … password = …
+    #[arg(long, value_name = "FILE", help_heading = SERVE)]
+    pub credentials_file: Option<PathBuf>,
+    /// Options every probe uses (resolver, CA, timeouts…).
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 /// How to show a diagnosis: the terminal format, the exit-code rule, and report files.

@@ -6,7 +6,7 @@ mod args;
 mod config;
 pub mod help;
 
-pub use args::{Cli, ColorChoice, Command, FailOn, Format, OutputArgs, RunArgs};
+pub use args::{Cli, ColorChoice, Command, FailOn, Format, OutputArgs, RunArgs, ServeArgs};
 pub use config::{config, parse_resolver, Config, Env, Output, ReportFiles};
 
 /// The clap command with the module list (from the registry) written into the help of

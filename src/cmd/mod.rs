@@ -39,21 +39,7 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
             };
             demo::demo(d, &env).await
         }
-        Some(Command::Serve {
-            listen,
-            max_concurrent_probes,
-            allow_targets,
-            credentials_file,
-            run,
-        }) => {
-            let flags = serve::ServeFlags {
-                listen,
-                max_concurrent_probes,
-                allow_targets,
-                credentials_file,
-            };
-            serve::serve(flags, *run, env).await
-        }
+        Some(Command::Serve(args)) => serve::serve(*args, env).await,
         Some(Command::Lab { scenario, delay }) => {
             lab::lab(scenario.as_deref().unwrap_or("healthy"), delay).await
         }
