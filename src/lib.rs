@@ -3,14 +3,14 @@
 //! Data flows one way: a [`target::Target`] → independent [`checks`] run concurrently by the
 //! [`runner`] over one shared [`context::Context`] → one [`model::Report`] → a [`report`] renderer.
 
-pub mod app;
 pub mod browser;
 pub mod checks;
 pub mod cli;
+pub mod cmd;
+pub mod diagnose;
 pub mod engine;
 pub mod explain;
 pub mod lab;
-pub mod multi;
 pub mod net;
 pub mod profile;
 pub mod progress;

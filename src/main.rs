@@ -6,27 +6,13 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    use conncheck::diagnose::{exit_code_of_error, EXIT_CANNOT_RUN, EXIT_OK, EXIT_USAGE};
     let cli = match conncheck::cli::parse() {
         Ok(c) => c,
         Err(e) => {
-            use clap::error::ErrorKind;
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
-            }
-            // One line naming the problem; no usage dump.
-            let text = e.to_string();
-            let line = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments");
-            eprintln!("conncheck: {}", line.trim_start_matches("error: "));
-            return ExitCode::from(conncheck::app::EXIT_USAGE);
+            // clap's whole text: the problem, its tips, the usage line.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
     // One crypto provider for every rustls user in the process.
@@ -39,23 +25,26 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("conncheck: cannot start the async runtime: {e}");
-            return ExitCode::from(conncheck::app::EXIT_FAILED);
+            return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let result = rt.block_on(conncheck::app::main(cli, env));
+    // A panic is conncheck's own failure (exit 3), not a verdict on the deployment; the panic
+    // hook has already printed what and where.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(conncheck::cmd::main(cli, env))
+    }));
     // Don't wait for lingering connections or lab tasks.
     rt.shutdown_background();
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            let usage = e.downcast_ref::<conncheck::app::UsageError>().is_some();
+        Err(_) => {
+            eprintln!("conncheck: internal error (a bug: please report it with the lines above)");
+            ExitCode::from(EXIT_CANNOT_RUN)
+        }
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             let msg = format!("{e:#}");
             eprintln!("conncheck: {}", msg.lines().next().unwrap_or("error"));
-            ExitCode::from(if usage {
-                conncheck::app::EXIT_USAGE
-            } else {
-                conncheck::app::EXIT_FAILED
-            })
+            ExitCode::from(exit_code_of_error(&e))
         }
     }
 }

@@ -10,8 +10,8 @@
 //! - `/metrics`: conncheck's own health.
 //! - `/`: the recent probes and their reports, for a human.
 
-use crate::app::diagnose;
 use crate::cli::{Env, RunArgs};
+use crate::diagnose::diagnose;
 use crate::model::Report;
 use crate::redact::{neutralize, Secrets};
 use crate::target::Credentials;

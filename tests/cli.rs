@@ -1,4 +1,5 @@
-//! The command line's edges: bad input exits 2 with one line; the JSON contract; the deadline.
+//! The command line's edges: bad input exits 2 (one line of ours, or clap's whole text with its
+//! tips); the JSON contract; the deadline.
 mod common;
 use std::process::Command;
 use std::time::Duration;
@@ -97,15 +98,6 @@ fn bad_inputs_exit_2_with_one_line_naming_the_problem() {
             "private key",
         ),
         (
-            vec!["api.x.test".into(), "--timeout".into(), "-1".into()],
-            "",
-        ),
-        (
-            vec!["api.x.test".into(), "--format".into(), "yaml".into()],
-            "yaml",
-        ),
-        (vec!["--bogus-flag".into()], "--bogus-flag"),
-        (
             vec!["demo".into(), "no-such-scenario".into()],
             "unknown scenario",
         ),
@@ -122,6 +114,46 @@ fn bad_inputs_exit_2_with_one_line_naming_the_problem() {
             "{args:?} printed more than one line:\n{err}"
         );
         assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed a report");
+    }
+}
+
+/// clap's own errors keep their whole text: what is wrong, its tips, the possible values.
+#[test]
+fn argument_errors_keep_clap_text_and_tips() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["explain"], &["<TEXT>"]),
+        (
+            &["api.x.test", "--orign", "https://x.test"],
+            &["--orign", "a similar argument exists: '--origin'"],
+        ),
+        (
+            &["api.x.test", "--format", "yaml"],
+            &["yaml", "possible values: table, json, junit, markdown"],
+        ),
+        (
+            &["api.x.test", "--fail-on", "sometimes"],
+            &["warn, fail, never"],
+        ),
+        (
+            &["api.x.test", "--password", "hunter2"],
+            &["--password", "CONNCHECK_PASSWORD"],
+        ),
+        (&["api.x.test", "--timeout", "-1"], &["-1"]),
+        (&["--bogus-flag"], &["--bogus-flag"]),
+        (&["serve", "--format", "json"], &["--format"]),
+    ];
+    for (args, needles) in cases {
+        let out = conncheck(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} → {err}");
+        for n in *needles {
+            assert!(err.contains(n), "{args:?} lacks {n:?}:\n{err}");
+        }
+        assert!(
+            !err.contains("hunter2"),
+            "the password is never echoed: {err}"
+        );
         assert!(out.stdout.is_empty(), "{args:?} printed a report");
     }
 }
@@ -154,7 +186,10 @@ fn unusual_but_valid_targets_are_accepted() {
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         if t.contains("bücher") {
             assert!(
-                v["target"].as_str().unwrap().contains("xn--bcher-kva"),
+                v["deployments"][0]["target"]
+                    .as_str()
+                    .unwrap()
+                    .contains("xn--bcher-kva"),
                 "punycode shown: {v}"
             );
         }
@@ -179,12 +214,37 @@ async fn json_has_exactly_the_contract_keys() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["checks", "origins", "summary", "target"]);
     assert_eq!(
-        keys(&v["summary"]),
+        keys(&v),
+        [
+            "conncheck_version",
+            "deployments",
+            "duration_ms",
+            "schema_version",
+            "started_at",
+            "summary"
+        ]
+    );
+    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["conncheck_version"], env!("CARGO_PKG_VERSION"));
+    let d = &v["deployments"][0];
+    assert_eq!(
+        keys(d),
+        [
+            "checks",
+            "duration_ms",
+            "origins",
+            "started_at",
+            "summary",
+            "target"
+        ]
+    );
+    assert_eq!(
+        keys(&d["summary"]),
         ["error", "fail", "pass", "skip", "warn"]
     );
-    for c in v["checks"].as_array().unwrap() {
+    assert_eq!(d["summary"], v["summary"]);
+    for c in d["checks"].as_array().unwrap() {
         assert_eq!(
             keys(c),
             [
@@ -196,15 +256,25 @@ async fn json_has_exactly_the_contract_keys() {
                 "module",
                 "section",
                 "status",
+                "subject",
                 "title"
             ]
+        );
+        assert_eq!(
+            keys(&c["subject"]),
+            ["host", "method", "origin", "status_code", "url"]
         );
         assert!(["pass", "warn", "fail", "skip", "error"].contains(&c["status"].as_str().unwrap()));
         assert!(c["hint"].is_null() || c["hint"].is_string());
     }
-    // deny_unknown_fields on the typed contract round-trips it.
-    let back = serde_json::to_value(&run.report).unwrap();
-    assert_eq!(back, v);
+    // The API host's rows name it as their subject.
+    let resolve = d["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "dns.resolve" && c["status"] == "fail")
+        .expect("a failing dns.resolve row");
+    assert_eq!(resolve["subject"]["host"], "api.tiktrue.test");
     assert_eq!(
         run.report.summary.fail,
         run.report

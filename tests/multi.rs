@@ -1,7 +1,8 @@
-//! Many deployments in one run: `--targets FILE` and several TARGETs, one report each, in order.
+//! Many deployments in one run: `--targets FILE` and several TARGETs, one report each, in order,
+//! in one document of the same type as for one deployment.
 mod common;
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::report::json::JsonReport;
+use conncheck::report::json::JsonDocument;
 
 fn quote(s: &str) -> String {
     format!("'{s}'")
@@ -43,8 +44,9 @@ async fn targets_file_gives_one_report_per_line_in_order() {
         .output()
         .await
         .unwrap();
-    let reports: Vec<JsonReport> = serde_json::from_slice(&out.stdout)
+    let doc: JsonDocument = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let reports = doc.deployments;
     assert_eq!(reports.len(), 3);
     for (r, lab) in reports.iter().zip(&labs) {
         assert_eq!(r.target, format!("{}/", lab.target()));
@@ -82,6 +84,23 @@ async fn bad_targets_file_line_exits_2_naming_the_line() {
     let _ = std::fs::remove_file(path);
 }
 
+/// A line may not choose its own format: the output belongs to the whole run.
+#[tokio::test]
+async fn a_targets_line_cannot_set_the_output() {
+    let path = std::env::temp_dir().join(format!("conncheck-fmtline-{}.txt", std::process::id()));
+    std::fs::write(&path, "api.a.test\napi.b.test --format markdown\n").unwrap();
+    let out = tokio::process::Command::new(common::bin())
+        .args(["--targets", path.to_str().unwrap(), "--format", "junit"])
+        .output()
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(":2:") && err.contains("whole run"), "{err}");
+    assert!(out.stdout.is_empty());
+    let _ = std::fs::remove_file(path);
+}
+
 #[tokio::test]
 async fn several_positional_targets_share_the_options() {
     let lab = Lab::start(
@@ -99,8 +118,9 @@ async fn several_positional_targets_share_the_options() {
         .output()
         .await
         .unwrap();
-    let reports: Vec<JsonReport> = serde_json::from_slice(&out.stdout)
+    let doc: JsonDocument = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let reports = doc.deployments;
     assert_eq!(reports.len(), 2);
     assert!(reports[1].target.contains("www.tiktrue.test"));
 }

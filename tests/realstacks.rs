@@ -156,7 +156,9 @@ fn backend(s: &StackSpec, port: u16, dir: &Path, env: &[(String, String)]) -> Ch
         "django" => {
             let db = dir.join("db.sqlite3");
             let base = |c: &mut Command| {
-                c.current_dir(&src).env("DB_PATH", &db).envs(env.iter().cloned());
+                c.current_dir(&src)
+                    .env("DB_PATH", &db)
+                    .envs(env.iter().cloned());
             };
             let mut m = Command::new(&py);
             m.args(["manage.py", "migrate", "-v", "0"]);
@@ -176,7 +178,12 @@ fn backend(s: &StackSpec, port: u16, dir: &Path, env: &[(String, String)]) -> Ch
             base(&mut u);
             run_ok(&mut u, "django create user");
             let mut c = Command::new(&py);
-            c.args(["manage.py", "runserver", &format!("127.0.0.1:{port}"), "--noreload"]);
+            c.args([
+                "manage.py",
+                "runserver",
+                &format!("127.0.0.1:{port}"),
+                "--noreload",
+            ]);
             base(&mut c);
             c
         }
@@ -224,7 +231,10 @@ fn frontend(s: &StackSpec, api: &str, dist: &Path) {
             .arg(here().join("frontend").join(format!("{}.js", s.name)))
             .args(["--bundle", "--minify", "--format=esm", "--target=es2020"])
             .arg(format!("--define:API_BASE=\"{api}\""))
-            .arg(format!("--outfile={}", dist.join("assets/index-3f9a2c1b.js").display())),
+            .arg(format!(
+                "--outfile={}",
+                dist.join("assets/index-3f9a2c1b.js").display()
+            )),
         "esbuild",
     );
     std::fs::write(
@@ -239,7 +249,8 @@ fn frontend(s: &StackSpec, api: &str, dist: &Path) {
 fn nginx_conf(dir: &Path, s: &StackSpec, d: (u16, u16, u16)) -> String {
     let (https, http, backend) = d;
     let p = dir.display();
-    let security = "add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;\n\
+    let security =
+        "add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;\n\
                     add_header X-Content-Type-Options nosniff always;\n\
                     add_header X-Frame-Options DENY always;\n\
                     add_header Referrer-Policy strict-origin-when-cross-origin always;";
@@ -303,7 +314,11 @@ async fn deploy(s: &StackSpec, env: &[(&str, &str)]) -> (Deployment, tokio::task
         .map(|(k, v)| (k.to_string(), v.replace("$ORIGIN", &origin)))
         .collect();
     let mut children = vec![backend(s, back, &dir, &env)];
-    std::fs::write(dir.join("nginx.conf"), nginx_conf(&dir, s, (https, http, back))).unwrap();
+    std::fs::write(
+        dir.join("nginx.conf"),
+        nginx_conf(&dir, s, (https, http, back)),
+    )
+    .unwrap();
     let mut ng = spawn(
         Command::new(nginx_bin())
             .arg("-p")

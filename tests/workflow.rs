@@ -446,11 +446,19 @@ async fn completions_man_and_help() {
         "Engineer at a terminal",
         "CI right after a deploy",
         "Support, holding",
-        "--format junit",
+        "--report-junit",
         "explain",
-        "Exit codes",
+        "Exit status",
+        "3  conncheck itself could not run",
     ] {
         assert!(help.contains(want), "--help lacks {want}");
+    }
+    // Every example is one line that can be copied as it is.
+    for line in help
+        .lines()
+        .filter(|l| l.trim_start().starts_with("conncheck "))
+    {
+        assert!(line.len() <= 80, "example wraps: {line}");
     }
 }
 

@@ -8,5 +8,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = conncheck::target::parse_api_base("api.x.test", Some(s));
     let _ = conncheck::target::Origin::parse(s);
     let _ = conncheck::cli::parse_resolver(s);
-    let _ = conncheck::multi::split_words(s);
+    let _ = conncheck::cmd::targets::split_words(s);
 });

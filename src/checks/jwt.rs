@@ -192,38 +192,12 @@ pub fn server_message(body: &Value) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; ").chars().take(200).collect())
 }
 
-/// Seconds since the epoch from an HTTP `Date` (IMF-fixdate, RFC 9110 §5.6.7).
+/// Seconds since the epoch from an HTTP `Date` (IMF-fixdate, RFC 9110 §5.6.7; `httpdate` also
+/// reads the two obsolete forms).
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    let mut it = s.split_whitespace();
-    let _weekday = it.next()?;
-    let day: i64 = it.next()?.parse().ok()?;
-    let mon = it.next()?;
-    let year: i64 = it.next()?.parse().ok()?;
-    let mut hms = it.next()?.split(':').map(|x| x.parse::<i64>().ok());
-    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS.iter().position(|x| x.eq_ignore_ascii_case(mon))? as i64 + 1;
-    // The fields' ranges (a four-digit year, 60 for a leap second), which also keeps the
-    // arithmetic below from overflowing on a server's nonsense.
-    if !(1..=31).contains(&day)
-        || !(0..=9999).contains(&year)
-        || !(0..24).contains(&h)
-        || !(0..60).contains(&m)
-        || !(0..=60).contains(&sec)
-    {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    Some(days * 86400 + h * 3600 + m * 60 + sec)
+    let t = httpdate::parse_http_date(s.trim()).ok()?;
+    let secs = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(secs).ok()
 }
 
 fn human(secs: i64) -> String {

@@ -7,6 +7,7 @@
 use super::tls::TrustStore;
 use futures::future::{BoxFuture, FutureExt, Shared};
 use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -150,7 +151,7 @@ pub async fn complete_chain(
 /// A certificate from DER or PEM bytes (the first one, for PEM).
 pub fn decode_cert(body: &[u8]) -> Option<CertificateDer<'static>> {
     if body.starts_with(b"-----BEGIN") {
-        return rustls_pemfile::certs(&mut &body[..]).next()?.ok();
+        return CertificateDer::pem_slice_iter(body).next()?.ok();
     }
     x509_parser::parse_x509_certificate(body).ok()?;
     Some(CertificateDer::from(body.to_vec()))

@@ -9,6 +9,7 @@
 use anyhow::{bail, Context as _, Result};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::pem::{PemObject, SectionKind};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::collections::HashMap;
@@ -130,14 +131,13 @@ pub fn load_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     }
     let mut certs = Vec::new();
     let mut saw_key = false;
-    for item in rustls_pemfile::read_all(&mut data.as_slice()) {
+    for item in <(SectionKind, Vec<u8>)>::pem_slice_iter(&data) {
         match item {
-            Ok(rustls_pemfile::Item::X509Certificate(c)) => certs.push(c),
-            Ok(
-                rustls_pemfile::Item::Pkcs1Key(_)
-                | rustls_pemfile::Item::Pkcs8Key(_)
-                | rustls_pemfile::Item::Sec1Key(_),
-            ) => saw_key = true,
+            Ok((SectionKind::Certificate, der)) => certs.push(CertificateDer::from(der)),
+            Ok((
+                SectionKind::RsaPrivateKey | SectionKind::PrivateKey | SectionKind::EcPrivateKey,
+                _,
+            )) => saw_key = true,
             Ok(_) => {}
             Err(e) => bail!("--ca-cert {}: not a PEM file ({e})", path.display()),
         }

@@ -4,11 +4,13 @@
 pub mod causes;
 pub mod checklist;
 pub mod explain;
+pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod repro;
+pub mod run;
 pub mod table;
 pub mod text;
 pub mod view;

@@ -4,7 +4,7 @@
 
 use conncheck::lab::{Lab, LabOptions};
 use conncheck::model::{Finding, Status};
-use conncheck::report::json::JsonReport;
+use conncheck::report::json::{JsonDocument, JsonReport};
 use std::process::Output;
 
 /// In-process diagnoses that keep the typed report.
@@ -98,8 +98,10 @@ pub async fn run_against(lab: &Lab, extra: &[&str], creds: bool) -> Run {
 pub fn parse(out: Output) -> Run {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report: JsonReport = serde_json::from_str(&stdout)
+    let doc: JsonDocument = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("JSON report ({e}):\n{stdout}\nstderr:\n{stderr}"));
+    assert_eq!(doc.deployments.len(), 1, "one deployment:\n{stdout}");
+    let report = JsonReport::from(&doc.deployments[0]);
     Run {
         report,
         code: out.status.code().unwrap_or(-1),

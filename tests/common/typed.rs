@@ -31,7 +31,7 @@ pub async fn diagnose_scenario(scenario: &str, extra: &[&str]) -> Typed {
         .run
         .to_config_opt(cli.targets.first().map(|s| s.as_str()), &env)
         .expect("valid config");
-    let report = conncheck::app::diagnose(&config, Secrets::default())
+    let report = conncheck::diagnose::diagnose(&config, Secrets::default())
         .await
         .expect("diagnosis runs");
     lab.shutdown().await;

@@ -1,13 +1,16 @@
 //! Many deployments in one run: `conncheck T1 T2 …` or `--targets FILE`, at most `--parallel`
-//! at once, one report per target (JSON: an array, in input order).
+//! at once, one report per target, in input order: JSON and JUnit as one document, the table
+//! and Markdown one after another. The output flags (format, exit rule, report files) belong to
+//! the whole run, so a line of a targets file may not set them.
 
-use crate::app::{diagnose, exit_code_on, render, usage, UsageError};
-use crate::cli::{Cli, Config, Env, Format};
+use super::output::deliver;
+use crate::cli::{config, Cli, Config, Env};
+use crate::diagnose::{diagnose_timed, exit_code_of_run, usage, UsageError};
 use crate::redact::Secrets;
+use crate::report::run::Run;
 use anyhow::{anyhow, Context as _, Result};
-use clap::Parser;
 use futures::stream::{self, StreamExt};
-use std::io::Write;
+use std::time::SystemTime;
 
 /// Split one line into words: whitespace-separated, with '…' and "…" quoting.
 pub fn split_words(line: &str) -> Result<Vec<String>> {
@@ -83,7 +86,7 @@ pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
             let argv = std::iter::once("conncheck".to_string())
                 .chain(base.iter().cloned())
                 .chain(words);
-            let c = Cli::try_parse_from(argv).map_err(|e| {
+            let c = crate::cli::parse_from(argv).map_err(|e| {
                 at(e.to_string()
                     .lines()
                     .next()
@@ -94,12 +97,11 @@ pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
             if c.targets.len() > 1 {
                 return Err(at("one TARGET per line".into()));
             }
+            if c.output != cli.output {
+                return Err(at("--format, --fail-on, --color, -v and --report-* apply to the whole run: give them on the command line, not on a line".into()));
+            }
             let target = c.targets.first().map(String::as_str);
-            out.push(
-                c.run
-                    .to_config_opt(target, env)
-                    .map_err(|e| at(format!("{e:#}")))?,
-            );
+            out.push(config(&c.run, &cli.output, target, env).map_err(|e| at(format!("{e:#}")))?);
         }
         if out.is_empty() {
             return Err(anyhow::Error::new(UsageError(format!(
@@ -111,43 +113,28 @@ pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
     } else {
         cli.targets
             .iter()
-            .map(|t| usage(cli.run.to_config(t, env)))
+            .map(|t| usage(config(&cli.run, &cli.output, Some(t), env)))
             .collect()
     }
 }
 
-/// Diagnose every target, `--parallel` at a time; print the reports in input order.
+/// Diagnose every target, `--parallel` at a time; deliver the reports in input order.
 pub async fn run(cli: &Cli, env: &Env) -> Result<u8> {
     let configs = configs(cli, env)?;
-    let parallel = usize::from(cli.parallel);
-    let reports: Vec<_> = stream::iter(
+    let output = cli.output.output(env);
+    let started_at = SystemTime::now();
+    let timed: Vec<_> = stream::iter(
         configs
             .iter()
-            .map(|c| async move { diagnose(c, Secrets::default()).await }),
+            .map(|c| diagnose_timed(c, Secrets::default(), false)),
     )
-    .buffered(parallel)
+    .buffered(usize::from(cli.parallel))
     .collect()
     .await;
-    let reports = reports.into_iter().collect::<Result<Vec<_>>>()?;
-    let mut out = std::io::stdout().lock();
-    match configs[0].output.format {
-        Format::Json => {
-            let _ = writeln!(out, "{}", crate::report::json::render_many(&reports));
-        }
-        _ => {
-            for (r, c) in reports.iter().zip(&configs) {
-                let _ = out.write_all(render(r, c, env.stdout_tty).as_bytes());
-                let _ = out.write_all(b"\n");
-            }
-        }
-    }
-    let _ = out.flush();
-    Ok(reports
-        .iter()
-        .zip(&configs)
-        .map(|(r, c)| exit_code_on(r, c.output.fail_on))
-        .max()
-        .unwrap_or(0))
+    let timed = timed.into_iter().collect::<Result<Vec<_>>>()?;
+    let run = Run::finished(started_at, timed);
+    deliver(&run, &output, env)?;
+    Ok(exit_code_of_run(&run, output.fail_on))
 }
 
 #[cfg(test)]
