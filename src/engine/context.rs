@@ -64,6 +64,8 @@ pub struct Context {
     /// The frontend pages and bundles, fetched once and shared by the frontend and WebSocket
     /// modules (whichever asks first fetches; the other waits for the same result).
     pub frontend_scan: tokio::sync::OnceCell<Arc<Vec<crate::checks::frontend::PageScan>>>,
+    /// Observations several modules share (the run's one login).
+    pub observed: crate::observe::Shared,
 }
 
 impl Context {
@@ -89,6 +91,7 @@ impl Context {
             deadline,
             metrics: Mutex::default(),
             frontend_scan: tokio::sync::OnceCell::new(),
+            observed: crate::observe::Shared::default(),
         })
     }
 

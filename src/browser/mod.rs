@@ -1,0 +1,5 @@
+//! Every Chrome console line conncheck quotes, worded in one place per module from a typed
+//! cause: what a user pastes from DevTools must match what the report shows.
+
+pub mod jwt;
+pub mod websocket;
