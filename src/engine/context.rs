@@ -105,6 +105,18 @@ impl Context {
         });
     }
 
+    /// The run's one login with the user's credentials: the first module to ask logs in, the
+    /// others read the same answer.
+    pub async fn login(&self) -> Arc<crate::observe::login::Login> {
+        let inputs = crate::observe::login::Inputs {
+            http: &self.http,
+            target: &self.target,
+            secrets: &self.secrets,
+            allow_insecure: self.opts.allow_insecure_auth,
+        };
+        crate::observe::login::shared(&self.observed.login, inputs).await
+    }
+
     /// Whether a module is part of this run.
     pub fn runs(&self, m: Module) -> bool {
         self.opts.modules.contains(&m)

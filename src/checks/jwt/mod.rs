@@ -2,8 +2,8 @@
 //! user can log in, call the API and refresh; the API refuses missing, tampered and `alg: none`
 //! tokens; and the HMAC key is not one of the publicly known defaults.
 //!
-//! This file does the I/O: the run's one login comes from [`crate::observe::login`] (shared with
-//! the WebSocket module), the other calls are made here; [`judge`] decides, [`words`] words,
+//! This file does the I/O: the run's one login comes from [`Context::login`] (shared with the
+//! WebSocket module), the other calls are made here; [`judge`] decides, [`words`] words,
 //! [`token`] holds the JWS mechanics. Credentials come from CONNCHECK_USERNAME /
 //! CONNCHECK_PASSWORD only; every token is registered with the run's secrets before anything
 //! could show it, and no text here ever carries one.
@@ -37,17 +37,6 @@ pub const SPEC: ModuleSpec = ModuleSpec {
     about: "log in, decode the token, call the API with it, refresh, and confirm forged or guessable tokens are refused",
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
-
-/// The run's one login (the WebSocket module reads the same).
-pub async fn shared_login(ctx: &Context) -> Arc<Login> {
-    let inputs = login::Inputs {
-        http: &ctx.http,
-        target: &ctx.target,
-        secrets: &ctx.secrets,
-        allow_insecure: ctx.opts.allow_insecure_auth,
-    };
-    login::shared(&ctx.observed.login, inputs).await
-}
 
 /// The subjects of the rows: the routes of the auth flow, or the deployment's tokens.
 struct Subjects {
@@ -111,7 +100,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             );
         }
     };
-    let observed = shared_login(&ctx).await;
+    let observed = ctx.login().await;
     let row = Finding::of(Row::JwtLogin, subjects.login.clone(), &titles.login);
     let answer = match &*observed {
         Login::Answered(a) => a,
