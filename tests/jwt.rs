@@ -252,3 +252,22 @@ async fn jwt_and_websocket_share_one_login() {
         .count();
     assert_eq!(logins, 1, "{log:#?}");
 }
+
+/// Issue 20: an access token living longer than a day is warned about.
+#[tokio::test]
+async fn week_long_access_tokens_warn_on_claims() {
+    use conncheck::checks::jwt::judge::ClaimProblem;
+    let r = diagnose_scenario("jwt-long-lived-access", &["--only", "jwt"], true).await;
+    let f = row(&r, Row::JwtClaims);
+    assert_eq!(f.status, Status::Warn);
+    assert_eq!(
+        f.fault_as::<JwtFault>(),
+        Some(&JwtFault::Claims(vec![ClaimProblem::LongLived {
+            lifetime: 7 * 24 * 3600
+        }]))
+    );
+    assert_eq!(f.fault_key(), Some("jwt.access-long-lived"));
+    for which in [Row::JwtLogin, Row::JwtAuthenticated, Row::JwtRefresh] {
+        assert_eq!(row(&r, which).status, Status::Pass, "{which:?}");
+    }
+}

@@ -341,6 +341,7 @@ pub fn claims(
                 access: a,
                 refresh: r,
             }),
+            _ if a > LONG_ACCESS_LIFETIME => problems.push(ClaimProblem::LongLived { lifetime: a }),
             _ => {}
         }
     }
@@ -496,6 +497,24 @@ mod tests {
         let v = claims_verdict(&[ClaimProblem::NoExp, ClaimProblem::Unsigned]);
         assert_eq!(v.status, Status::Warn);
         assert_eq!(v.fault.unwrap().key(), "jwt.no-exp");
+    }
+
+    /// Issue 20: an access token living days is warned about, even with a longer refresh.
+    #[test]
+    fn access_token_living_longer_than_a_day_warns() {
+        let week = simplejwt("k", 7 * 86400);
+        let month = simplejwt("k", 30 * 86400);
+        assert_eq!(
+            problems(&week, Some(&month), DATE),
+            vec![ClaimProblem::LongLived {
+                lifetime: 7 * 86400
+            }]
+        );
+        assert_eq!(problems(&week, None, DATE).len(), 1);
+        // A day exactly is the limit, not over it.
+        assert_eq!(problems(&simplejwt("k", 86400), None, DATE), vec![]);
+        let v = claims_verdict(&problems(&week, None, DATE));
+        assert_eq!(v.fault.unwrap().key(), "jwt.access-long-lived");
     }
 
     #[test]
