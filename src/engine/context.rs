@@ -65,7 +65,7 @@ pub struct Context {
     /// modules (whichever asks first fetches; the other waits for the same result).
     pub frontend_scan: tokio::sync::OnceCell<Arc<Vec<crate::checks::frontend::PageScan>>>,
     /// Observations several modules share (the run's one login).
-    pub observed: crate::observe::Shared,
+    pub observed: crate::observe::Observations,
 }
 
 impl Context {
@@ -91,7 +91,7 @@ impl Context {
             deadline,
             metrics: Mutex::default(),
             frontend_scan: tokio::sync::OnceCell::new(),
-            observed: crate::observe::Shared::default(),
+            observed: Default::default(),
         })
     }
 
@@ -114,7 +114,7 @@ impl Context {
             secrets: &self.secrets,
             allow_insecure: self.opts.allow_insecure_auth,
         };
-        crate::observe::login::shared(&self.observed.login, inputs).await
+        self.observed.login(inputs).await
     }
 
     /// Whether a module is part of this run.

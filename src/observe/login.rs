@@ -11,9 +11,7 @@ use crate::redact::Secrets;
 use crate::target::Target;
 use http::Method;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::OnceCell;
 use url::Url;
 
 /// Which token of a login answer.
@@ -165,13 +163,6 @@ pub struct Inputs<'a> {
     pub secrets: &'a Secrets,
     /// Send credentials over plain http (a local test server).
     pub allow_insecure: bool,
-}
-
-/// Log in once per run: the first caller logs in, later callers get the same answer.
-pub async fn shared(cell: &OnceCell<Arc<Login>>, inputs: Inputs<'_>) -> Arc<Login> {
-    cell.get_or_init(|| async { Arc::new(log_in(inputs).await) })
-        .await
-        .clone()
 }
 
 /// Log in with the target's credentials the way the frontend does.
