@@ -361,6 +361,15 @@ async fn authenticated(ctx: &Context, t: &Titles, s: &Subjects, access: &str) ->
     }
 }
 
+/// The refresh call the frontend makes with this refresh token.
+fn refresh_request(ctx: &Context, tok: &str) -> HttpRequest {
+    let a = &ctx.target.auth;
+    HttpRequest::new(Method::POST, ctx.target.url_for(&a.refresh_path))
+        .header("accept", "application/json")
+        .json_body(&json!({ a.refresh_field.clone(): tok }))
+        .max_body(64 * 1024)
+}
+
 async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>) -> Finding {
     let start = Instant::now();
     let a = &ctx.target.auth;
@@ -373,14 +382,9 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
             .detail(detail)
             .hint(hint);
     };
-    let url = ctx.target.url_for(&a.refresh_path);
-    let send = |tok: &str| {
-        HttpRequest::new(Method::POST, url.clone())
-            .header("accept", "application/json")
-            .json_body(&json!({ a.refresh_field.clone(): tok }))
-            .max_body(64 * 1024)
-    };
-    let ex = match ctx.http.send(send(refresh)).await {
+    let req = refresh_request(ctx, refresh);
+    let url = req.url.clone();
+    let ex = match ctx.http.send(req).await {
         Ok(ex) => ex,
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
@@ -399,20 +403,30 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
             .browser_error(failed_call("POST", &url, ex.status.as_u16()))
             .duration(start.elapsed());
     }
-    let found = |path: &str, kind| body.as_ref().and_then(|b| find_token(b, path, kind));
+    refreshed(ctx, f, &head, body.as_ref(), refresh)
+        .await
+        .duration(start.elapsed())
+}
+
+/// After a 2xx refresh answer: the new access token works, and whether refresh tokens rotate
+/// (the old one replayed).
+async fn refreshed(
+    ctx: &Context,
+    f: Finding,
+    head: &str,
+    body: Option<&Value>,
+    refresh: &str,
+) -> Finding {
+    let a = &ctx.target.auth;
+    let found = |path: &str, kind| body.and_then(|b| find_token(b, path, kind));
     let Some(new_access) = found(&a.access_path, TokenKind::Access) else {
         let fault = JwtFault::RefreshNoAccessToken;
+        let detail = words::refresh_detail(head, Some(&fault), &a.profile_path, None);
         return f
             .fail()
-            .detail(words::refresh_detail(
-                &head,
-                Some(&fault),
-                &a.profile_path,
-                None,
-            ))
+            .detail(detail)
             .hint(words::refresh_hint(&fault, a))
-            .fault(fault)
-            .duration(start.elapsed());
+            .fault(fault);
     };
     let new_refresh = found(&a.refresh_token_path, TokenKind::Refresh)
         .map(|r| r.token)
@@ -421,14 +435,14 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
     // answer: ask both at once.
     let replay = async {
         new_refresh.as_ref()?;
-        let ex = ctx.http.send(send(refresh)).await.ok()?;
+        let ex = ctx.http.send(refresh_request(ctx, refresh)).await.ok()?;
         register_tokens(&ctx.secrets, &ex);
         Some(ex.status.as_u16())
     };
     let (works, old) = tokio::join!(status_of(ctx, Some(&new_access.token)), replay);
     let works = match works {
         Ok(ex) => ex.status.as_u16(),
-        Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
+        Err(e) => return ctx.net_failure(f, &e),
     };
     let v = judge::refresh(judge::RefreshSeen {
         works,
@@ -436,12 +450,9 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
         rotation_expected: a.rotation,
     });
     let rotated = new_refresh.is_some().then_some(old);
-    let detail = words::refresh_detail(&head, v.fault.as_ref(), &a.profile_path, rotated);
+    let detail = words::refresh_detail(head, v.fault.as_ref(), &a.profile_path, rotated);
     let hint = v.fault.as_ref().map(|fault| words::refresh_hint(fault, a));
-    with_verdict(f, v)
-        .detail(detail)
-        .maybe_hint(hint)
-        .duration(start.elapsed())
+    with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
 async fn forged(ctx: &Context, t: &Titles, s: &Subjects, access: &str) -> Finding {
