@@ -76,11 +76,14 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     } else {
         s.url.clone()
     };
-    let token = token_use(&ctx).await;
+    let auth = ctx.target.websocket.as_ref().map(|w| &w.auth);
+    let token = token_use(&ctx, auth).await;
     // The URL shown in the report never carries the token.
     let mut connect = probe.clone();
-    if let (TokenUse::Sent { param, .. }, Some(t)) = (&token, login_token(&ctx).await) {
-        connect.query_pairs_mut().append_pair(param, &t);
+    if let TokenUse::Sent { param, .. } = &token {
+        if let Some(t) = ctx.login().await.access_token() {
+            connect.query_pairs_mut().append_pair(param, t);
+        }
     }
     let c = Connector {
         dns: &ctx.dns,
@@ -172,10 +175,10 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
     })
 }
 
-/// How the app's token goes with the handshake: from the run's one login when the app sends
-/// it as a query parameter.
-async fn token_use(ctx: &Context) -> TokenUse {
-    let param = match ctx.target.websocket.as_ref().map(|w| &w.auth) {
+/// How the app's token goes with the handshake (`auth`: how the app sends it): from the run's
+/// one login when the app sends it as a query parameter.
+async fn token_use(ctx: &Context, auth: Option<&WsAuth>) -> TokenUse {
+    let param = match auth {
         Some(WsAuth::Query(param)) => param.clone(),
         Some(WsAuth::Protocol | WsAuth::Cookie) => return TokenUse::NotReproduced,
         Some(WsAuth::None) | None => return TokenUse::None,
@@ -203,12 +206,6 @@ async fn token_use(ctx: &Context) -> TokenUse {
         }
     };
     TokenUse::Missing { param, why }
-}
-
-/// The access token of the run's login (already registered as a secret).
-async fn login_token(ctx: &Context) -> Option<String> {
-    let login = ctx.login().await;
-    login.access_token().map(str::to_string)
 }
 
 /// The upgrade row when the server answered the handshake.
