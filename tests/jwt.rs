@@ -271,3 +271,27 @@ async fn week_long_access_tokens_warn_on_claims() {
         assert_eq!(row(&r, which).status, Status::Pass, "{which:?}");
     }
 }
+
+/// The auth rows are about the routes as the endpoint map names them (simplejwt's `token`).
+#[tokio::test]
+async fn auth_rows_take_the_endpoint_maps_names() {
+    let r = diagnose_scenario(
+        "simplejwt",
+        &["--only", "jwt", "--profile", "checks/django-simplejwt.toml"],
+        true,
+    )
+    .await;
+    let f = row(&r, Row::JwtLogin);
+    assert_eq!(f.status, Status::Pass, "{}", f.detail);
+    assert!(
+        matches!(&f.subject, Subject::Endpoint { name, method, .. } if name == "token" && method == "POST"),
+        "{:?}",
+        f.subject
+    );
+    let f = row(&r, Row::JwtRefresh);
+    assert!(
+        matches!(&f.subject, Subject::Endpoint { name, .. } if name == "token-refresh"),
+        "{:?}",
+        f.subject
+    );
+}

@@ -24,6 +24,7 @@ use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::{Exchange, HttpRequest, NetError};
 use crate::observe::login::{self, find_token, register_tokens, Answer, Login, TokenKind};
 use crate::runner::{ModuleSpec, Sink};
+use crate::target::Target;
 use futures::FutureExt;
 use http::Method;
 use judge::{Forgery, JwtFault, Verdict};
@@ -38,7 +39,8 @@ pub const SPEC: ModuleSpec = ModuleSpec {
     run: |ctx, sink| run(ctx, sink).boxed(),
 };
 
-/// The subjects of the rows: the routes of the auth flow, or the deployment's tokens.
+/// The subjects of the rows: the routes of the auth flow (named as the endpoint map names
+/// them), or the deployment's tokens.
 struct Subjects {
     login: Subject,
     profile: Subject,
@@ -46,14 +48,23 @@ struct Subjects {
 }
 
 impl Subjects {
-    fn new(ctx: &Context) -> Subjects {
-        let a = &ctx.target.auth;
+    fn new(t: &Target) -> Subjects {
+        let a = &t.auth;
         Subjects {
-            login: Subject::endpoint("login", "POST", &a.login_path),
-            profile: Subject::endpoint("profile", "GET", &a.profile_path),
-            refresh: Subject::endpoint("refresh", "POST", &a.refresh_path),
+            login: route(t, "login", "POST", &a.login_path),
+            profile: route(t, "profile", "GET", &a.profile_path),
+            refresh: route(t, "refresh", "POST", &a.refresh_path),
         }
     }
+}
+
+/// An auth route as a subject: the endpoint map's entry for it when there is one, else `name`.
+fn route(t: &Target, name: &str, method: &str, path: &str) -> Subject {
+    let mapped = t
+        .endpoints
+        .iter()
+        .find(|e| e.path == path && e.method.eq_ignore_ascii_case(method));
+    Subject::endpoint(mapped.map_or(name, |e| e.name.as_str()), method, path)
 }
 
 /// The rows after the login, with their subjects and titles.
@@ -69,7 +80,7 @@ fn later_rows<'a>(t: &'a Titles, s: &Subjects) -> [(Row, Subject, &'a str); 5] {
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let titles = Titles::new(&ctx.target.auth);
-    let subjects = Subjects::new(&ctx);
+    let subjects = Subjects::new(&ctx.target);
     if ctx.target.credentials.is_none() {
         let (login, forged) = tokio::join!(
             probe_login(&ctx, &titles, &subjects),
