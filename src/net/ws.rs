@@ -152,3 +152,78 @@ fn body_excerpt(b: &[u8]) -> String {
         .take(120)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A loopback server that reads one request head and answers `answer`.
+    async fn answer_once(answer: String) -> u16 {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (mut s, _) = l.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let _ = s.write_all(answer.as_bytes()).await;
+            let _ = s.shutdown().await;
+        });
+        port
+    }
+
+    async fn handshake(port: u16) -> Outcome {
+        let dns = Arc::new(DnsClient::with_servers(vec![], Duration::from_secs(10)));
+        let trust = TrustStore::new(&[]).unwrap();
+        let c = Connector {
+            dns: &dns,
+            trust: &trust,
+            timeout: Duration::from_secs(10),
+        };
+        let url = Url::parse(&format!("ws://127.0.0.1:{port}/live")).unwrap();
+        c.handshake(&url, "https://app.test").await
+    }
+
+    #[tokio::test]
+    async fn a_refusal_keeps_its_status_and_the_first_words_of_its_body() {
+        let body = "origin   https://app.test\n  not allowed";
+        let port = answer_once(format!(
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ))
+        .await;
+        assert_eq!(
+            handshake(port).await,
+            Outcome::Refused {
+                status: 403,
+                body: "origin https://app.test not allowed".into()
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_a_refused_connection() {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        assert!(
+            matches!(
+                handshake(port).await,
+                Outcome::Net(NetError::ConnectRefused(_))
+            ),
+            "nothing listens on {port}"
+        );
+    }
+
+    #[test]
+    fn bodies_are_collapsed_and_capped() {
+        assert_eq!(body_excerpt(b" a \n\t b "), "a b");
+        assert_eq!(body_excerpt(&[b'x'; 500]).len(), 120);
+    }
+}
