@@ -12,6 +12,7 @@ pub mod engine;
 pub mod explain;
 pub mod lab;
 pub mod net;
+pub mod observe;
 pub mod profile;
 pub mod progress;
 pub mod redact;

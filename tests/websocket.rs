@@ -1,49 +1,93 @@
 //! Section 8 against the lab: the live server found in the bundle (or given with
 //! --websocket) upgrades from the frontend's origin, over wss://, and refuses other origins.
+//! Verdicts are asserted on rows, statuses, subjects and typed faults; Chrome's console lines
+//! are kept word for word.
 mod common;
 use common::*;
-use conncheck::model::Status;
+use conncheck::checks::websocket::judge::{TokenState, WsFault};
+use conncheck::engine::fault::NetFault;
+use conncheck::engine::{Row, Subject};
+use conncheck::model::{Report, Status};
+use conncheck::net::http::NetError;
 
 const ONLY: &[&str] = &["--only", "dns,websocket"];
 
+fn ws_fault(r: &Report, which: Row) -> Option<&WsFault> {
+    row(r, which).fault_as::<WsFault>()
+}
+
+fn passes(r: &Report, module: &str) {
+    for f in r.findings.iter().filter(|f| f.module.name() == module) {
+        assert_eq!(f.status, Status::Pass, "{}: {}", f.id, f.detail);
+        assert!(f.fault.is_none(), "{}", f.id);
+    }
+}
+
+async fn with_flag(ws: impl Fn(&conncheck::lab::Lab) -> String) -> (Report, String) {
+    let scenario = conncheck::lab::scenarios::find("websocket-ok").unwrap();
+    let lab = conncheck::lab::Lab::start(scenario, conncheck::lab::LabOptions::default())
+        .await
+        .unwrap();
+    let url = ws(&lab);
+    let r = diagnose_in_process(&lab, &["--only", "websocket", "--websocket", &url], true).await;
+    lab.shutdown().await;
+    (r, url)
+}
+
 #[tokio::test]
 async fn healthy_without_a_websocket_skips_saying_why() {
-    let r = run_scenario("healthy", ONLY).await;
-    for id in [
-        "websocket.upgrade",
-        "websocket.scheme",
-        "websocket.origin-check",
+    let r = scenario_report("healthy", ONLY, true).await;
+    for which in [
+        Row::WebsocketUpgrade,
+        Row::WebsocketScheme,
+        Row::WebsocketOriginCheck,
     ] {
-        let f = r.find(id, Status::Skip);
+        let f = row(&r, which);
+        assert_eq!(f.status, Status::Skip);
+        assert_eq!(f.subject, Subject::Deployment);
+        // What to pass, in the row's words.
         assert!(f.detail.contains("--websocket"), "{}", f.detail);
     }
-    r.assert_module_passes("dns");
+    passes(&r, "dns");
 }
 
 #[tokio::test]
 async fn live_server_found_in_the_bundle_passes_every_row() {
-    let r = run_scenario("websocket-ok", ONLY).await;
-    r.assert_module_passes("websocket");
-    r.assert_module_passes("dns");
-    let f = &r.rows("websocket.upgrade")[0];
-    assert!(f.detail.contains("101 Switching Protocols"), "{}", f.detail);
+    let out = run_scenario("websocket-ok", ONLY).await;
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let r = scenario_report("websocket-ok", ONLY, true).await;
+    passes(&r, "websocket");
+    passes(&r, "dns");
+    let f = row(&r, Row::WebsocketUpgrade);
+    let Subject::WebSocket { url } = &f.subject else {
+        panic!("{:?}", f.subject);
+    };
+    assert!(
+        url.starts_with("wss://tiktrue.test:") && url.ends_with("/live/"),
+        "{url}"
+    );
+    // Where the URL was found, in the evidence.
     assert!(
         f.detail
             .contains("found in the bundle at main.8f2c1a7e.js @ byte"),
         "{}",
         f.detail
     );
-    let o = &r.rows("websocket.origin-check")[0];
-    assert!(o.detail.contains("HTTP 403"), "{}", o.detail);
-    assert_eq!(r.code, 0, "{}", r.stdout);
 }
 
 #[tokio::test]
 async fn down_live_server_fails_the_upgrade_with_502() {
-    let r = run_scenario("websocket-down", ONLY).await;
-    let f = r.find("websocket.upgrade", Status::Fail);
-    assert!(f.detail.contains("HTTP 502"), "{}", f.detail);
-    assert!(f.hint.as_deref().unwrap().contains("no WebSocket server"));
+    let r = scenario_report("websocket-down", ONLY, true).await;
+    let f = row(&r, Row::WebsocketUpgrade);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(
+        f.fault_as::<WsFault>(),
+        Some(&WsFault::Refused {
+            status: 502,
+            token: TokenState::NotSent
+        })
+    );
+    assert_eq!(f.fault_key(), Some("websocket.no-upstream"));
     let be = f.browser_error.as_deref().unwrap();
     assert!(
         be.starts_with("WebSocket connection to 'wss://tiktrue.test:")
@@ -53,87 +97,100 @@ async fn down_live_server_fails_the_upgrade_with_502() {
         "{be}"
     );
     // A refused foreign origin proves nothing when the own origin fails too.
-    assert_eq!(r.status("websocket.origin-check"), Status::Skip);
-    assert_eq!(r.status("websocket.scheme"), Status::Pass);
-    r.assert_module_passes("dns");
+    let o = row(&r, Row::WebsocketOriginCheck);
+    assert_eq!(o.status, Status::Skip);
+    assert_eq!(
+        o.fault.as_ref().and_then(|f| f.depends_on()),
+        Some(Row::WebsocketUpgrade)
+    );
+    assert_eq!(row(&r, Row::WebsocketScheme).status, Status::Pass);
+    passes(&r, "dns");
 }
 
 #[tokio::test]
 async fn any_origin_accepted_warns_of_hijacking() {
-    let r = run_scenario("websocket-any-origin", ONLY).await;
-    let f = r.find("websocket.origin-check", Status::Warn);
-    assert!(f.detail.contains("https://evil.example"), "{}", f.detail);
-    assert!(f.detail.contains("101"), "{}", f.detail);
-    let hint = f.hint.as_deref().unwrap();
-    assert!(hint.contains("cross-site WebSocket hijacking"), "{hint}");
-    assert!(hint.contains("AllowedHostsOriginValidator"), "{hint}");
-    assert_eq!(r.status("websocket.upgrade"), Status::Pass);
+    let r = scenario_report("websocket-any-origin", ONLY, true).await;
+    let f = row(&r, Row::WebsocketOriginCheck);
+    assert_eq!(f.status, Status::Warn);
+    assert_eq!(f.fault_as::<WsFault>(), Some(&WsFault::AnyOriginAccepted));
+    assert_eq!(row(&r, Row::WebsocketUpgrade).status, Status::Pass);
 }
 
 #[tokio::test]
 async fn ws_scheme_from_https_page_fails_as_mixed_content() {
-    let r = run_scenario(
+    let r = scenario_report(
         "websocket-insecure-scheme",
         &["--only", "frontend,websocket"],
+        true,
     )
     .await;
-    let f = r.find("websocket.scheme", Status::Fail);
+    let f = row(&r, Row::WebsocketScheme);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(
+        ws_fault(&r, Row::WebsocketScheme),
+        Some(&WsFault::InsecureScheme)
+    );
     let be = f.browser_error.as_deref().unwrap();
     assert!(
         be.contains("attempted to connect to the insecure WebSocket endpoint 'ws://tiktrue.test")
             && be.ends_with("this endpoint must be available over WSS."),
         "{be}"
     );
-    assert!(f.hint.as_deref().unwrap().contains("wss://tiktrue.test"));
     // The same endpoint over wss:// works, and the report says that is what was tested.
-    let u = r.find("websocket.upgrade", Status::Pass);
+    let u = row(&r, Row::WebsocketUpgrade);
+    assert_eq!(u.status, Status::Pass);
     assert!(u.detail.contains("tested as wss://"), "{}", u.detail);
     // The bundle row names the same fault at its source.
-    let b = r.find("frontend.bundle", Status::Fail);
-    assert!(b.detail.contains("insecure WebSocket URL"), "{}", b.detail);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.row == Some(Row::FrontendBundle) && f.status == Status::Fail));
 }
 
 #[tokio::test]
 async fn websocket_flag_overrides_discovery_and_a_missing_route_is_404() {
-    let scenario = conncheck::lab::scenarios::find("websocket-ok").unwrap();
-    let lab = conncheck::lab::Lab::start(scenario, conncheck::lab::LabOptions::default())
-        .await
-        .unwrap();
-    let ws = format!(
-        "{}/socket/",
-        lab.state
-            .https_url("tiktrue.test")
-            .replace("https://", "wss://")
-    );
-    let r = run_against(&lab, &["--only", "websocket", "--websocket", &ws], true).await;
-    lab.shutdown().await;
-    let f = r.find("websocket.upgrade", Status::Fail);
+    let (r, url) = with_flag(|lab| {
+        format!(
+            "{}/socket/",
+            lab.state
+                .https_url("tiktrue.test")
+                .replace("https://", "wss://")
+        )
+    })
+    .await;
+    let f = row(&r, Row::WebsocketUpgrade);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.subject, Subject::WebSocket { url });
+    assert_eq!(f.fault_key(), Some("websocket.no-route"));
     assert!(f.detail.contains("given with --websocket"), "{}", f.detail);
-    assert!(f.detail.contains("HTTP 404"), "{}", f.detail);
-    assert!(f.hint.as_deref().unwrap().contains("no route for /socket/"));
 }
 
 #[tokio::test]
 async fn token_is_fetched_by_logging_in_and_never_printed() {
-    let r = run_scenario("websocket-token", ONLY).await;
-    let f = r.find("websocket.upgrade", Status::Pass);
+    let out = run_scenario("websocket-token", ONLY).await;
+    assert!(!out.stdout.contains("eyJ"), "a JWT leaked:\n{}", out.stdout);
+    let f = out.find("websocket.upgrade", Status::Pass);
     assert!(
         f.detail.contains("with ?token=<access token from"),
         "{}",
         f.detail
     );
-    assert!(f.detail.contains("given with --websocket"), "{}", f.detail);
-    assert!(!r.stdout.contains("eyJ"), "a JWT leaked:\n{}", r.stdout);
-    assert_eq!(r.status("websocket.origin-check"), Status::Pass);
+    assert_eq!(out.status("websocket.origin-check"), Status::Pass);
 }
 
 #[tokio::test]
 async fn token_required_without_credentials_fails_with_401_saying_how_to_fix() {
-    let r = run_scenario_opts("websocket-token", ONLY, false, 0).await;
-    let f = r.find("websocket.upgrade", Status::Fail);
-    assert!(f.detail.contains("HTTP 401"), "{}", f.detail);
-    let hint = f.hint.as_deref().unwrap();
-    assert!(hint.contains("CONNCHECK_USERNAME"), "{hint}");
+    let r = scenario_report("websocket-token", ONLY, false).await;
+    let f = row(&r, Row::WebsocketUpgrade);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(
+        f.fault_as::<WsFault>(),
+        Some(&WsFault::Refused {
+            status: 401,
+            token: TokenState::Missing
+        })
+    );
+    assert!(f.hint.as_deref().unwrap().contains("CONNCHECK_USERNAME"));
     assert!(
         f.browser_error
             .as_deref()
@@ -146,16 +203,14 @@ async fn token_required_without_credentials_fails_with_401_saying_how_to_fix() {
 
 #[tokio::test]
 async fn unresolvable_websocket_host_fails_with_chromes_connection_error() {
-    let scenario = conncheck::lab::scenarios::find("websocket-ok").unwrap();
-    let lab = conncheck::lab::Lab::start(scenario, conncheck::lab::LabOptions::default())
-        .await
-        .unwrap();
-    let ws = format!("wss://live-nowhere.tiktrue.test:{}/live/", lab.https_port());
-    let r = run_against(&lab, &["--only", "websocket", "--websocket", &ws], true).await;
-    lab.shutdown().await;
-    let f = r.find("websocket.upgrade", Status::Fail);
-    assert!(f.detail.contains("DNS"), "{}", f.detail);
-    assert!(f.hint.as_deref().unwrap().contains("dns.resolve"));
+    let (r, ws) =
+        with_flag(|lab| format!("wss://live-nowhere.tiktrue.test:{}/live/", lab.https_port()))
+            .await;
+    let f = row(&r, Row::WebsocketUpgrade);
+    assert_eq!(f.status, Status::Fail);
+    let net = f.fault_as::<NetFault>().expect("a network fault");
+    assert!(matches!(net.error, NetError::Dns(_)), "{net:?}");
+    assert_eq!(net.host, "live-nowhere.tiktrue.test");
     assert_eq!(
         f.browser_error.as_deref(),
         Some(
@@ -163,20 +218,22 @@ async fn unresolvable_websocket_host_fails_with_chromes_connection_error() {
                 .as_str()
         )
     );
-    assert_eq!(r.status("websocket.origin-check"), Status::Skip);
+    assert_eq!(row(&r, Row::WebsocketOriginCheck).status, Status::Skip);
 }
 
 #[tokio::test]
 async fn live_server_with_another_signing_key_refuses_a_fresh_token() {
-    let r = run_scenario("websocket-token-secret", ONLY).await;
-    let f = r.find("websocket.upgrade", Status::Fail);
-    assert!(f.detail.contains("HTTP 401"), "{}", f.detail);
-    assert!(
-        f.detail.contains("with ?token=<access token"),
-        "{}",
-        f.detail
+    let r = scenario_report("websocket-token-secret", ONLY, true).await;
+    let f = row(&r, Row::WebsocketUpgrade);
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(
+        f.fault_as::<WsFault>(),
+        Some(&WsFault::Refused {
+            status: 401,
+            token: TokenState::Sent
+        })
     );
-    let hint = f.hint.as_deref().unwrap();
-    assert!(hint.contains("LIVE_SERVER_SECRET_KEY"), "{hint}");
-    assert!(!r.stdout.contains("eyJ"), "a JWT leaked:\n{}", r.stdout);
+    assert_eq!(f.fault_key(), Some("websocket.token-refused"));
+    let text = format!("{:?}", r.findings);
+    assert!(!text.contains("eyJ"), "a JWT leaked:\n{text}");
 }

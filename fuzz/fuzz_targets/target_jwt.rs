@@ -5,6 +5,7 @@
 //! string goes through (`neutralize`, `Secrets::scrub` and the runner's `Secrets::scrubber` after registering the token).
 #![no_main]
 use conncheck::checks::jwt;
+use conncheck::observe::login::{self, TokenKind};
 use conncheck::redact::{self, Secrets};
 use libfuzzer_sys::fuzz_target;
 
@@ -26,14 +27,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = jwt::parse_wordlist(rest);
 
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(s) {
-        for kind in ["access", "refresh"] {
-            if let Some((token, path)) = jwt::find_token(&v, first, kind) {
-                assert!(jwt::dotted(&v, &path).is_some());
-                let _ = jwt::decode(&token);
+        for kind in [TokenKind::Access, TokenKind::Refresh] {
+            if let Some(found) = login::find_token(&v, first, kind) {
+                assert!(login::dotted(&v, &found.path).is_some());
+                let _ = jwt::decode(&found.token);
             }
         }
         let _ = jwt::server_message(&v);
-        let _ = jwt::dotted(&v, rest);
+        let _ = login::dotted(&v, rest);
     }
 
     let _ = redact::neutralize(s);

@@ -1,3 +1,7 @@
-//! Every Chrome console line conncheck shows, worded in one place from a typed cause.
+//! Every Chrome console line conncheck quotes, worded in one place per module from a typed
+//! cause: what a user pastes from DevTools must match what the report shows.
+
+pub mod jwt;
 pub mod net;
 pub mod tls;
+pub mod websocket;

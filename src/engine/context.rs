@@ -64,6 +64,8 @@ pub struct Context {
     /// The frontend pages and bundles, fetched once and shared by the frontend and WebSocket
     /// modules (whichever asks first fetches; the other waits for the same result).
     pub frontend_scan: tokio::sync::OnceCell<Arc<Vec<crate::checks::frontend::PageScan>>>,
+    /// Observations several modules share (the run's one login).
+    pub observed: crate::observe::Observations,
 }
 
 impl Context {
@@ -89,6 +91,7 @@ impl Context {
             deadline,
             metrics: Mutex::default(),
             frontend_scan: tokio::sync::OnceCell::new(),
+            observed: Default::default(),
         })
     }
 
@@ -100,6 +103,18 @@ impl Context {
             labels,
             value,
         });
+    }
+
+    /// The run's one login with the user's credentials: the first module to ask logs in, the
+    /// others read the same answer.
+    pub async fn login(&self) -> Arc<crate::observe::login::Login> {
+        let inputs = crate::observe::login::Inputs {
+            http: &self.http,
+            target: &self.target,
+            secrets: &self.secrets,
+            allow_insecure: self.opts.allow_insecure_auth,
+        };
+        self.observed.login(inputs).await
     }
 
     /// Whether a module is part of this run.

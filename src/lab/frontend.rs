@@ -37,8 +37,16 @@ pub fn bundle(state: &LabState) -> Vec<u8> {
         .as_ref()
         .map(|w| state.expand(w))
         .unwrap_or_default();
+    // How the app opens its socket with the token, when it sends one.
+    let (socket, open) = match &f.ws_token_param {
+        Some(p) => (
+            format!("function d(e){{return new WebSocket(`${{s}}?{p}=${{e}}`)}}"),
+            ",open:d",
+        ),
+        None => (String::new(), ""),
+    };
     let mut js = format!(
-        "/*! For license information please see main.8f2c1a7e.js.LICENSE.txt */\n(()=>{{var e={{7463:(e,t,n)=>{{\"use strict\";var r=n(2791);const a=\"{api}\";var o=n(4569),i=n.n(o);i().defaults.baseURL=a||\"{api}\",i().defaults.withCredentials=!0;const s=\"{ws}\";function l(e){{return i().post(\"/auth/login/\",e)}}function c(){{return i().get(\"/auth/profile/\")}}function u(e){{return i().post(\"/auth/refresh/\",{{refresh:e}})}}t.Z={{login:l,profile:c,refresh:u,ws:s}}}}}};var t={{}};function n(r){{var a=t[r];if(void 0!==a)return a.exports;var o=t[r]={{exports:{{}}}};return e[r](o,o.exports,n),o.exports}}n(7463)}})();\n//# sourceMappingURL=main.8f2c1a7e.js.map\n"
+        "/*! For license information please see main.8f2c1a7e.js.LICENSE.txt */\n(()=>{{var e={{7463:(e,t,n)=>{{\"use strict\";var r=n(2791);const a=\"{api}\";var o=n(4569),i=n.n(o);i().defaults.baseURL=a||\"{api}\",i().defaults.withCredentials=!0;const s=\"{ws}\";function l(e){{return i().post(\"/auth/login/\",e)}}function c(){{return i().get(\"/auth/profile/\")}}function u(e){{return i().post(\"/auth/refresh/\",{{refresh:e}})}}{socket}t.Z={{login:l,profile:c,refresh:u,ws:s{open}}}}}}};var t={{}};function n(r){{var a=t[r];if(void 0!==a)return a.exports;var o=t[r]={{exports:{{}}}};return e[r](o,o.exports,n),o.exports}}n(7463)}})();\n//# sourceMappingURL=main.8f2c1a7e.js.map\n"
     );
     if f.bundle_padding > 0 {
         js.push_str("/*");

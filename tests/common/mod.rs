@@ -109,3 +109,55 @@ pub fn parse(out: Output) -> Run {
         stderr,
     }
 }
+
+/// Diagnose a running lab in this process and return the typed report (rows keep their
+/// `row`, `subject` and `fault`, which the JSON does not carry).
+pub async fn diagnose_in_process(
+    lab: &Lab,
+    extra: &[&str],
+    creds: bool,
+) -> conncheck::model::Report {
+    use clap::Parser;
+    let mut args = vec!["conncheck".to_string()];
+    args.extend(lab.args());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let cli = conncheck::cli::Cli::try_parse_from(&args).expect("arguments parse");
+    let env = conncheck::cli::Env {
+        credentials: creds.then(|| lab.credentials()),
+        ..Default::default()
+    };
+    let target = cli.targets.first().cloned();
+    let config = cli
+        .run
+        .to_config_opt(target.as_deref(), &env)
+        .expect("config");
+    conncheck::diagnose::diagnose(&config, conncheck::redact::Secrets::default())
+        .await
+        .expect("diagnosis runs")
+}
+
+/// Start `scenario`, diagnose it in this process, stop it.
+pub async fn scenario_report(
+    scenario: &str,
+    extra: &[&str],
+    creds: bool,
+) -> conncheck::model::Report {
+    let s = conncheck::lab::scenarios::find(scenario).expect("scenario exists");
+    let lab = Lab::start(s, LabOptions::default())
+        .await
+        .expect("lab starts");
+    let report = diagnose_in_process(&lab, extra, creds).await;
+    lab.shutdown().await;
+    report
+}
+
+/// The one row with this typed row (panics when there is not exactly one).
+pub fn row(report: &conncheck::model::Report, row: conncheck::engine::Row) -> &Finding {
+    let rows: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.row == Some(row))
+        .collect();
+    assert_eq!(rows.len(), 1, "{row:?}: {rows:#?}");
+    rows[0]
+}

@@ -38,5 +38,12 @@ pub fn list() -> Vec<Scenario> {
                 s.api.jwt.accept_alg_none = true;
             },
         ),
+        Scenario::fault(
+            "jwt-long-lived-access",
+            "access tokens live a week (ACCESS_TOKEN_LIFETIME = timedelta(days=7)): a stolen one works for days",
+            |s| {
+                s.api.jwt.access_lifetime_s = 7 * 24 * 3600;
+            },
+        ),
     ]
 }

@@ -204,6 +204,9 @@ pub struct FrontendSpec {
     pub bundle_padding: usize,
     /// A WebSocket URL the bundle embeds.
     pub ws_url: Option<String>,
+    /// The query parameter the app opens that socket with its access token in
+    /// (`new WebSocket(`${url}?token=${t}`)`, as Plane's live client does).
+    pub ws_token_param: Option<String>,
     /// The hashed bundle index.html references is not deployed (the SPA catch-all answers
     /// for it with index.html, as `try_files $uri /index.html` does).
     pub bundle_missing: bool,
@@ -219,6 +222,7 @@ impl Default for FrontendSpec {
             csp: None,
             bundle_padding: 0,
             ws_url: None,
+            ws_token_param: None,
             bundle_missing: false,
             hsts: Some("max-age=31536000; includeSubDomains".into()),
         }

@@ -45,6 +45,7 @@ fn plane() -> Scenario {
             s.api.jwt.username = "demo@plane.mohdop.test".into();
             s.frontend.api_url = "https://plane-api.mohdop.test{port}/api/v1".into();
             s.frontend.ws_url = Some("wss://plane.mohdop.test{port}/live".into());
+            s.frontend.ws_token_param = Some("token".into());
             s.websocket = Some(WsSpec {
                 host: "plane.mohdop.test".into(),
                 path: "/live".into(),

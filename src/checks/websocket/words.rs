@@ -1,0 +1,203 @@
+//! The words of section 8: titles, evidence and fixes, from what was seen and the typed verdict.
+
+use super::judge::{TokenState, TokenTrouble, TokenUse, WsFault};
+use crate::net::ws::Outcome;
+use url::Url;
+
+/// Where the socket's URL came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `--websocket`.
+    Given,
+    /// The frontend bundle, at this file and byte.
+    Bundle { at: String },
+}
+
+pub fn source(s: &Source) -> String {
+    match s {
+        Source::Given => "given with --websocket".into(),
+        Source::Bundle { at } => format!("found in the bundle at {at}"),
+    }
+}
+
+/// The three rows' titles when there is no socket to check.
+pub const UNNAMED_TITLES: [&str; 3] = [
+    "WebSocket upgrade",
+    "WebSocket scheme",
+    "WebSocket origin check",
+];
+
+/// Why there is nothing to check: no URL given and none found in these pages.
+pub fn no_url(pages: &[String]) -> String {
+    if pages.is_empty() {
+        return "no WebSocket URL: none given with --websocket and no frontend page to discover one in".into();
+    }
+    format!(
+        "no WebSocket URL: none given with --websocket and none found in the bundle of {}",
+        pages.join(", ")
+    )
+}
+
+pub fn scheme_title(url: &Url, origin: &str) -> String {
+    format!("{url} is wss:// from {origin}")
+}
+
+pub fn upgrade_title(url: &Url, origin: &str) -> String {
+    format!("upgrade to {url} from {origin}")
+}
+
+pub fn origin_check_title(url: &Url) -> String {
+    format!("{url} refuses a foreign Origin")
+}
+
+/// The wss:// form of a WebSocket URL (same host, path and query; an explicit port kept).
+pub fn as_wss(url: &Url) -> Url {
+    let mut u = url.clone();
+    let _ = u.set_scheme("wss");
+    u
+}
+
+/// The scheme row: detail and hint.
+pub fn scheme(url: &Url, source: &str, fault: Option<&WsFault>) -> (String, Option<String>) {
+    match fault {
+        Some(WsFault::InsecureScheme) => (
+            format!("{url} ({source}) is plain ws:// and the page is HTTPS"),
+            Some(format!(
+                "browsers refuse ws:// from an HTTPS page: use {} (the same proxy on 443 forwards the upgrade), or build it from location: (location.protocol === 'https:' ? 'wss:' : 'ws:')",
+                as_wss(url)
+            )),
+        ),
+        Some(_) => (
+            format!("{url} ({source}) is plain ws://, from an http:// page"),
+            Some("the socket (and any token in it) travels in clear text: serve the page over HTTPS and the socket over wss://".into()),
+        ),
+        None => (format!("{url} ({source}) is encrypted (wss://)"), None),
+    }
+}
+
+/// How an upgrade attempt ended, in a few words.
+pub fn outcome(o: &Outcome) -> String {
+    match o {
+        Outcome::Open => "101 Switching Protocols".into(),
+        Outcome::Refused { status, body } if body.is_empty() => format!("HTTP {status}"),
+        Outcome::Refused { status, body } => format!("HTTP {status} ({body})"),
+        Outcome::Net(e) => e.to_string(),
+    }
+}
+
+fn trouble(t: &TokenTrouble) -> String {
+    match t {
+        TokenTrouble::NoCredentials => "no credentials to log in with: set CONNCHECK_USERNAME and CONNCHECK_PASSWORD so conncheck can send the token the app sends".into(),
+        TokenTrouble::PlainHttp { url } => format!("not sending credentials to {url} over plain http"),
+        TokenTrouble::LoginFailed { url, error } => format!("login at {url} failed: {error}"),
+        TokenTrouble::LoginStatus { url, status } => format!("login at {url} answered HTTP {status}"),
+        TokenTrouble::NoToken { path } => format!("no access token at '{path}' in the login answer"),
+    }
+}
+
+/// What the evidence adds about the probe: the wss:// stand-in for a blocked ws:// URL, and
+/// how the token went (the token itself never).
+pub fn probe_note(url: &Url, probe: &Url, token: &TokenUse) -> String {
+    let mut note = String::new();
+    if probe != url {
+        note =
+            format!(" (tested as {probe}: the browser blocks {url} itself, see websocket.scheme)");
+    }
+    match token {
+        TokenUse::Sent { param, from } => {
+            note.push_str(&format!(" with ?{param}=<access token from {from}>"))
+        }
+        TokenUse::Missing { param, why } => {
+            note.push_str(&format!(" without ?{param}= ({})", trouble(why)))
+        }
+        TokenUse::NotReproduced => note
+            .push_str(" without credentials (conncheck sends a token only as a query parameter)"),
+        TokenUse::None => {}
+    }
+    note
+}
+
+/// What a non-101 answer to an upgrade means, as a fix in the stack's words.
+pub fn refusal_hint(status: u16, path: &str, origin: &str) -> String {
+    match status {
+        404 => format!(
+            "the proxy has no route for {path} (or the live server is not mounted there): route {path} to the WebSocket service and pass the upgrade through (nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\")"
+        ),
+        400 | 403 => format!(
+            "the server refused the origin or the credentials: allow {origin} in its origin check (Django Channels: AllowedHostsOriginValidator follows ALLOWED_HOSTS; Socket.IO: cors.origin) and send the token the way the app does"
+        ),
+        401 => "the server wants authentication: the app must send its access token (e.g. ?token=…) when it opens the socket".into(),
+        502..=504 => format!(
+            "the proxy reached no WebSocket server behind {path}: start the live/WebSocket service and check the proxy's upstream address and port"
+        ),
+        200..=299 => "the request was answered as plain HTTP: the proxy dropped the Upgrade/Connection headers (nginx needs proxy_set_header Upgrade and Connection) or the SPA catch-all served index.html for this path".into(),
+        301 | 302 | 307 | 308 => "the upgrade was redirected, and browsers do not follow redirects on a WebSocket handshake: use the final URL (scheme, host, trailing slash) in the app".into(),
+        _ => format!("the server answered HTTP {status} instead of 101: check the WebSocket route and server logs"),
+    }
+}
+
+/// The upgrade row's fix for a refusal.
+pub fn upgrade_hint(status: u16, token: &TokenUse, path: &str, origin: &str) -> String {
+    match (token, token.state(), status) {
+        (TokenUse::Missing { why, .. }, _, 401 | 403) => {
+            format!("{}; {}", trouble(why), refusal_hint(status, path, origin))
+        }
+        (_, TokenState::Sent, 401) => "the server refused an access token the API issued seconds ago: it verifies tokens with another key. Give the WebSocket server the API's signing key (Plane: LIVE_SERVER_SECRET_KEY must equal the API's SECRET_KEY; simplejwt: SIMPLE_JWT['SIGNING_KEY'])".to_string(),
+        _ => refusal_hint(status, path, origin),
+    }
+}
+
+/// The fix when the socket's server cannot be reached at all.
+pub fn unreachable_hint(host: &str, port: u16) -> String {
+    format!(
+        "the browser cannot reach the WebSocket server: check that {host} resolves publicly, that its proxy listens on port {port} with a certificate for {host}, and that the live service is running"
+    )
+}
+
+/// The origin-check row: detail and hint. `allowed`: the origins to allow.
+pub fn origin_check(
+    evidence: String,
+    fault: Option<&WsFault>,
+    own: &Outcome,
+    foreign: &Outcome,
+    allowed: &str,
+) -> (String, Option<String>) {
+    match (fault, foreign, own) {
+        (Some(WsFault::AnyOriginAccepted), _, _) => (
+            evidence,
+            Some(format!(
+                "the server accepts a handshake from any site, so a page a logged-in user visits can open this socket with their cookies (cross-site WebSocket hijacking): check Origin and allow only {allowed} (Django Channels: AllowedHostsOriginValidator/OriginValidator; Socket.IO: cors.origin; ws: verifyClient)"
+            )),
+        ),
+        (Some(_), _, _) => (
+            format!("{evidence}: the upgrade fails for the frontend's own origin too, so this tells nothing (see websocket.upgrade)"),
+            None,
+        ),
+        (None, Outcome::Refused { status, .. }, Outcome::Open) => (
+            format!("{evidence}; the frontend's own origin got 101 ({status} means refused)"),
+            None,
+        ),
+        (None, _, _) => (evidence, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_their_likely_cause() {
+        for (status, phrase) in [
+            (404, "no route for /live/"),
+            (403, "allow https://app.test"),
+            (401, "token"),
+            (502, "no WebSocket server"),
+            (200, "Upgrade/Connection"),
+            (301, "do not follow redirects"),
+            (418, "HTTP 418"),
+        ] {
+            let h = refusal_hint(status, "/live/", "https://app.test");
+            assert!(h.contains(phrase), "{status}: {h}");
+        }
+    }
+}

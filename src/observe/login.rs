@@ -1,0 +1,267 @@
+//! The one login of a run, and the one token finder.
+//!
+//! Logging in is an observation: the POST the frontend makes with the test account, what came
+//! back, and where in the answer the tokens were. The JWT module judges it; the WebSocket
+//! module takes the access token from it to open the socket the way the app does. Every
+//! JWT-shaped string in an answer is registered with the run's secrets before anything reads
+//! the answer.
+
+use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
+use crate::redact::Secrets;
+use crate::target::Target;
+use http::Method;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Which token of a login answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Refresh,
+}
+
+impl TokenKind {
+    /// Where common APIs put this token, after the configured path.
+    fn common_paths(self) -> &'static [&'static str] {
+        match self {
+            TokenKind::Access => &[
+                "access",
+                "tokens.access",
+                "access_token",
+                "token",
+                "data.access",
+                "data.token",
+            ],
+            TokenKind::Refresh => &["refresh", "tokens.refresh", "refresh_token", "data.refresh"],
+        }
+    }
+}
+
+/// A token and the dotted path it was found at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub token: String,
+    pub path: String,
+}
+
+/// The value at a dotted path (`tokens.access`).
+pub fn dotted<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .filter(|p| !p.is_empty())
+        .try_fold(v, |v, k| v.get(k))
+}
+
+/// Whether a string has a compact JWS's three parts.
+fn jws_shaped(s: &str) -> bool {
+    s.split('.').count() == 3
+}
+
+/// Find a token in a login (or refresh) answer: at the configured path any non-empty string
+/// (the profile says that is the token, opaque or not), else a JWT-shaped string at one of the
+/// common paths.
+pub fn find_token(body: &Value, configured: &str, kind: TokenKind) -> Option<Found> {
+    let at = |p: &str| dotted(body, p).and_then(Value::as_str).map(str::to_string);
+    if let Some(t) = at(configured).filter(|t| !t.is_empty()) {
+        return Some(Found {
+            token: t,
+            path: configured.to_string(),
+        });
+    }
+    kind.common_paths().iter().find_map(|p| {
+        at(p).filter(|t| jws_shaped(t)).map(|t| Found {
+            token: t,
+            path: p.to_string(),
+        })
+    })
+}
+
+/// Every JWT-shaped string anywhere in a JSON value.
+fn jwt_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if s.starts_with("eyJ") && s.matches('.').count() == 2 => {
+            out.push(s.clone())
+        }
+        Value::Array(a) => a.iter().for_each(|x| jwt_strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| jwt_strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Register every JWT-shaped string in a response as a secret, before anything else reads it;
+/// return the body when it is JSON.
+pub fn register_tokens(secrets: &Secrets, ex: &Exchange) -> Option<Value> {
+    let body = ex.json()?;
+    let mut found = Vec::new();
+    jwt_strings(&body, &mut found);
+    for t in &found {
+        secrets.add_token(t);
+    }
+    Some(body)
+}
+
+/// The login POST the frontend makes (the target's auth flow), with these credentials.
+pub fn request(target: &Target, user: &str, pass: &str) -> HttpRequest {
+    let a = &target.auth;
+    let mut body = serde_json::Map::new();
+    body.insert(a.username_field.clone(), json!(user));
+    body.insert(a.password_field.clone(), json!(pass));
+    HttpRequest::new(Method::POST, target.url_for(&a.login_path))
+        .header("accept", "application/json")
+        .json_body(&Value::Object(body))
+        .max_body(256 * 1024)
+}
+
+/// What the run's login saw.
+#[derive(Debug)]
+pub enum Login {
+    /// No test account in the environment.
+    NoCredentials,
+    /// Not attempted: the login URL is plain http and insecure auth was not allowed.
+    PlainHttp { url: Url },
+    /// The request failed on the network.
+    Failed {
+        url: Url,
+        error: NetError,
+        elapsed: Duration,
+    },
+    /// The server answered.
+    Answered(Box<Answer>),
+}
+
+/// A login the server answered.
+#[derive(Debug)]
+pub struct Answer {
+    pub url: Url,
+    pub username: String,
+    pub exchange: Exchange,
+    /// The body, when JSON.
+    pub body: Option<Value>,
+    /// The tokens found in a successful answer.
+    pub access: Option<Found>,
+    pub refresh: Option<Found>,
+    pub elapsed: Duration,
+}
+
+impl Login {
+    /// The access token of a successful login.
+    pub fn access_token(&self) -> Option<&str> {
+        match self {
+            Login::Answered(a) if a.exchange.status.is_success() => {
+                a.access.as_ref().map(|f| f.token.as_str())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What a login needs from the run.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub http: &'a HttpClient,
+    pub target: &'a Target,
+    pub secrets: &'a Secrets,
+    /// Send credentials over plain http (a local test server).
+    pub allow_insecure: bool,
+}
+
+/// Log in with the target's credentials the way the frontend does.
+pub async fn log_in(inputs: Inputs<'_>) -> Login {
+    let t = inputs.target;
+    let Some(creds) = &t.credentials else {
+        return Login::NoCredentials;
+    };
+    let req = request(t, &creds.username, &creds.password);
+    let url = req.url.clone();
+    if url.scheme() == "http" && !inputs.allow_insecure {
+        return Login::PlainHttp { url };
+    }
+    let start = Instant::now();
+    let exchange = match inputs.http.send(req).await {
+        Ok(ex) => ex,
+        Err(error) => {
+            let elapsed = start.elapsed();
+            return Login::Failed {
+                url,
+                error,
+                elapsed,
+            };
+        }
+    };
+    let body = register_tokens(inputs.secrets, &exchange);
+    let ok = exchange.status.is_success();
+    let find = |path: &str, kind| {
+        body.as_ref()
+            .filter(|_| ok)
+            .and_then(|b| find_token(b, path, kind))
+    };
+    let access = find(&t.auth.access_path, TokenKind::Access);
+    let refresh = find(&t.auth.refresh_token_path, TokenKind::Refresh);
+    for f in access.iter().chain(refresh.iter()) {
+        inputs.secrets.add_token(&f.token);
+    }
+    Login::Answered(Box::new(Answer {
+        url,
+        username: creds.username.clone(),
+        exchange,
+        body,
+        access,
+        refresh,
+        elapsed: start.elapsed(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.c2ln";
+
+    #[test]
+    fn tokens_are_found_at_configured_or_common_paths() {
+        let cases = [
+            (
+                json!({"access": JWT, "refresh": JWT}),
+                "access",
+                Some("access"),
+            ),
+            (
+                json!({"tokens": {"access": JWT}}),
+                "access",
+                Some("tokens.access"),
+            ),
+            (
+                json!({"tokens": {"access": JWT}}),
+                "tokens.access",
+                Some("tokens.access"),
+            ),
+            (json!({"access_token": JWT}), "access", Some("access_token")),
+            // The configured path is taken at its word, opaque or not.
+            (
+                json!({"data": {"jwt": "opaque-1"}}),
+                "data.jwt",
+                Some("data.jwt"),
+            ),
+            // A common path needs a JWT's shape.
+            (json!({"access": "not-a-jwt"}), "tokens.access", None),
+            (json!({"user": {}}), "access", None),
+        ];
+        for (body, path, want) in cases {
+            let got = find_token(&body, path, TokenKind::Access).map(|f| f.path);
+            assert_eq!(got.as_deref(), want, "{body}");
+        }
+        let r = find_token(
+            &json!({"tokens": {"refresh": JWT}}),
+            "refresh",
+            TokenKind::Refresh,
+        );
+        assert_eq!(r.map(|f| f.path).as_deref(), Some("tokens.refresh"));
+    }
+
+    #[test]
+    fn dotted_paths_walk_objects() {
+        let v = json!({"a": {"b": {"c": 1}}});
+        assert_eq!(dotted(&v, "a.b.c"), Some(&json!(1)));
+        assert_eq!(dotted(&v, "a.x"), None);
+    }
+}
