@@ -4,6 +4,7 @@
 //! [`runner`] over one shared [`context::Context`] → one [`model::Report`] → a [`report`] renderer.
 
 pub mod app;
+pub mod browser;
 pub mod checks;
 pub mod cli;
 pub mod engine;
@@ -11,6 +12,7 @@ pub mod explain;
 pub mod lab;
 pub mod multi;
 pub mod net;
+pub mod observe;
 pub mod profile;
 pub mod progress;
 pub mod redact;

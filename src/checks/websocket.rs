@@ -2,10 +2,10 @@
 //! `Origin`, it uses wss:// from an HTTPS page (W3C Mixed Content), and the server refuses an
 //! upgrade from a foreign origin (cross-site WebSocket hijacking).
 //!
-//! The URL comes from `--websocket` or is discovered in the frontend bundle, which the
-//! frontend module fetches once for both ([`frontend::scans`]).
+//! The URL comes from `--websocket` or is discovered in the frontend bundle, which the run
+//! fetches once for both modules ([`crate::observe::pages`]).
 
-use crate::checks::frontend::{self, mixed_ws_message};
+use crate::browser::frontend::mixed_ws_message;
 use crate::context::Context;
 use crate::model::{Finding, Module};
 use crate::net::http::{classify_rustls, HttpRequest, NetError, USER_AGENT};
@@ -85,7 +85,7 @@ pub fn chrome_ws_error(url: &Url, outcome: &Outcome) -> Option<String> {
 }
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let scans = frontend::scans(&ctx).await;
+    let scans = ctx.observed.pages(&ctx.http, &ctx.target.frontend).await;
     let page: Option<Url> = scans
         .iter()
         .find(|s| s.page.is_ok())
@@ -99,7 +99,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let found = match &ctx.target.websocket {
         Some(w) => Some((w.url.clone(), "given with --websocket".to_string())),
         None => scans.iter().find_map(|s| {
-            s.judgement.websockets.first().map(|l| {
+            s.websockets().first().map(|l| {
                 (
                     l.found.url.clone(),
                     format!("found in the bundle at {}", l.at()),

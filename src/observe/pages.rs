@@ -1,0 +1,540 @@
+//! The frontend as the browser receives it: each page fetched once, its subresources listed
+//! (with the W3C Mixed Content class of each), its own scripts fetched, and the URLs they embed
+//! found. Several checks read it (mixed content, the API the bundle calls, the WebSocket URL,
+//! discovery). I/O takes the HTTP client and the pages as arguments; nothing here judges.
+
+use super::bundle::{self, Located, ScriptSource};
+use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
+use futures::future::join_all;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Cap on one script conncheck reads; a production bundle is far smaller.
+pub const BUNDLE_CAP: usize = 20 * 1024 * 1024;
+/// Scripts read per page (a Next.js page loads a dozen chunks; the API URL is in one of them).
+const MAX_SCRIPTS: usize = 24;
+
+/// How a browser treats an insecure subresource (W3C Mixed Content §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Blocking {
+    /// Scripts, styles, frames, plugins: blocked outright.
+    Blockable,
+    /// Images, audio, video: Chrome upgrades them to https:// (and they fail if that fails).
+    Upgraded,
+    /// A form that submits to http://: Chrome warns before sending.
+    Form,
+}
+
+/// The request context of a subresource (Fetch's destination, as Chrome names it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestContext {
+    Script,
+    Stylesheet,
+    Font,
+    Image,
+    /// A `<link rel=preload>` of another kind.
+    Resource,
+    Frame,
+    Plugin,
+    FormAction,
+    Video,
+    Audio,
+}
+
+/// One subresource the page loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// The element and attribute, e.g. `script src`.
+    pub tag: String,
+    pub context: RequestContext,
+    pub blocking: Blocking,
+    pub url: Url,
+}
+
+/// What the HTML says about its subresources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub resources: Vec<Resource>,
+    /// `upgrade-insecure-requests` found in a `<meta http-equiv>` CSP.
+    pub meta_upgrade: bool,
+    /// Inline `<script>` bodies (runtime config such as `window.env = {API_URL: …}`), with
+    /// their byte offset in the HTML.
+    pub inline_scripts: Vec<(usize, String)>,
+}
+
+/// Where a page's `upgrade-insecure-requests` directive came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpgradeSource {
+    /// The `Content-Security-Policy` response header.
+    Header,
+    /// A `<meta http-equiv="Content-Security-Policy">` tag.
+    Meta,
+}
+
+/// One frontend page as fetched and scanned.
+#[derive(Debug, Clone)]
+pub struct PageScan {
+    pub requested: Url,
+    pub page: Result<Exchange, NetError>,
+    pub parsed: Parsed,
+    /// Where `upgrade-insecure-requests` came from, when present.
+    pub upgrade: Option<UpgradeSource>,
+    /// The app's own scripts and what fetching each gave.
+    pub scripts: Vec<(Url, Result<Exchange, NetError>)>,
+    /// Every absolute URL in the inline scripts and the fetched scripts, in order.
+    pub found: Vec<Located>,
+    pub duration: Duration,
+}
+
+impl PageScan {
+    /// The URL the page ended up at (after redirects).
+    pub fn final_url(&self) -> &Url {
+        self.page
+            .as_ref()
+            .map(|e| &e.url)
+            .unwrap_or(&self.requested)
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.final_url().scheme() == "https"
+    }
+
+    /// Whether the page itself loaded (a 2xx answer).
+    pub fn loaded(&self) -> bool {
+        self.page.as_ref().is_ok_and(|e| e.status.is_success())
+    }
+
+    /// The script texts that were read: the inline scripts, then each script that loaded.
+    pub fn script_bytes(&self) -> impl Iterator<Item = &[u8]> {
+        let inline = self.parsed.inline_scripts.iter().map(|(_, t)| t.as_bytes());
+        let files = self
+            .scripts
+            .iter()
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .filter(|e| e.status.is_success())
+            .map(|e| &e.body[..]);
+        inline.chain(files)
+    }
+
+    /// Whether `needle` occurs in any script, ignoring ASCII case (a bare host name).
+    pub fn mentions(&self, needle: &str) -> bool {
+        let n = needle.as_bytes();
+        !n.is_empty()
+            && self
+                .script_bytes()
+                .any(|b| b.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
+    }
+
+    /// The WebSocket endpoints the scripts name (see [`bundle::websockets`]).
+    pub fn websockets(&self) -> Vec<&Located> {
+        bundle::websockets(&self.found)
+    }
+}
+
+/// Fetch and scan each page (concurrently).
+pub async fn scan_pages(http: &HttpClient, pages: &[Url]) -> Vec<PageScan> {
+    join_all(pages.iter().map(|u| scan_page(http, u.clone()))).await
+}
+
+async fn scan_page(http: &HttpClient, url: Url) -> PageScan {
+    let start = Instant::now();
+    let req = HttpRequest::get(url.clone())
+        .follow()
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    let page = http.send(req).await;
+    let mut parsed = Parsed::default();
+    let mut upgrade = None;
+    let mut scripts = Vec::new();
+    if let Ok(ex) = &page {
+        if ex.status.is_success() {
+            parsed = parse_html(&ex.body_text(), &ex.url);
+            upgrade = upgrade_source(ex, &parsed);
+            let fetches = own_scripts(&ex.url, &parsed)
+                .into_iter()
+                .map(|u| async move {
+                    let req = HttpRequest::get(u.clone()).follow().max_body(BUNDLE_CAP);
+                    (u, http.send(req).await)
+                });
+            scripts = join_all(fetches).await;
+        }
+    }
+    let final_url = page.as_ref().map(|e| e.url.clone()).unwrap_or(url.clone());
+    let found = find_in_scripts(&final_url, &parsed.inline_scripts, &scripts);
+    PageScan {
+        requested: url,
+        page,
+        parsed,
+        upgrade,
+        scripts,
+        found,
+        duration: start.elapsed(),
+    }
+}
+
+fn upgrade_source(ex: &Exchange, parsed: &Parsed) -> Option<UpgradeSource> {
+    if ex
+        .header_all("content-security-policy")
+        .iter()
+        .any(|c| csp_upgrades(c))
+    {
+        Some(UpgradeSource::Header)
+    } else if parsed.meta_upgrade {
+        Some(UpgradeSource::Meta)
+    } else {
+        None
+    }
+}
+
+/// The app's own scripts a page loads, first occurrence of each, at most [`MAX_SCRIPTS`].
+fn own_scripts(page: &Url, parsed: &Parsed) -> Vec<Url> {
+    let mut urls: Vec<Url> = Vec::new();
+    for r in &parsed.resources {
+        if r.context == RequestContext::Script && own_script(page, &r.url) && !urls.contains(&r.url)
+        {
+            urls.push(r.url.clone());
+        }
+    }
+    urls.truncate(MAX_SCRIPTS);
+    urls
+}
+
+/// Every URL in a page's inline scripts (offsets in the HTML) and in each script that loaded.
+fn find_in_scripts(
+    page: &Url,
+    inline: &[(usize, String)],
+    scripts: &[(Url, Result<Exchange, NetError>)],
+) -> Vec<Located> {
+    let mut sources: Vec<(ScriptSource, usize, &[u8])> = inline
+        .iter()
+        .map(|(at, text)| {
+            let source = ScriptSource::Inline { page: page.clone() };
+            (source, *at, text.as_bytes())
+        })
+        .collect();
+    for (u, r) in scripts {
+        if let Ok(ex) = r {
+            if ex.status.is_success() {
+                sources.push((ScriptSource::External { url: u.clone() }, 0, &ex.body[..]));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for (source, base, bytes) in sources {
+        found.extend(bundle::find_urls(bytes).into_iter().map(|mut f| {
+            f.offset += base;
+            Located {
+                source: source.clone(),
+                found: f,
+            }
+        }));
+    }
+    found
+}
+
+/// Whether a script is the app's own: same origin, or an https:// host under the page's
+/// domain (a `cdn.` or `static.` subdomain). Third-party scripts are not the app's bundle.
+pub fn own_script(page: &Url, script: &Url) -> bool {
+    if page.origin() == script.origin() {
+        return true;
+    }
+    let (Some(p), Some(s)) = (page.host_str(), script.host_str()) else {
+        return false;
+    };
+    let site = p.strip_prefix("www.").unwrap_or(p);
+    script.scheme() == "https" && site.contains('.') && s.ends_with(&format!(".{site}"))
+}
+
+/// Whether a CSP value carries the `upgrade-insecure-requests` directive.
+pub fn csp_upgrades(csp: &str) -> bool {
+    csp.split([';', ','])
+        .any(|d| d.trim().eq_ignore_ascii_case("upgrade-insecure-requests"))
+}
+
+/// Elements whose one attribute names a subresource: selector, attribute, tag as shown,
+/// request context, blocking class. In document-independent order (the report lists them so).
+const ELEMENTS: [(&str, &str, &str, RequestContext, Blocking); 5] = [
+    (
+        "iframe[src]",
+        "src",
+        "iframe src",
+        RequestContext::Frame,
+        Blocking::Blockable,
+    ),
+    (
+        "object[data]",
+        "data",
+        "object data",
+        RequestContext::Plugin,
+        Blocking::Blockable,
+    ),
+    (
+        "embed[src]",
+        "src",
+        "embed src",
+        RequestContext::Plugin,
+        Blocking::Blockable,
+    ),
+    (
+        "form[action]",
+        "action",
+        "form action",
+        RequestContext::FormAction,
+        Blocking::Form,
+    ),
+    (
+        "img[src]",
+        "src",
+        "img src",
+        RequestContext::Image,
+        Blocking::Upgraded,
+    ),
+];
+
+fn selector(s: &str) -> scraper::Selector {
+    scraper::Selector::parse(s).expect("constant selector")
+}
+
+/// Parse an HTML document and list its subresources, resolved against the page URL (or its
+/// `<base href>`).
+pub fn parse_html(html: &str, page: &Url) -> Parsed {
+    let doc = scraper::Html::parse_document(html);
+    let base = doc
+        .select(&selector("base[href]"))
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|h| page.join(h).ok())
+        .unwrap_or_else(|| page.clone());
+    Parsed {
+        resources: resources(&doc, &base),
+        meta_upgrade: meta_upgrade(&doc),
+        inline_scripts: inline_scripts(&doc, html),
+    }
+}
+
+fn resources(doc: &scraper::Html, base: &Url) -> Vec<Resource> {
+    let mut out = Vec::new();
+    let mut add = |tag: &str, context, blocking, raw: Option<&str>| {
+        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+            return;
+        };
+        if raw.starts_with("data:") || raw.starts_with("blob:") || raw.starts_with("javascript:") {
+            return;
+        }
+        if let Ok(url) = base.join(raw) {
+            let tag = tag.to_string();
+            out.push(Resource {
+                tag,
+                context,
+                blocking,
+                url,
+            });
+        }
+    };
+    for e in doc.select(&selector("script[src]")) {
+        let src = e.value().attr("src");
+        add(
+            "script src",
+            RequestContext::Script,
+            Blocking::Blockable,
+            src,
+        );
+    }
+    for e in doc.select(&selector("link[href][rel]")) {
+        if let Some((tag, context, blocking)) = link_kind(e.value()) {
+            add(tag, context, blocking, e.value().attr("href"));
+        }
+    }
+    for (sel, attr, tag, context, blocking) in ELEMENTS {
+        for e in doc.select(&selector(sel)) {
+            add(tag, context, blocking, e.value().attr(attr));
+        }
+    }
+    for (media, context) in [
+        ("video", RequestContext::Video),
+        ("audio", RequestContext::Audio),
+    ] {
+        for (sel, tag) in [
+            (format!("{media}[src]"), format!("{media} src")),
+            (
+                format!("{media} source[src]"),
+                format!("{media} source src"),
+            ),
+        ] {
+            for e in doc.select(&selector(&sel)) {
+                add(&tag, context, Blocking::Upgraded, e.value().attr("src"));
+            }
+        }
+    }
+    out
+}
+
+/// What a `<link>` loads, by its `rel` (and `as` for a preload); `None` for icons and the like.
+fn link_kind(e: &scraper::node::Element) -> Option<(&'static str, RequestContext, Blocking)> {
+    let rel = e.attr("rel").unwrap_or("").to_ascii_lowercase();
+    let rels: Vec<&str> = rel.split_ascii_whitespace().collect();
+    if rels.contains(&"stylesheet") {
+        return Some((
+            "link rel=stylesheet",
+            RequestContext::Stylesheet,
+            Blocking::Blockable,
+        ));
+    }
+    if rels.contains(&"modulepreload") {
+        return Some((
+            "link rel=modulepreload",
+            RequestContext::Script,
+            Blocking::Blockable,
+        ));
+    }
+    if !rels.contains(&"preload") {
+        return None;
+    }
+    let context = match e.attr("as").unwrap_or("") {
+        "script" => RequestContext::Script,
+        "style" => RequestContext::Stylesheet,
+        "font" => RequestContext::Font,
+        "image" => RequestContext::Image,
+        _ => RequestContext::Resource,
+    };
+    let blocking = if context == RequestContext::Image {
+        Blocking::Upgraded
+    } else {
+        Blocking::Blockable
+    };
+    Some(("link rel=preload", context, blocking))
+}
+
+/// Inline `<script>` bodies with their byte offset in the HTML.
+fn inline_scripts(doc: &scraper::Html, html: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for e in doc.select(&selector("script:not([src])")) {
+        let text: String = e.text().collect();
+        if text.trim().is_empty() {
+            continue;
+        }
+        let at = html[from..].find(&text).map(|i| from + i);
+        if let Some(i) = at {
+            from = i + text.len();
+        }
+        out.push((at.unwrap_or(0), text));
+    }
+    out
+}
+
+fn meta_upgrade(doc: &scraper::Html) -> bool {
+    doc.select(&selector("meta[http-equiv][content]")).any(|e| {
+        let eq = e.value().attr("http-equiv").unwrap_or("");
+        eq.eq_ignore_ascii_case("content-security-policy")
+            && csp_upgrades(e.value().attr("content").unwrap_or(""))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Url {
+        Url::parse("https://tiktrue.test/").unwrap()
+    }
+
+    #[test]
+    fn parses_each_kind_of_subresource_with_its_blocking_class() {
+        let html = r#"<!doctype html><html><head>
+            <script src="/static/js/main.js"></script>
+            <script src="http://cdn.test/a.js"></script>
+            <link rel="stylesheet" href="http://cdn.test/a.css">
+            <link rel="modulepreload" href="/assets/vendor.js">
+            <link rel="preload" as="image" href="http://img.test/hero.png">
+            <link rel="icon" href="/favicon.ico">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'self'; upgrade-insecure-requests">
+            </head><body>
+            <img src="http://img.test/x.png"><img src="data:image/png;base64,AAAA">
+            <video><source src="http://media.test/v.mp4"></video>
+            <iframe src="http://frame.test/"></iframe>
+            <form action="http://forms.test/submit"></form>
+            <object data="http://plugin.test/x.swf"></object>
+            </body></html>"#;
+        let p = parse_html(html, &page());
+        let got: Vec<(&str, &str, Blocking)> = p
+            .resources
+            .iter()
+            .map(|r| (r.tag.as_str(), r.url.as_str(), r.blocking))
+            .collect();
+        use Blocking::*;
+        assert_eq!(
+            got,
+            [
+                (
+                    "script src",
+                    "https://tiktrue.test/static/js/main.js",
+                    Blockable
+                ),
+                ("script src", "http://cdn.test/a.js", Blockable),
+                ("link rel=stylesheet", "http://cdn.test/a.css", Blockable),
+                (
+                    "link rel=modulepreload",
+                    "https://tiktrue.test/assets/vendor.js",
+                    Blockable
+                ),
+                ("link rel=preload", "http://img.test/hero.png", Upgraded),
+                ("iframe src", "http://frame.test/", Blockable),
+                ("object data", "http://plugin.test/x.swf", Blockable),
+                ("form action", "http://forms.test/submit", Form),
+                ("img src", "http://img.test/x.png", Upgraded),
+                ("video source src", "http://media.test/v.mp4", Upgraded),
+            ]
+        );
+        assert!(p.meta_upgrade);
+    }
+
+    #[test]
+    fn own_scripts_are_same_origin_or_https_on_the_sites_subdomains() {
+        let p = Url::parse("https://www.tiktrue.test/").unwrap();
+        for (script, own) in [
+            ("https://www.tiktrue.test/static/js/main.js", true),
+            ("https://cdn.tiktrue.test/static/js/main.js", true),
+            ("http://cdn.tiktrue.test/static/js/main.js", false),
+            ("https://www.googletagmanager.test/gtag/js", false),
+            ("https://eviltiktrue.test/x.js", false),
+        ] {
+            assert_eq!(
+                own_script(&p, &Url::parse(script).unwrap()),
+                own,
+                "{script}"
+            );
+        }
+    }
+
+    #[test]
+    fn inline_scripts_are_kept_with_their_offset_in_the_html() {
+        let html = r#"<html><head><script>window.env={API_URL:"http://localhost:8000/api"}</script><script src="/a.js"></script></head></html>"#;
+        let p = parse_html(html, &page());
+        assert_eq!(p.inline_scripts.len(), 1);
+        let (at, text) = &p.inline_scripts[0];
+        assert_eq!(&html[*at..*at + text.len()], text.as_str());
+        assert!(text.contains("localhost:8000"));
+    }
+
+    #[test]
+    fn base_href_resolves_relative_urls() {
+        let p = parse_html(
+            r#"<html><head><base href="http://old.test/app/"><script src="main.js"></script></head></html>"#,
+            &page(),
+        );
+        assert_eq!(p.resources[0].url.as_str(), "http://old.test/app/main.js");
+    }
+
+    #[test]
+    fn csp_upgrade_directive_is_recognised_only_as_a_directive() {
+        for (csp, want) in [
+            ("upgrade-insecure-requests", true),
+            ("default-src 'self'; Upgrade-Insecure-Requests ", true),
+            ("default-src 'self', upgrade-insecure-requests", true),
+            ("default-src 'self'", false),
+            ("report-uri /upgrade-insecure-requests-report", false),
+        ] {
+            assert_eq!(csp_upgrades(csp), want, "{csp}");
+        }
+    }
+}
