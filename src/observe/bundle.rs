@@ -4,6 +4,12 @@
 //! found (the frontend module against the API being diagnosed; the WebSocket module takes the
 //! socket URLs).
 
+pub mod discover;
+pub mod js;
+pub mod reader;
+
+pub use discover::{discover, Discovery};
+
 use std::net::IpAddr;
 use url::Url;
 

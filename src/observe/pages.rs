@@ -3,7 +3,7 @@
 //! found. Several checks read it (mixed content, the API the bundle calls, the WebSocket URL,
 //! discovery). I/O takes the HTTP client and the pages as arguments; nothing here judges.
 
-use super::bundle::{self, Located, ScriptSource};
+use super::bundle::{self, Discovery, Located, ScriptSource};
 use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
 use futures::future::join_all;
 use std::time::{Duration, Instant};
@@ -129,6 +129,17 @@ impl PageScan {
     pub fn websockets(&self) -> Vec<&Located> {
         bundle::websockets(&self.found)
     }
+
+    /// What the page's scripts say about the API (the inline config first, then each script
+    /// in the order the page loads them). Reads every script once: call it once per page.
+    pub fn discovery(&self) -> Discovery {
+        bundle::discover::merge(self.script_bytes().map(bundle::discover))
+    }
+}
+
+/// What all the pages' scripts say, merged (the first page's findings first).
+pub fn discover_pages(scans: &[PageScan]) -> Discovery {
+    bundle::discover::merge(scans.iter().map(PageScan::discovery))
 }
 
 /// Fetch and scan each page (concurrently).
