@@ -531,4 +531,211 @@ mod tests {
         assert!(j.problems.is_empty(), "{:?}", j.problems);
         assert_eq!(j.others.len(), 1);
     }
+
+    fn exchange(url: &str, status: u16, ct: &str, body: &str) -> Exchange {
+        let mut headers = http::HeaderMap::new();
+        if !ct.is_empty() {
+            headers.insert("content-type", ct.parse().unwrap());
+        }
+        Exchange {
+            method: http::Method::GET,
+            url: Url::parse(url).unwrap(),
+            status: http::StatusCode::from_u16(status).unwrap(),
+            headers,
+            version: http::Version::HTTP_11,
+            body: body.to_string().into(),
+            truncated: false,
+            elapsed: Default::default(),
+            hops: Vec::new(),
+        }
+    }
+
+    const PAGE: &str = "https://tiktrue.test/";
+
+    /// A page that loaded with `html`, and its scripts as fetched.
+    fn scan(html: &str, scripts: Vec<(Url, Result<Exchange, NetError>)>) -> PageScan {
+        let page = Url::parse(PAGE).unwrap();
+        let parsed = crate::observe::pages::parse_html(html, &page);
+        let mut found = Vec::new();
+        for (u, r) in &scripts {
+            if let Ok(ex) = r {
+                found.extend(find_urls(&ex.body).into_iter().map(|f| Located {
+                    source: ScriptSource::External { url: u.clone() },
+                    found: f,
+                }));
+            }
+        }
+        PageScan {
+            requested: page.clone(),
+            page: Ok(exchange(PAGE, 200, "text/html", html)),
+            parsed,
+            upgrade: None,
+            scripts,
+            found,
+            duration: Default::default(),
+        }
+    }
+
+    fn fault(v: Verdict) -> FrontendFault {
+        match v {
+            Verdict::Fault(f) => f,
+            v => panic!("no fault: {v:?}"),
+        }
+    }
+
+    #[test]
+    fn page_answers_map_to_their_faults() {
+        let p = Url::parse(PAGE).unwrap();
+        let judge = |ex: Exchange| judge_page(&p, &Ok(ex));
+        assert_eq!(
+            judge(exchange(PAGE, 200, "text/html", "<html>")),
+            Verdict::Pass
+        );
+        let cases = [
+            (
+                exchange(PAGE, 404, "text/html", ""),
+                "frontend.page-not-found",
+            ),
+            (
+                exchange(PAGE, 503, "text/html", ""),
+                "frontend.page-server-error",
+            ),
+            (exchange(PAGE, 403, "text/html", ""), "frontend.page-status"),
+            (
+                exchange(PAGE, 200, "application/json", "{}"),
+                "frontend.page-not-html",
+            ),
+            (
+                exchange("http://tiktrue.test/", 200, "text/html", ""),
+                "frontend.page-redirects-to-http",
+            ),
+        ];
+        for (ex, key) in cases {
+            let f = fault(judge(ex));
+            assert_eq!(f.key(), key, "{f:?}");
+            let want = if key == "frontend.page-not-html" {
+                Status::Warn
+            } else {
+                Status::Fail
+            };
+            assert_eq!(f.status(), want, "{key}");
+            assert_eq!(f.scope(), PAGE);
+        }
+        let mut big = exchange(PAGE, 200, "text/html", "<html>");
+        big.truncated = true;
+        assert_eq!(
+            fault(judge(big)),
+            FrontendFault::PageTooLarge { page: p.clone() }
+        );
+    }
+
+    #[test]
+    fn mixed_content_blocks_before_forms_before_media_and_policy_upgrades_all() {
+        let img = r#"<img src="http://cdn.test/a.png">"#;
+        let form = r#"<form action="http://forms.test/x"></form>"#;
+        let script = r#"<script src="http://cdn.test/a.js"></script>"#;
+        let f = fault(judge_mixed(&scan(&format!("{img}{form}{script}"), vec![])));
+        let FrontendFault::MixedContentBlocked { resource } = &f else {
+            panic!("{f:?}")
+        };
+        assert_eq!(resource.url.as_str(), "http://cdn.test/a.js");
+        assert_eq!(f.status(), Status::Fail);
+        let f = fault(judge_mixed(&scan(&format!("{img}{form}"), vec![])));
+        assert_eq!(f.key(), "frontend.mixed-form-action");
+        let f = fault(judge_mixed(&scan(img, vec![])));
+        assert_eq!(
+            (f.key(), f.status()),
+            ("frontend.mixed-content-auto-upgraded", Status::Warn)
+        );
+        let mut s = scan(script, vec![]);
+        s.upgrade = Some(UpgradeSource::Meta);
+        let f = fault(judge_mixed(&s));
+        assert!(
+            matches!(
+                f,
+                FrontendFault::MixedContentUpgradedByPolicy {
+                    source: UpgradeSource::Meta,
+                    ..
+                }
+            ),
+            "{f:?}"
+        );
+        assert_eq!(f.status(), Status::Warn);
+        assert_eq!(judge_mixed(&scan("<html></html>", vec![])), Verdict::Pass);
+    }
+
+    #[test]
+    fn rows_about_a_page_that_did_not_load_depend_on_the_page_row() {
+        let mut s = scan("", vec![]);
+        s.page = Ok(exchange(PAGE, 404, "text/html", ""));
+        for v in [judge_mixed(&s), judge_scripts_loaded(&s).unwrap()] {
+            let f = fault(v);
+            assert_eq!(f.status(), Status::Skip);
+            assert_eq!(f.depends_on(), Some(Row::FrontendPage));
+        }
+        let mut plain = scan("", vec![]);
+        plain.page = Ok(exchange("http://tiktrue.test/", 200, "text/html", ""));
+        assert_eq!(judge_mixed(&plain), Verdict::NotApplicable);
+    }
+
+    #[test]
+    fn scripts_that_do_not_load_as_javascript_fail_the_bundle() {
+        let js = Url::parse("https://tiktrue.test/static/js/main.1.js").unwrap();
+        let s = scan(
+            "",
+            vec![(js.clone(), Ok(exchange(js.as_str(), 404, "text/html", "")))],
+        );
+        let f = fault(judge_scripts_loaded(&s).unwrap());
+        assert_eq!(
+            f,
+            FrontendFault::ScriptMissing {
+                url: js.clone(),
+                status: 404
+            }
+        );
+        let html = exchange(
+            js.as_str(),
+            200,
+            "application/javascript",
+            "<!DOCTYPE html><html>",
+        );
+        let s = scan("", vec![(js.clone(), Ok(html))]);
+        assert_eq!(
+            fault(judge_scripts_loaded(&s).unwrap()),
+            FrontendFault::ScriptIsHtml { url: js }
+        );
+        let none = scan("", vec![]);
+        assert_eq!(
+            fault(judge_scripts_loaded(&none).unwrap()).key(),
+            "frontend.no-own-script"
+        );
+    }
+
+    #[test]
+    fn bundle_verdicts_carry_the_url_and_its_source() {
+        let js = Url::parse("https://tiktrue.test/assets/index-1a2b.js").unwrap();
+        let body = r#"const a="http://localhost:8000/api/v1";"#;
+        let ok = exchange(js.as_str(), 200, "application/javascript", body);
+        let s = scan("", vec![(js.clone(), Ok(ok))]);
+        assert_eq!(judge_scripts_loaded(&s), None);
+        let (v, j) = judge_bundle(&s, &api());
+        let f = fault(v);
+        let FrontendFault::LocalAddress { at } = &f else {
+            panic!("{f:?}")
+        };
+        assert_eq!(at.source, ScriptSource::External { url: js.clone() });
+        assert_eq!(f.scope(), "http://localhost:8000/api/v1");
+        assert!(j.has(Problem::LocalAddress));
+        // Nothing names the API: a warning naming the build tool (Vite, from /assets/).
+        let quiet = exchange(js.as_str(), 200, "application/javascript", "let a=1;");
+        let s = scan("", vec![(js, Ok(quiet))]);
+        let f = fault(judge_bundle(&s, &api()).0);
+        assert_eq!(
+            f,
+            FrontendFault::ApiNotInBundle {
+                build: BuildTool::Vite
+            }
+        );
+        assert_eq!(f.status(), Status::Warn);
+    }
 }
