@@ -8,7 +8,7 @@ pub mod discover;
 pub mod js;
 pub mod reader;
 
-pub use discover::{discover, Discovery};
+pub use discover::{chunk_refs, discover, Discovery};
 
 use std::net::IpAddr;
 use url::Url;

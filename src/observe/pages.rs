@@ -137,6 +137,34 @@ impl PageScan {
     }
 }
 
+impl PageScan {
+    /// The app's own chunks its scripts reference but the page does not load (lazy routes,
+    /// often the login page), resolved: `./x.js` against the script, `/x.js` and `assets/x.js`
+    /// (build-base relative) against the page's origin. Not fetched here: the caller decides.
+    pub fn chunk_urls(&self) -> Vec<Url> {
+        let page = self.final_url();
+        let mut out: Vec<Url> = Vec::new();
+        for (script, r) in &self.scripts {
+            let Some(ex) = r.as_ref().ok().filter(|e| e.status.is_success()) else {
+                continue;
+            };
+            for c in bundle::chunk_refs(&ex.body) {
+                let url = if c.starts_with("./") || c.starts_with("../") {
+                    script.join(&c)
+                } else {
+                    page.join(&format!("/{}", c.trim_start_matches('/')))
+                };
+                let Ok(url) = url else { continue };
+                let loaded = self.scripts.iter().any(|(u, _)| *u == url);
+                if !loaded && !out.contains(&url) && own_script(page, &url) {
+                    out.push(url);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// What all the pages' scripts say, merged (the first page's findings first).
 pub fn discover_pages(scans: &[PageScan]) -> Discovery {
     bundle::discover::merge(scans.iter().map(PageScan::discovery))
@@ -547,5 +575,40 @@ mod tests {
         ] {
             assert_eq!(csp_upgrades(csp), want, "{csp}");
         }
+    }
+
+    #[test]
+    fn lazy_chunks_resolve_against_the_script_or_the_origin_and_skip_loaded_ones() {
+        let page = Url::parse("https://shop.test/").unwrap();
+        let entry = Url::parse("https://shop.test/assets/index-1a.js").unwrap();
+        let body = r#"m.f=["assets/Login-5b.js","assets/index-1a.js"];import("./Cart-9c.js");x("https://cdn.other.test/assets/x.js")"#;
+        let ex = Exchange {
+            method: http::Method::GET,
+            url: entry.clone(),
+            status: http::StatusCode::OK,
+            headers: Default::default(),
+            version: http::Version::HTTP_11,
+            body: body.as_bytes().to_vec().into(),
+            truncated: false,
+            elapsed: Default::default(),
+            hops: Vec::new(),
+        };
+        let scan = PageScan {
+            requested: page.clone(),
+            page: Err(NetError::Other("not fetched".into())),
+            parsed: Parsed::default(),
+            upgrade: None,
+            scripts: vec![(entry, Ok(ex))],
+            found: Vec::new(),
+            duration: Default::default(),
+        };
+        let got: Vec<String> = scan.chunk_urls().iter().map(Url::to_string).collect();
+        assert_eq!(
+            got,
+            [
+                "https://shop.test/assets/Login-5b.js",
+                "https://shop.test/assets/Cart-9c.js"
+            ]
+        );
     }
 }

@@ -10,6 +10,8 @@ use super::js::Kind;
 use super::reader::{Pattern, Reader};
 use std::ops::Range;
 
+pub use sockets::{SocketKind, WsEndpoint};
+
 /// Everything discovered in a page's scripts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Discovery {
@@ -23,7 +25,18 @@ pub struct Discovery {
     /// How the app sends its access token.
     pub token_sent: Option<TokenSend>,
     pub credentials: CredentialsMode,
+    /// How the app passes a CSRF token (a cookie-session SPA behind Django, Rails, Laravel).
+    pub csrf: Option<Csrf>,
     pub websockets: Vec<WsEndpoint>,
+}
+
+/// The CSRF cookie the app reads and the header it echoes it in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Csrf {
+    /// axios' `xsrfCookieName` (`csrftoken`).
+    pub cookie: Option<String>,
+    /// axios' `xsrfHeaderName`, or a CSRF header the code sets (`X-CSRFToken`).
+    pub header: Option<String>,
 }
 
 /// Which HTTP client made a call (it decides where the answer's JSON is: axios wraps it in
@@ -115,17 +128,6 @@ pub enum CredentialsMode {
     Include,
 }
 
-/// A WebSocket endpoint the app opens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WsEndpoint {
-    /// The absolute URL without its query, when the code spells it out.
-    pub url: Option<String>,
-    /// The pattern as built (`/live?token={param}`), relative when the base is computed.
-    pub pattern: String,
-    /// The query parameter carrying the token (`token`), when there is one.
-    pub token_param: Option<String>,
-}
-
 const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
 
 /// Names an app gives the access token in an answer.
@@ -142,15 +144,13 @@ const ACCESS_NAMES: [&str; 10] = [
     "key",
 ];
 const REFRESH_NAMES: [&str; 3] = ["refresh", "refreshToken", "refresh_token"];
-/// Query parameter names that carry a token.
-const TOKEN_PARAMS: [&str; 6] = ["token", "access_token", "jwt", "auth", "ticket", "access"];
-
 /// Discover what one script says.
 pub fn discover(script: &[u8]) -> Discovery {
     let r = Reader::new(script);
     let mut d = Discovery {
         api_bases: api_bases(&r),
         credentials: credentials(&r),
+        csrf: csrf(&r),
         ..Default::default()
     };
     let mut found: Vec<(ApiCall, Option<Range<usize>>, usize)> = Vec::new();
@@ -220,6 +220,7 @@ pub fn merge(parts: impl IntoIterator<Item = Discovery>) -> Discovery {
         d.login = d.login.or(p.login);
         d.refresh = d.refresh.or(p.refresh);
         d.token_sent = d.token_sent.or(p.token_sent);
+        d.csrf = d.csrf.or(p.csrf);
         if p.credentials == CredentialsMode::Include {
             d.credentials = CredentialsMode::Include;
         }
@@ -638,6 +639,33 @@ fn credentials(r: &Reader) -> CredentialsMode {
     CredentialsMode::Default
 }
 
+/// axios' `xsrfCookieName`/`xsrfHeaderName` settings, or a CSRF header set by name.
+fn csrf(r: &Reader) -> Option<Csrf> {
+    let mut c = Csrf::default();
+    for i in 0..r.len().saturating_sub(2) {
+        let t = r.text(i);
+        if !(t.contains("srf") || t.contains("SRF")) {
+            continue;
+        }
+        let Some(k) = r.key(i) else { continue };
+        let sep = r.text(i + 1);
+        let value = || r.string(i + 2);
+        match k.as_str() {
+            "xsrfCookieName" if matches!(sep, ":" | "=") => c.cookie = c.cookie.or(value()),
+            "xsrfHeaderName" if matches!(sep, ":" | "=") => c.header = c.header.or(value()),
+            _ if r.kind(i) == Some(Kind::Str)
+                && matches!(sep, ":" | ",")
+                && k.to_ascii_lowercase().starts_with("x-")
+                && k.to_ascii_lowercase().replace('-', "").contains("srftoken") =>
+            {
+                c.header = c.header.or(Some(k));
+            }
+            _ => {}
+        }
+    }
+    (c != Csrf::default()).then_some(c)
+}
+
 fn token_send(r: &Reader, creds: CredentialsMode) -> Option<TokenSend> {
     for i in 0..r.len().saturating_sub(2) {
         let n = r.text(i).len();
@@ -667,63 +695,11 @@ fn token_send(r: &Reader, creds: CredentialsMode) -> Option<TokenSend> {
     (creds == CredentialsMode::Include).then_some(TokenSend::Cookie)
 }
 
-fn websockets(r: &Reader) -> Vec<WsEndpoint> {
-    let mut out = Vec::new();
-    for i in 0..r.len() {
-        let range = if r.is(i, "new") && r.is(i + 1, "WebSocket") && r.is(i + 2, "(") {
-            r.args(i + 2).into_iter().next()
-        } else if r.kind(i) == Some(Kind::Str) || r.kind(i) == Some(Kind::Template) {
-            let t = r.text(i);
-            (t.get(1..)
-                .is_some_and(|b| b.starts_with("ws://") || b.starts_with("wss://")))
-            .then_some(i..i + 1)
-        } else {
-            None
-        };
-        let Some(p) = range.and_then(|g| r.pattern(g)) else {
-            continue;
-        };
-        if let Some(w) = ws_endpoint(p) {
-            add_ws(&mut out, w);
-        }
-    }
-    out
-}
+mod chunks;
+mod sockets;
 
-fn ws_endpoint(p: Pattern) -> Option<WsEndpoint> {
-    let text = p.text;
-    let absolute = text.starts_with("ws://") || text.starts_with("wss://");
-    if !absolute && p.base.is_none() && !text.starts_with('/') {
-        return None;
-    }
-    let (before, query) = text.split_once('?').unwrap_or((&text, ""));
-    let token_param = query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (v.starts_with('{') && TOKEN_PARAMS.contains(&k)).then(|| k.to_string())
-    });
-    let url = absolute.then(|| before.to_string());
-    Some(WsEndpoint {
-        url,
-        pattern: text.clone(),
-        token_param,
-    })
-}
-
-/// Add an endpoint, merging with one of the same URL (a constant and the call that uses it).
-fn add_ws(list: &mut Vec<WsEndpoint>, w: WsEndpoint) {
-    let same = list
-        .iter_mut()
-        .find(|x| (x.url.is_some() && x.url == w.url) || x.pattern == w.pattern);
-    match same {
-        Some(x) => {
-            if x.token_param.is_none() {
-                x.token_param = w.token_param;
-                x.pattern = w.pattern;
-            }
-        }
-        None => list.push(w),
-    }
-}
+pub use chunks::chunk_refs;
+use sockets::{add_ws, websockets};
 
 #[cfg(test)]
 mod tests;

@@ -81,7 +81,7 @@ impl<'a> Reader<'a> {
     pub fn key(&self, i: usize) -> Option<String> {
         match self.kind(i)? {
             Kind::Str => Some(js::string_value(self.text(i).as_bytes())),
-            Kind::Ident => Some(self.text(i).to_string()),
+            Kind::Ident | Kind::Num => Some(self.text(i).to_string()),
             _ => None,
         }
     }

@@ -214,3 +214,74 @@ fn merging_scripts_keeps_the_first_of_each() {
     assert_eq!(d.login.unwrap().call.path, "/auth/login/");
     assert_eq!(d.credentials, CredentialsMode::Include);
 }
+
+#[test]
+fn vite_entry_names_its_lazy_chunks_and_a_socket_io_client() {
+    let path = format!(
+        "{}/fixtures/bundles/vite-entry-lazy.js",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        chunk_refs(&bytes),
+        [
+            "assets/Login-5b1c9e2a.js",
+            "assets/Dashboard-0d4e7f13.js",
+            "assets/vendor-3f2a1b9c.js",
+            "./vendor-3f2a1b9c.js",
+            "./Login-5b1c9e2a.js",
+            "./Dashboard-0d4e7f13.js",
+        ]
+    );
+    let d = discover(&bytes);
+    assert_eq!(d.websockets.len(), 1, "{:#?}", d.websockets);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.url.as_deref(), Some("https://rt.shop.test/realtime/"));
+    assert_eq!(ws.token_param, None);
+    assert_eq!(
+        ws.kind,
+        SocketKind::SocketIo {
+            path: "/realtime/".into(),
+            auth_key: Some("token".into())
+        }
+    );
+}
+
+#[test]
+fn webpack_runtime_chunk_map_is_expanded_and_a_socket_io_query_token_found() {
+    let path = format!(
+        "{}/fixtures/bundles/webpack-runtime.js",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        chunk_refs(&bytes),
+        [
+            "static/js/218.b3a1f0c2.chunk.js",
+            "static/js/592.7d9e4a11.chunk.js"
+        ]
+    );
+    let d = discover(&bytes);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.url, None);
+    assert_eq!(ws.token_param.as_deref(), Some("token"));
+    assert_eq!(ws.pattern, "/socket.io/?token={param}");
+}
+
+#[test]
+fn csrf_settings_and_headers_are_found() {
+    let d = fixture("webpack-cookie-session.js");
+    assert_eq!(
+        d.csrf,
+        Some(Csrf {
+            cookie: Some("csrftoken".into()),
+            header: Some("X-CSRFToken".into())
+        })
+    );
+    let d = discover(br#"fetch("/api/items/",{method:"POST",headers:{"X-CSRF-Token":m.content}})"#);
+    assert_eq!(
+        d.csrf.and_then(|c| c.header).as_deref(),
+        Some("X-CSRF-Token")
+    );
+    assert_eq!(fixture("vite-axios-jwt.js").csrf, None);
+}
