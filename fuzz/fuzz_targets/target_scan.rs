@@ -1,5 +1,6 @@
 //! The bundle URL scanner: `find_urls` over arbitrary script bytes (a served JS bundle or an
-//! inline `<script>`), then the frontend check's `judge_urls` against a fixed API base.
+//! inline `<script>`), then the frontend check's `judge_urls` against a fixed API base; then
+//! discovery (`discover`, `chunk_refs`) over the same bytes.
 #![no_main]
 use conncheck::checks::frontend::judge;
 use conncheck::observe::bundle::{self as scan, Located, ScriptSource};
@@ -28,6 +29,8 @@ fuzz_target!(|data: &[u8]| {
             found,
         })
         .collect();
+    let _ = scan::discover(data);
+    let _ = scan::chunk_refs(data);
     let api = Url::parse("https://api.x.test/api/").unwrap();
     for https in [false, true] {
         let j = judge::judge_urls(&located, &api, https, false);

@@ -274,12 +274,13 @@ fn path_like(p: &Pattern) -> bool {
 
 fn to_call(r: &Reader, p: Pattern, method: Option<String>, client: Client, at: usize) -> ApiCall {
     let (url, path) = match url::Url::parse(&p.text) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") => {
-            let path = p.text[u.origin().ascii_serialization().len()..].to_string();
-            (
-                Some(p.text.clone()),
-                if path.is_empty() { "/".into() } else { path },
-            )
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+            // The path as written (a parsed URL would percent-encode the `{name}` holes).
+            let after = p.text.find("://").map_or(0, |k| k + 3);
+            let path = p.text[after..]
+                .find('/')
+                .map_or("/", |k| &p.text[after + k..]);
+            (Some(p.text.clone()), path.to_string())
         }
         _ => (None, p.text.clone()),
     };

@@ -285,3 +285,50 @@ fn csrf_settings_and_headers_are_found() {
     );
     assert_eq!(fixture("vite-axios-jwt.js").csrf, None);
 }
+
+#[test]
+fn arbitrary_script_text_never_panics() {
+    // A deterministic stream of JavaScript-ish fragments, cut at random places: unterminated
+    // strings, templates, regexes and brackets, non-ASCII hosts.
+    let frags: [&[u8]; 24] = [
+        b"fetch(",
+        b"`${",
+        b"}`",
+        b"\"",
+        b"'",
+        b"/",
+        b"\\",
+        b"(",
+        b")",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b",",
+        b"=",
+        b"x.post(",
+        b"\"/auth/login/\"",
+        b"{email:e,password:t}",
+        b"new WebSocket(",
+        b"\"https://b\xc3\xbccher.test/api\"",
+        b"io(",
+        b".concat(",
+        b"+",
+        b"\"static/js/\"+e+\".\"+{1:\"a\"}[e]+\".js\"",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..400 {
+        let mut src = Vec::new();
+        for _ in 0..40 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            src.extend_from_slice(frags[(seed % frags.len() as u64) as usize]);
+        }
+        let cut = (seed as usize) % (src.len() + 1);
+        let _ = discover(&src[..cut]);
+        let _ = chunk_refs(&src[..cut]);
+    }
+    let d = discover(br#"x.get(`https://API.x.test:443/v1/orders/${o.id}`)"#);
+    assert_eq!(d.calls[0].path, "/v1/orders/{id}");
+}
