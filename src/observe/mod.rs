@@ -1,6 +1,7 @@
 //! Observations several checks share, made once per run: the frontend's pages and the URLs
-//! their scripts embed ([`pages`], [`bundle`]). Observing never judges: checks decide what an
-//! observation means. This layer knows the network client, never the engine or the checks.
+//! their scripts embed ([`pages`], [`bundle`]), and what those scripts say about the API
+//! ([`bundle::Discovery`]). Observing never judges: checks decide what an observation means.
+//! This layer knows the network client, never the engine or the checks.
 
 pub mod bundle;
 pub mod pages;
@@ -16,6 +17,8 @@ use url::Url;
 pub struct Observations {
     /// The frontend pages and bundles (read by the frontend and WebSocket checks).
     pub pages: OnceCell<Arc<Vec<pages::PageScan>>>,
+    /// What the pages' scripts and their lazy chunks say about the API.
+    pub discovery: OnceCell<Arc<bundle::Discovery>>,
 }
 
 impl Observations {
@@ -23,6 +26,16 @@ impl Observations {
     pub async fn pages(&self, http: &HttpClient, urls: &[Url]) -> Arc<Vec<pages::PageScan>> {
         self.pages
             .get_or_init(|| async { Arc::new(pages::scan_pages(http, urls).await) })
+            .await
+            .clone()
+    }
+
+    /// The discovery, made on first use from the pages (fetched if not yet) and the chunks
+    /// their scripts reference.
+    pub async fn discovery(&self, http: &HttpClient, urls: &[Url]) -> Arc<bundle::Discovery> {
+        let scans = self.pages(http, urls).await;
+        self.discovery
+            .get_or_init(|| async { Arc::new(pages::discover_with_chunks(http, &scans).await) })
             .await
             .clone()
     }

@@ -165,6 +165,34 @@ impl PageScan {
     }
 }
 
+/// Chunks fetched per page for discovery (the login page is usually one of the first).
+const MAX_CHUNKS: usize = 16;
+
+/// What the pages' scripts and the lazy chunks they reference say, merged (each page's own
+/// scripts first, then its chunks). Fetches the chunks (concurrently, at most [`MAX_CHUNKS`]
+/// per page, each capped at [`BUNDLE_CAP`]); a chunk that does not load is left out.
+pub async fn discover_with_chunks(http: &HttpClient, scans: &[PageScan]) -> Discovery {
+    let per_page = scans.iter().map(|s| async move {
+        let mut urls = s.chunk_urls();
+        urls.truncate(MAX_CHUNKS);
+        let fetches = urls.into_iter().map(|u| async move {
+            let req = HttpRequest::get(u).follow().max_body(BUNDLE_CAP);
+            http.send(req)
+                .await
+                .ok()
+                .filter(|e| e.status.is_success() && !e.is_html())
+        });
+        let chunks: Vec<Discovery> = join_all(fetches)
+            .await
+            .into_iter()
+            .flatten()
+            .map(|e| bundle::discover(&e.body))
+            .collect();
+        bundle::discover::merge(std::iter::once(s.discovery()).chain(chunks))
+    });
+    bundle::discover::merge(join_all(per_page).await)
+}
+
 /// What all the pages' scripts say, merged (the first page's findings first).
 pub fn discover_pages(scans: &[PageScan]) -> Discovery {
     bundle::discover::merge(scans.iter().map(PageScan::discovery))
@@ -610,5 +638,62 @@ mod tests {
                 "https://shop.test/assets/Cart-9c.js"
             ]
         );
+    }
+
+    /// A plain-HTTP server on loopback answering each path with the given body.
+    async fn serve(files: Vec<(&'static str, &'static str, &'static str)>) -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let files = files.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    let n = sock.read(&mut buf).await.unwrap_or(0);
+                    let req = String::from_utf8_lossy(&buf[..n]).into_owned();
+                    let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    let (status, ct, body) = match files.iter().find(|(p, _, _)| *p == path) {
+                        Some((_, ct, body)) => ("200 OK", *ct, *body),
+                        None => ("404 Not Found", "text/plain", "not found"),
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {status}\r\ncontent-type: {ct}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = sock.write_all(head.as_bytes()).await;
+                    let _ = sock.write_all(body.as_bytes()).await;
+                });
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn discovery_reads_the_lazy_login_chunk_the_entry_references() {
+        let js = "application/javascript";
+        let addr = serve(vec![
+            ("/", "text/html", r#"<html><head><script type="module" src="/assets/index-1a.js"></script></head></html>"#),
+            ("/assets/index-1a.js", js, r#"const u=x.create({baseURL:"/api"});const r=[{path:"/login",component:()=>import("./Login-5b.js")},{path:"/gone",component:()=>import("./Gone-0c.js")}];u.get("/me/");"#),
+            ("/assets/Login-5b.js", js, r#"export const l=(e,t)=>u.post("/token/",{email:e,password:t}).then(n=>n.data.access);"#),
+        ])
+        .await;
+        let dns = crate::net::dns::DnsClient::with_servers(vec![addr], Duration::from_secs(5));
+        let trust = crate::net::tls::TrustStore::new(&[]).unwrap();
+        let http =
+            HttpClient::new(std::sync::Arc::new(dns), &trust, Duration::from_secs(10)).unwrap();
+        let page = Url::parse(&format!("http://{addr}/")).unwrap();
+        let scans = scan_pages(&http, &[page]).await;
+        // The page alone knows the entry's calls, not the login in the lazy chunk.
+        let own = discover_pages(&scans);
+        assert_eq!(own.api_bases, ["/api"]);
+        assert!(own.login.is_none());
+        let d = discover_with_chunks(&http, &scans).await;
+        let login = d.login.expect("the login from the chunk");
+        assert_eq!(login.call.path, "/token/");
+        assert_eq!(login.body.unwrap().fields, ["email", "password"]);
+        assert_eq!(login.token_path, Some(vec!["access".to_string()]));
+        let paths: Vec<&str> = d.calls.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["/me/", "/token/"]);
     }
 }
