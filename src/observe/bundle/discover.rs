@@ -45,8 +45,11 @@ pub struct Csrf {
 pub enum Client {
     /// axios or an axios-like instance (`x.get(url)`, `x.post(url, body)`).
     Axios,
+    /// `fetch`, and fetch wrappers that parse the JSON themselves (`$fetch`, `ofetch`).
     Fetch,
     Ky,
+    /// jQuery (`$.ajax`, `$.post`): a plain object body is form-encoded.
+    JQuery,
 }
 
 /// One call the app makes.
@@ -164,7 +167,7 @@ pub fn discover(script: &[u8]) -> Discovery {
         if d.login.is_none() && is_login(&path) {
             d.login = Some(login(&r, call, body.clone(), *end));
         } else if d.refresh.is_none() && path.contains("refresh") {
-            let body = body.clone().map(|b| body_shape(&r, b));
+            let body = body.clone().map(|b| body_for(&r, call, b));
             let empty = body
                 .as_ref()
                 .is_none_or(|b| b.fields.is_empty() && b.encoding != Encoding::Unknown);
@@ -303,8 +306,8 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
     }
     let member = i > 0 && matches!(r.text(i - 1), "." | "?.");
     let plain = !member || (i >= 2 && matches!(r.text(i - 2), "window" | "self" | "globalThis"));
-    let interesting = (member && (METHODS.contains(&name) || name == "request"))
-        || (plain && matches!(name, "fetch" | "ky" | "axios"));
+    let interesting = (member && (METHODS.contains(&name) || matches!(name, "request" | "ajax")))
+        || (plain && matches!(name, "fetch" | "ky" | "axios" | "$fetch" | "ofetch"));
     if !interesting {
         return None;
     }
@@ -318,7 +321,12 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         }
         // ky: `ky.post(…)`, or an instance whose answer is read with `.json()`.
         let ky = (i >= 2 && r.is(i - 2, "ky")) || (r.is(end + 1, ".") && r.is(end + 2, "json"));
-        let client = if ky { Client::Ky } else { Client::Axios };
+        let jquery = i >= 2 && matches!(r.text(i - 2), "$" | "jQuery");
+        let client = match (ky, jquery) {
+            (true, _) => Client::Ky,
+            (_, true) => Client::JQuery,
+            _ => Client::Axios,
+        };
         let with_body = matches!(name, "post" | "put" | "patch");
         let mut body = if with_body {
             args.get(1).cloned()
@@ -334,7 +342,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         let method = Some(name.to_ascii_uppercase());
         return Some((to_call(r, p, method, client, i), body, end));
     }
-    if (name == "fetch" || name == "ky") && plain {
+    if matches!(name, "fetch" | "ky" | "$fetch" | "ofetch") && plain {
         let p = r.pattern(first).filter(path_like)?;
         let opts = args.get(1).map(|o| o.start);
         let method = opts
@@ -350,8 +358,9 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         };
         return Some((to_call(r, p, method, client, i), body, end));
     }
-    // axios({url, method, data}) / instance.request({...})
-    if (name == "axios" || (member && name == "request")) && r.is(first.start, "{") {
+    // axios({url, method, data}) / instance.request({...}) / $.ajax({url, type, data})
+    let settings = name == "axios" || (member && matches!(name, "request" | "ajax"));
+    if settings && r.is(first.start, "{") {
         let o = first.start;
         let p = r
             .field(o, "url")
@@ -359,13 +368,15 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
             .filter(path_like)?;
         let method = r
             .field(o, "method")
+            .or_else(|| r.field(o, "type"))
             .and_then(|m| r.string(m.start))
             .map(|m| m.to_ascii_uppercase());
-        return Some((
-            to_call(r, p, method, Client::Axios, i),
-            r.field(o, "data"),
-            end,
-        ));
+        let client = if name == "ajax" {
+            Client::JQuery
+        } else {
+            Client::Axios
+        };
+        return Some((to_call(r, p, method, client, i), r.field(o, "data"), end));
     }
     None
 }
@@ -380,6 +391,15 @@ fn collection(r: &Reader, i: usize) -> bool {
         r.new_before(r.text(i - 2), i),
         Some("Map" | "WeakMap" | "Set" | "URLSearchParams" | "Headers" | "FormData")
     )
+}
+
+/// The shape of a call's body: jQuery form-encodes a plain object.
+fn body_for(r: &Reader, call: &ApiCall, b: Range<usize>) -> Body {
+    let mut body = body_shape(r, b.clone());
+    if call.client == Client::JQuery && r.is(b.start, "{") {
+        body.encoding = Encoding::Form;
+    }
+    body
 }
 
 /// The shape of a request body expression.
@@ -447,7 +467,7 @@ fn resolve_body(r: &Reader, name: &str, at: usize) -> Body {
 }
 
 fn login(r: &Reader, call: &ApiCall, body: Option<Range<usize>>, end: usize) -> Login {
-    let body = body.map(|b| body_shape(r, b));
+    let body = body.map(|b| body_for(r, call, b));
     let axios = call.client == Client::Axios;
     let start = call_start(r, end);
     let mut token_path = None;
@@ -608,6 +628,7 @@ fn base_key(k: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     [
+        "apiroot",
         "baseurl",
         "apiurl",
         "apibase",

@@ -332,3 +332,28 @@ fn arbitrary_script_text_never_panics() {
     let d = discover(br#"x.get(`https://API.x.test:443/v1/orders/${o.id}`)"#);
     assert_eq!(d.calls[0].path, "/v1/orders/{id}");
 }
+
+#[test]
+fn jquery_and_nuxt_fetch_calls() {
+    let d = discover(
+        br#"$.ajax({url:"/accounts/login/",type:"POST",data:{login:e,password:t},xhrFields:{withCredentials:true}}).done(function(n){location.href="/"});$.post("/accounts/logout/",{});"#,
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.client, Client::JQuery);
+    assert_eq!(login.call.method.as_deref(), Some("POST"));
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(
+        (body.encoding, body.fields.clone()),
+        (Encoding::Form, strings(&["login", "password"]))
+    );
+    assert_eq!(d.credentials, CredentialsMode::Include);
+    call(&d, "POST", "/accounts/logout/");
+    let d = discover(
+        br#"const c={apiRoot:"https://api.nuxt.test"};async function l(e,t){const{token:n}=await $fetch("/auth/login",{baseURL:c.apiRoot,method:"POST",body:{email:e,password:t}});return n}"#,
+    );
+    assert_eq!(d.api_bases, ["https://api.nuxt.test"]);
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.client, Client::Fetch);
+    assert_eq!(login.body.as_ref().unwrap().fields, ["email", "password"]);
+    assert_eq!(login.token_path, Some(strings(&["token"])));
+}
