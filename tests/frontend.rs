@@ -382,3 +382,39 @@ async fn the_binary_reports_the_same_ids_and_exit_code() {
     assert_eq!(ok.rows("frontend.bundle").len(), 2);
     assert_eq!(ok.code, 0, "{}", ok.stdout);
 }
+
+#[tokio::test]
+async fn discovery_reads_the_labs_bundle_over_real_dns_and_tls() {
+    use conncheck::observe::bundle::discover::{CredentialsMode, Encoding};
+    use conncheck::observe::Observations;
+    let scenario = conncheck::lab::scenarios::find("websocket-ok").unwrap();
+    let lab = Lab::start(scenario, LabOptions::default()).await.unwrap();
+    let timeout = std::time::Duration::from_secs(20);
+    let dns = conncheck::net::dns::DnsClient::with_servers(vec![lab.dns_addr], timeout);
+    let trust = conncheck::net::tls::TrustStore::new(std::slice::from_ref(&lab.ca_file)).unwrap();
+    let http =
+        conncheck::net::http::HttpClient::new(std::sync::Arc::new(dns), &trust, timeout).unwrap();
+    let page = url::Url::parse(&format!("{}/", lab.origins()[0])).unwrap();
+    let observed = Observations::default();
+    let d = observed.discovery(&http, std::slice::from_ref(&page)).await;
+    let api = lab.target();
+    lab.shutdown().await;
+    assert_eq!(d.api_bases, [api.trim_end_matches('/')], "{d:#?}");
+    let login = d.login.as_ref().expect("the login call");
+    assert_eq!(
+        (login.call.method.as_deref(), login.call.path.as_str()),
+        (Some("POST"), "/auth/login/")
+    );
+    // The bundle posts its function's parameter: the shape is not visible.
+    assert_eq!(login.body.as_ref().unwrap().encoding, Encoding::Unknown);
+    let refresh = d.refresh.as_ref().expect("the refresh call");
+    assert_eq!(refresh.call.path, "/auth/refresh/");
+    assert_eq!(refresh.body.as_ref().unwrap().fields, ["refresh"]);
+    assert_eq!(d.credentials, CredentialsMode::Include);
+    let ws: Vec<Option<&str>> = d.websockets.iter().map(|w| w.url.as_deref()).collect();
+    let live =
+        format!("{}/live/", page.as_str().trim_end_matches('/')).replace("https://", "wss://");
+    assert_eq!(ws, [Some(live.as_str())]);
+    // The same scan serves the frontend check: the pages were fetched once.
+    assert_eq!(observed.pages.get().map(|p| p.len()), Some(1));
+}
