@@ -697,12 +697,14 @@ fn token_send(r: &Reader, creds: CredentialsMode) -> Option<TokenSend> {
         if !named {
             continue;
         }
-        let sep = r.text(i + 1);
+        // `headers["Authorization"]=…` has the bracket before the `=`.
+        let at = if r.is(i + 1, "]") { i + 1 } else { i };
+        let sep = r.text(at + 1);
         let ok = matches!(sep, ":" | "=") || (sep == "," && r.kind(i) == Some(Kind::Str));
-        if !ok || r.is(i + 2, "=") {
+        if !ok || r.is(at + 2, "=") {
             continue;
         }
-        let v = i + 2;
+        let v = at + 2;
         let lead = match r.kind(v) {
             Some(Kind::Str) => r.string(v),
             Some(Kind::Template) => r.pattern(v..v + 1).map(|p| p.text),

@@ -218,6 +218,25 @@ impl<'a> Reader<'a> {
             .map(|(_, v)| v)
     }
 
+    /// The expression `name` was last assigned in the function around token `at`
+    /// (`u=base+"/ws/?token="+t` → the range of `base+"/ws/?token="+t`).
+    pub fn assigned(&self, name: &str, at: usize) -> Option<Range<usize>> {
+        let def = (at.saturating_sub(3000)..at)
+            .rev()
+            .take_while(|&i| !matches!(self.text(i), "function" | "=>"))
+            .find(|&i| self.is(i, name) && self.is(i + 1, "=") && !self.is(i + 2, "="))?;
+        let start = def + 2;
+        let mut i = start;
+        while i < at {
+            match self.text(i) {
+                "(" | "[" | "{" => i = self.close(i)? + 1,
+                "," | ";" | ")" | "]" | "}" => break,
+                _ => i += 1,
+            }
+        }
+        (i > start).then_some(start..i)
+    }
+
     /// The string `name` was last assigned before token `at`, when it was a literal.
     pub fn const_before(&self, name: &str, at: usize) -> Option<&str> {
         let list = self.consts.get(name)?;

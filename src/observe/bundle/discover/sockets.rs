@@ -38,7 +38,14 @@ pub(super) fn websockets(r: &Reader) -> Vec<WsEndpoint> {
     let mut out = Vec::new();
     for i in 0..r.len() {
         let range = if r.is(i, "new") && r.is(i + 1, "WebSocket") && r.is(i + 2, "(") {
-            r.args(i + 2).into_iter().next()
+            let arg = r.args(i + 2).into_iter().next();
+            // `new WebSocket(u)`: the expression `u` was assigned in the same function.
+            match arg {
+                Some(a) if a.len() == 1 && r.kind(a.start) == Some(Kind::Ident) => {
+                    r.assigned(r.text(a.start), a.start)
+                }
+                a => a,
+            }
         } else if r.kind(i) == Some(Kind::Str) || r.kind(i) == Some(Kind::Template) {
             let t = r.text(i);
             (t.get(1..)

@@ -357,3 +357,16 @@ fn jquery_and_nuxt_fetch_calls() {
     assert_eq!(login.body.as_ref().unwrap().fields, ["email", "password"]);
     assert_eq!(login.token_path, Some(strings(&["token"])));
 }
+
+#[test]
+fn a_socket_url_built_in_a_variable_and_a_bracketed_authorization_header() {
+    let d = discover(
+        br#"function c(t){const e=n.apiBase.replace(/^http/,"ws")+"/ws/live/?token="+t,o=new WebSocket(e);return o}a.defaults.headers.common["Authorization"]="Token "+k;"#,
+    );
+    assert_eq!(d.websockets.len(), 1, "{:#?}", d.websockets);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.pattern, "/ws/live/?token={param}");
+    assert_eq!(ws.token_param.as_deref(), Some("token"));
+    let scheme = Some("Token".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+}
