@@ -15,8 +15,9 @@ pub use sockets::{SocketKind, WsEndpoint};
 /// Everything discovered in a page's scripts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Discovery {
-    /// Absolute API base URLs, in the order found: `baseURL`/`API_URL`-style settings first,
-    /// then API-looking URL literals.
+    /// API base URLs (absolute, or root-relative like `/api` for a same-origin API), without
+    /// a trailing slash, in the order found: `baseURL`/`API_URL`-style settings first, then the
+    /// constants calls are built on, then API-looking URL literals.
     pub api_bases: Vec<String>,
     /// The calls the app makes, first occurrence of each method and path.
     pub calls: Vec<ApiCall>,
