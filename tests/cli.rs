@@ -407,3 +407,20 @@ fn color_always_colours_a_pipe_and_wins_over_no_color() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\x1b[32m"), "{text}");
 }
+
+/// Issue 15 item 9: a healthy Plane-shaped deployment passes with no profile — the WebSocket
+/// token goes where the bundle shows it (`?token=${…}`).
+#[test]
+fn demo_plane_passes_with_no_profile() {
+    let out = Command::new(common::bin())
+        .args(["demo", "plane", "--format", "json"])
+        .output()
+        .unwrap();
+    let run = common::parse(out);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run
+        .report
+        .checks
+        .iter()
+        .any(|c| c.id == "websocket.upgrade" && c.status == conncheck::model::Status::Pass));
+}

@@ -1,7 +1,9 @@
 //! The bundle URL scanner: `find_urls` over arbitrary script bytes (a served JS bundle or an
-//! inline `<script>`), then `judge` against a fixed API base the way `judge_scripts` does.
+//! inline `<script>`), then the frontend check's `judge_urls` against a fixed API base; then
+//! discovery (`discover`, `chunk_refs`) over the same bytes.
 #![no_main]
-use conncheck::checks::frontend::scan::{self, Located};
+use conncheck::checks::frontend::judge;
+use conncheck::observe::bundle::{self as scan, Located, ScriptSource};
 use libfuzzer_sys::fuzz_target;
 use url::Url;
 
@@ -21,15 +23,20 @@ fuzz_target!(|data: &[u8]| {
     let located: Vec<Located> = found
         .into_iter()
         .map(|found| Located {
-            file: "main.js".into(),
+            source: ScriptSource::External {
+                url: Url::parse("https://x.test/main.js").unwrap(),
+            },
             found,
         })
         .collect();
+    let _ = scan::discover(data);
+    let _ = scan::chunk_refs(data);
     let api = Url::parse("https://api.x.test/api/").unwrap();
     for https in [false, true] {
-        let j = scan::judge(&located, &api, https, false);
+        let j = judge::judge_urls(&located, &api, https, false);
         for (_, l) in &j.problems {
             let _ = l.at();
         }
+        let _ = scan::websockets(&located);
     }
 });

@@ -1,6 +1,7 @@
 //! Every Chrome console line conncheck quotes, worded in one place per module from a typed
 //! cause: what a user pastes from DevTools must match what the report shows.
 
+pub mod frontend;
 pub mod jwt;
 pub mod net;
 pub mod tls;

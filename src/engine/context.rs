@@ -61,10 +61,8 @@ pub struct Context {
     pub deadline: Instant,
     /// Numbers for `serve` to expose (see [`crate::model::Metric`]).
     pub metrics: Mutex<Vec<crate::model::Metric>>,
-    /// The frontend pages and bundles, fetched once and shared by the frontend and WebSocket
-    /// modules (whichever asks first fetches; the other waits for the same result).
-    pub frontend_scan: tokio::sync::OnceCell<Arc<Vec<crate::checks::frontend::PageScan>>>,
-    /// Observations several modules share (the run's one login).
+    /// Observations several modules share (the frontend's pages and what they reveal, the
+    /// run's one login), made once per run.
     pub observed: crate::observe::Observations,
 }
 
@@ -90,7 +88,6 @@ impl Context {
             started,
             deadline,
             metrics: Mutex::default(),
-            frontend_scan: tokio::sync::OnceCell::new(),
             observed: Default::default(),
         })
     }

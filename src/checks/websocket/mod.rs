@@ -3,15 +3,15 @@
 //! upgrade from a foreign origin (cross-site WebSocket hijacking).
 //!
 //! The URL comes from `--websocket` or is discovered in the frontend bundle, which the
-//! frontend module fetches once for both ([`frontend::scans`]). The token the app sends comes
+//! run fetches once for both modules ([`crate::observe::pages`]). The token the app sends comes
 //! from the run's one login ([`Context::login`]). This file does the I/O: the handshakes
 //! go through [`crate::net::ws`]; [`judge`] decides and [`words`] words.
 
 pub mod judge;
 pub mod words;
 
+use crate::browser::frontend::mixed_ws_message;
 use crate::browser::websocket::handshake_failed;
-use crate::checks::frontend::{self, mixed_ws_message};
 use crate::context::Context;
 use crate::engine::fault::{owning_row, NetFault};
 use crate::engine::{Finding, Module, Row, Status, Subject};
@@ -45,6 +45,8 @@ struct Socket {
     /// The page is served over https (or unknown).
     page_https: bool,
     page: Option<Url>,
+    /// The query parameter the bundle opens this socket with its token in (`?token=${…}`).
+    bundle_param: Option<String>,
 }
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
@@ -76,7 +78,12 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     } else {
         s.url.clone()
     };
-    let auth = ctx.target.websocket.as_ref().map(|w| &w.auth);
+    // How the app sends its token: as configured, else where the bundle shows it.
+    let bundle = s.bundle_param.clone().map(WsAuth::Query);
+    let auth = match ctx.target.websocket.as_ref().map(|w| &w.auth) {
+        Some(WsAuth::None) | None => bundle.as_ref(),
+        given => given,
+    };
     let token = token_use(&ctx, auth).await;
     // The URL shown in the report never carries the token.
     let mut connect = probe.clone();
@@ -129,7 +136,7 @@ fn with_verdict(f: Finding, v: Verdict) -> Finding {
 
 /// The socket from `--websocket` or the bundle; without one, the three rows are skipped.
 async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
-    let scans = frontend::scans(ctx).await;
+    let scans = ctx.observed.pages(&ctx.http, &ctx.target.frontend).await;
     let page: Option<Url> = scans
         .iter()
         .find(|s| s.page.is_ok())
@@ -143,7 +150,7 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
     let found = match &ctx.target.websocket {
         Some(w) => Some((w.url.clone(), Source::Given)),
         None => scans.iter().find_map(|s| {
-            s.judgement.websockets.first().map(|l| {
+            s.websockets().first().map(|l| {
                 let at = l.at();
                 (l.found.url.clone(), Source::Bundle { at })
             })
@@ -166,7 +173,13 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
         }
         return None;
     };
+    let bundle_param = crate::observe::pages::discover_pages(&scans)
+        .websockets
+        .into_iter()
+        .find(|w| w.url.as_deref() == Some(url.as_str()))
+        .and_then(|w| w.token_param);
     Some(Socket {
+        bundle_param,
         page_https: page.as_ref().is_none_or(|p| p.scheme() == "https"),
         url,
         source,

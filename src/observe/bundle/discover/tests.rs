@@ -1,0 +1,372 @@
+//! Discovery on fixture bundles shaped like esbuild, Vite, webpack and Next.js output.
+use super::*;
+
+fn fixture(name: &str) -> Discovery {
+    let path = format!("{}/fixtures/bundles/{name}", env!("CARGO_MANIFEST_DIR"));
+    discover(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+}
+
+fn call<'a>(d: &'a Discovery, method: &str, path: &str) -> &'a ApiCall {
+    d.calls
+        .iter()
+        .find(|c| c.method.as_deref() == Some(method) && c.path == path)
+        .unwrap_or_else(|| panic!("no {method} {path} in {:#?}", d.calls))
+}
+
+fn paths(d: &Discovery) -> Vec<(Option<&str>, &str)> {
+    d.calls
+        .iter()
+        .map(|c| (c.method.as_deref(), c.path.as_str()))
+        .collect()
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn vite_axios_bundle_gives_base_calls_login_refresh_and_bearer() {
+    let d = fixture("vite-axios-jwt.js");
+    assert_eq!(d.api_bases, ["https://api.shop.test/api"]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/auth/login/"),
+            (Some("POST"), "/auth/token/refresh/"),
+            (Some("GET"), "/orders/{id}/"),
+            (Some("PATCH"), "/orders/{param}/items/{param}"),
+            (Some("DELETE"), "/cart/"),
+            (Some("PUT"), "/profile/"),
+        ],
+        "a Map's get(\"orders/list\") is not a call"
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.path, "/auth/login/");
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(body.encoding, Encoding::Json);
+    assert_eq!(body.fields, ["email", "password"]);
+    // `const{data:n}=await x.post(…)` then `n.access`: axios' data wrapper is not in the JSON.
+    assert_eq!(login.token_path, Some(strings(&["access"])));
+    assert_eq!(login.refresh_path, Some(strings(&["refresh"])));
+    let refresh = d.refresh.as_ref().unwrap();
+    assert_eq!(refresh.call.path, "/auth/token/refresh/");
+    assert_eq!(refresh.body.as_ref().unwrap().fields, ["refresh"]);
+    assert!(!refresh.via_cookie);
+    let scheme = Some("Bearer".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+    assert_eq!(d.credentials, CredentialsMode::Include);
+    assert!(d.websockets.is_empty());
+}
+
+#[test]
+fn webpack_fetch_bundle_with_a_nested_body_and_a_cookie_refresh() {
+    let d = fixture("webpack-fetch-nested.js");
+    // Built with "".concat(o,"/v2/…"), o a constant: the base is resolved.
+    assert_eq!(d.api_bases, ["https://gateway.example.test"]);
+    let c = call(&d, "GET", "/v2/projects/{param}");
+    assert_eq!(
+        c.url.as_deref(),
+        Some("https://gateway.example.test/v2/projects/{param}")
+    );
+    assert_eq!(c.client, Client::Fetch);
+    call(&d, "POST", "/v2/projects/{param}/tasks");
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.path, "/v2/sessions");
+    assert_eq!(login.call.method.as_deref(), Some("POST"));
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(body.fields, ["auth.email", "auth.password"]);
+    assert_eq!(body.encoding, Encoding::Json);
+    // fetch: the JSON is read as is, so its own `data` key stays.
+    assert_eq!(
+        login.token_path,
+        Some(strings(&["data", "tokens", "access"]))
+    );
+    let refresh = d.refresh.as_ref().unwrap();
+    assert_eq!(refresh.call.path, "/v2/sessions/refresh");
+    assert!(
+        refresh.via_cookie,
+        "no body, credentials included: the cookie carries it"
+    );
+    let scheme = Some("JWT".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+    assert_eq!(d.credentials, CredentialsMode::Include);
+}
+
+#[test]
+fn esbuild_ky_bundle_with_an_oauth2_password_grant_and_a_socket_token() {
+    let d = fixture("esbuild-ky-oauth.js");
+    assert_eq!(d.api_bases, ["/api"]);
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.path, "auth/token");
+    assert_eq!(login.call.client, Client::Ky);
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(body.encoding, Encoding::Form);
+    assert_eq!(body.fields, ["grant_type", "username", "password"]);
+    assert!(body.password_grant);
+    assert_eq!(login.token_path, Some(strings(&["access_token"])));
+    assert_eq!(login.refresh_path, Some(strings(&["refresh_token"])));
+    call(&d, "GET", "users/{param}/avatar");
+    let scheme = Some("Token".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+    let ws = &d.websockets[..];
+    assert_eq!(ws.len(), 1, "{ws:#?}");
+    assert_eq!(ws[0].url, None, "the host is the page's own");
+    assert_eq!(ws[0].token_param.as_deref(), Some("access_token"));
+    assert!(
+        ws[0].pattern.contains("/ws/notifications?"),
+        "{}",
+        ws[0].pattern
+    );
+}
+
+#[test]
+fn webpack_cookie_session_spa_sends_no_token_header() {
+    let d = fixture("webpack-cookie-session.js");
+    assert_eq!(d.api_bases, ["/api/v1"]);
+    assert_eq!(d.credentials, CredentialsMode::Include);
+    assert_eq!(d.token_sent, Some(TokenSend::Cookie));
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.path, "/accounts/login/");
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(body.encoding, Encoding::Form);
+    assert_eq!(body.fields, ["username", "password"]);
+    assert_eq!(login.token_path, None);
+    assert_eq!(d.refresh, None);
+    call(&d, "POST", "/accounts/logout/");
+    call(&d, "GET", "/accounts/me/");
+}
+
+#[test]
+fn next_swc_bundle_resolves_constants_and_finds_the_socket_token() {
+    let d = fixture("next-app.js");
+    assert_eq!(d.api_bases, ["https://plane-api.mohdop.test"]);
+    let c = call(&d, "GET", "/api/v1/workspaces/{param}/");
+    assert_eq!(
+        c.base_value.as_deref(),
+        Some("https://plane-api.mohdop.test")
+    );
+    assert_eq!(d.websockets.len(), 1, "{:#?}", d.websockets);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.url.as_deref(), Some("wss://plane.mohdop.test/live"));
+    assert_eq!(ws.token_param.as_deref(), Some("token"));
+    assert_eq!(d.credentials, CredentialsMode::Include);
+}
+
+#[test]
+fn cra_bundle_posting_a_parameter_has_a_login_of_unknown_shape() {
+    let d = fixture("cra-main.js");
+    assert_eq!(d.api_bases, ["https://api.tiktrue.com/api/v1"]);
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.path, "/auth/login/");
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(
+        body.encoding,
+        Encoding::Unknown,
+        "the body is the function's parameter"
+    );
+    assert!(body.fields.is_empty());
+    let scheme = Some("Bearer".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+}
+
+#[test]
+fn small_shapes() {
+    // A template with a computed base and an id; a destructured `{jwt}` from fetch.
+    let d = discover(
+        br#"const b=getBase();async function l(e){const{jwt:t}=await fetch(`${b}/api/login`,{method:"post",body:JSON.stringify({user:{email:e.email,password:e.pw}})}).then(r=>r.json());return t}const g=e=>fetch(`${b}/orders/${e.orderId}`);"#,
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.path, "/api/login");
+    assert_eq!(login.call.base_expr.as_deref(), Some("b"));
+    assert_eq!(login.call.method.as_deref(), Some("POST"));
+    assert_eq!(
+        login.body.as_ref().unwrap().fields,
+        ["user.email", "user.password"]
+    );
+    assert_eq!(login.token_path, Some(strings(&["jwt"])));
+    call(&d, "GET", "/orders/{orderId}");
+    assert_eq!(d.credentials, CredentialsMode::Default);
+    assert_eq!(d.token_sent, None);
+    // axios' global default, and a token in an absolute socket URL template.
+    let d = discover(
+        br#"n.default.defaults.withCredentials=true;const s=new WebSocket(`wss://rt.x.test/socket?room=${r}&token=${u.token}`);"#,
+    );
+    assert_eq!(d.credentials, CredentialsMode::Include);
+    assert_eq!(
+        d.websockets[0].url.as_deref(),
+        Some("wss://rt.x.test/socket")
+    );
+    assert_eq!(d.websockets[0].token_param.as_deref(), Some("token"));
+    // A sentence, a key or a file name is not a call.
+    let d = discover(br#"t.get("Content-Type");i18n.get("errors.network");x.post("hello world")"#);
+    assert!(d.calls.is_empty(), "{:#?}", d.calls);
+}
+
+#[test]
+fn merging_scripts_keeps_the_first_of_each() {
+    let config = discover(br#"window.__ENV__={API_BASE_URL:"https://api.cfg.test/v1"}"#);
+    let bundle = fixture("vite-axios-jwt.js");
+    let d = merge([config, bundle]);
+    assert_eq!(
+        d.api_bases,
+        ["https://api.cfg.test/v1", "https://api.shop.test/api"]
+    );
+    assert_eq!(d.login.unwrap().call.path, "/auth/login/");
+    assert_eq!(d.credentials, CredentialsMode::Include);
+}
+
+#[test]
+fn vite_entry_names_its_lazy_chunks_and_a_socket_io_client() {
+    let path = format!(
+        "{}/fixtures/bundles/vite-entry-lazy.js",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        chunk_refs(&bytes),
+        [
+            "assets/Login-5b1c9e2a.js",
+            "assets/Dashboard-0d4e7f13.js",
+            "assets/vendor-3f2a1b9c.js",
+            "./vendor-3f2a1b9c.js",
+            "./Login-5b1c9e2a.js",
+            "./Dashboard-0d4e7f13.js",
+        ]
+    );
+    let d = discover(&bytes);
+    assert_eq!(d.websockets.len(), 1, "{:#?}", d.websockets);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.url.as_deref(), Some("https://rt.shop.test/realtime/"));
+    assert_eq!(ws.token_param, None);
+    assert_eq!(
+        ws.kind,
+        SocketKind::SocketIo {
+            path: "/realtime/".into(),
+            auth_key: Some("token".into())
+        }
+    );
+}
+
+#[test]
+fn webpack_runtime_chunk_map_is_expanded_and_a_socket_io_query_token_found() {
+    let path = format!(
+        "{}/fixtures/bundles/webpack-runtime.js",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        chunk_refs(&bytes),
+        [
+            "static/js/218.b3a1f0c2.chunk.js",
+            "static/js/592.7d9e4a11.chunk.js"
+        ]
+    );
+    let d = discover(&bytes);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.url, None);
+    assert_eq!(ws.token_param.as_deref(), Some("token"));
+    assert_eq!(ws.pattern, "/socket.io/?token={param}");
+}
+
+#[test]
+fn csrf_settings_and_headers_are_found() {
+    let d = fixture("webpack-cookie-session.js");
+    assert_eq!(
+        d.csrf,
+        Some(Csrf {
+            cookie: Some("csrftoken".into()),
+            header: Some("X-CSRFToken".into())
+        })
+    );
+    let d = discover(br#"fetch("/api/items/",{method:"POST",headers:{"X-CSRF-Token":m.content}})"#);
+    assert_eq!(
+        d.csrf.and_then(|c| c.header).as_deref(),
+        Some("X-CSRF-Token")
+    );
+    assert_eq!(fixture("vite-axios-jwt.js").csrf, None);
+}
+
+#[test]
+fn arbitrary_script_text_never_panics() {
+    // A deterministic stream of JavaScript-ish fragments, cut at random places: unterminated
+    // strings, templates, regexes and brackets, non-ASCII hosts.
+    let frags: [&[u8]; 24] = [
+        b"fetch(",
+        b"`${",
+        b"}`",
+        b"\"",
+        b"'",
+        b"/",
+        b"\\",
+        b"(",
+        b")",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b",",
+        b"=",
+        b"x.post(",
+        b"\"/auth/login/\"",
+        b"{email:e,password:t}",
+        b"new WebSocket(",
+        b"\"https://b\xc3\xbccher.test/api\"",
+        b"io(",
+        b".concat(",
+        b"+",
+        b"\"static/js/\"+e+\".\"+{1:\"a\"}[e]+\".js\"",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..400 {
+        let mut src = Vec::new();
+        for _ in 0..40 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            src.extend_from_slice(frags[(seed % frags.len() as u64) as usize]);
+        }
+        let cut = (seed as usize) % (src.len() + 1);
+        let _ = discover(&src[..cut]);
+        let _ = chunk_refs(&src[..cut]);
+    }
+    let d = discover(br#"x.get(`https://API.x.test:443/v1/orders/${o.id}`)"#);
+    assert_eq!(d.calls[0].path, "/v1/orders/{id}");
+}
+
+#[test]
+fn jquery_and_nuxt_fetch_calls() {
+    let d = discover(
+        br#"$.ajax({url:"/accounts/login/",type:"POST",data:{login:e,password:t},xhrFields:{withCredentials:true}}).done(function(n){location.href="/"});$.post("/accounts/logout/",{});"#,
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.client, Client::JQuery);
+    assert_eq!(login.call.method.as_deref(), Some("POST"));
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(
+        (body.encoding, body.fields.clone()),
+        (Encoding::Form, strings(&["login", "password"]))
+    );
+    assert_eq!(d.credentials, CredentialsMode::Include);
+    call(&d, "POST", "/accounts/logout/");
+    let d = discover(
+        br#"const c={apiRoot:"https://api.nuxt.test"};async function l(e,t){const{token:n}=await $fetch("/auth/login",{baseURL:c.apiRoot,method:"POST",body:{email:e,password:t}});return n}"#,
+    );
+    assert_eq!(d.api_bases, ["https://api.nuxt.test"]);
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.client, Client::Fetch);
+    assert_eq!(login.body.as_ref().unwrap().fields, ["email", "password"]);
+    assert_eq!(login.token_path, Some(strings(&["token"])));
+}
+
+#[test]
+fn a_socket_url_built_in_a_variable_and_a_bracketed_authorization_header() {
+    let d = discover(
+        br#"function c(t){const e=n.apiBase.replace(/^http/,"ws")+"/ws/live/?token="+t,o=new WebSocket(e);return o}a.defaults.headers.common["Authorization"]="Token "+k;"#,
+    );
+    assert_eq!(d.websockets.len(), 1, "{:#?}", d.websockets);
+    let ws = &d.websockets[0];
+    assert_eq!(ws.pattern, "/ws/live/?token={param}");
+    assert_eq!(ws.token_param.as_deref(), Some("token"));
+    let scheme = Some("Token".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+}
