@@ -10,6 +10,7 @@
 pub mod calls;
 pub mod chrome;
 pub mod decide;
+pub mod hints;
 pub mod judge;
 pub mod redirect;
 pub mod words;
@@ -24,6 +25,7 @@ use chrome::Initiator;
 use decide::{Call, CorsError, Recorded};
 use futures::future::join_all;
 use futures::FutureExt;
+use hints::HintCtx;
 use http::Method;
 use judge::ProbeAnswer;
 use redirect::{Block, Chain, End, HopSeen, Leg, Page, Step};
@@ -31,7 +33,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::OnceCell;
 use url::Url;
-use words::{HintCtx, PREFLIGHT_HEADERS};
+use words::PREFLIGHT_HEADERS;
 
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Cors,
@@ -269,7 +271,7 @@ async fn first_preflight(
                     words::verdict_line(&err, &rec, o),
                     c.label
                 ))
-                .hint(words::hint(&err, &h))
+                .hint(hints::hint(&err, &h))
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err));
             (row, false)
         }
