@@ -230,7 +230,7 @@ pub fn wildcard_authorization_warning(f: Finding, detail: &str) -> Finding {
         .detail(format!(
             "allowed by Chrome, which lets Access-Control-Allow-Headers: * stand for Authorization on a request without credentials: {detail}"
         ))
-        .hint("list authorization by name (CORS_ALLOW_HEADERS = (*default_headers, …) with `from corsheaders.defaults import default_headers`, or `Access-Control-Allow-Headers: authorization, content-type`): the Fetch standard says '*' never covers Authorization, Firefox follows it and refuses this preflight, and Chrome only warns today (Safari, per WebKit's source, lets it through like Chrome)")
+        .hint("list authorization by name (CORS_ALLOW_HEADERS = (*default_headers, …) with `from corsheaders.defaults import default_headers`, or `Access-Control-Allow-Headers: authorization, content-type`). The Fetch standard says '*' never covers Authorization; Chrome 156 and Firefox ESR 153 (both tried headless) and WebKit's source (Safari) still let it through, but Chrome already carries the standard's rule behind a switch and flags the call in DevTools' Issues panel, so a browser that turns the rule on will refuse every authenticated call")
 }
 
 /// One hop as it left: "POST https://api/x (Origin: https://app; Authorization sent)".
