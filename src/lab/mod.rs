@@ -2,6 +2,7 @@
 //! start-up, an HTTPS proxy routing by SNI/Host to a Django-REST-style API and a React-style
 //! frontend, and a plain-HTTP side. Used by `conncheck demo`, `conncheck lab` and the tests.
 
+pub mod corsgen;
 pub mod django;
 pub mod dns;
 pub mod frontend;
