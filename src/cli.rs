@@ -278,6 +278,15 @@ pub struct RunArgs {
     #[arg(long)]
     pub allow_insecure_auth: bool,
 
+    /// Send HTTP requests through this proxy (http://HOST:PORT), as a browser configured with
+    /// it would. Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment.
+    #[arg(long, value_name = "URL", conflicts_with = "no_proxy")]
+    pub proxy: Option<String>,
+
+    /// Connect directly, ignoring HTTPS_PROXY / HTTP_PROXY.
+    #[arg(long)]
+    pub no_proxy: bool,
+
     /// Extra JWT secrets to try (one per line) in jwt.weak-secret.
     #[arg(long, value_name = "FILE")]
     pub jwt_wordlist: Option<PathBuf>,
@@ -519,6 +528,11 @@ impl RunArgs {
             jwt_wordlist: self.jwt_wordlist.clone(),
             ns_port: self.ns_port,
             verbose: self.verbose,
+            proxy: match (&self.proxy, self.no_proxy) {
+                (Some(u), _) => crate::net::http::ProxyChoice::Url(u.clone()),
+                (None, true) => crate::net::http::ProxyChoice::Off,
+                (None, false) => crate::net::http::ProxyChoice::Env,
+            },
         };
         let color = match self.color {
             ColorChoice::Always => true,

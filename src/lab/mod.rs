@@ -437,6 +437,10 @@ impl Lab {
         if run.origins.is_empty() {
             run.origins = self.origins();
         }
+        // The lab lives on loopback: a proxy from the environment cannot reach it.
+        if run.proxy.is_none() {
+            run.no_proxy = true;
+        }
         let extra: Vec<String> = self
             .scenario
             .args

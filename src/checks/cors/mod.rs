@@ -247,9 +247,10 @@ async fn first_preflight(
     };
     let rec = Recorded::from_exchange(&ex);
     let detail = format!(
-        "{} — {}",
+        "{} — {}{}",
         words::describe_response(&rec, PREFLIGHT_HEADERS),
-        words::describe_preflight(&c.url, o, &c.call)
+        words::describe_preflight(&c.url, o, &c.call),
+        via(run.ctx)
     );
     match decide::preflight_check(&c.call, o, &rec) {
         Ok(ok) => {
@@ -276,6 +277,16 @@ async fn first_preflight(
             (row, false)
         }
     }
+}
+
+/// Evidence that the requests went through a proxy (the browser's, from the environment, or
+/// `--proxy`), so a result that differs from a direct connection says why.
+fn via(ctx: &Context) -> String {
+    ctx.http
+        .proxy
+        .as_ref()
+        .map(|p| format!(", {p}"))
+        .unwrap_or_default()
 }
 
 fn hint_ctx<'a>(
@@ -356,6 +367,7 @@ async fn judge_actual(run: &OriginRun<'_>, f: Finding, c: &ApiCall, chain: &Chai
     if c.auth {
         sent.push_str(" and a stand-in bearer token");
     }
+    sent.push_str(&via(run.ctx));
     match (&chain.end, chain.redirected()) {
         (End::Net(e), false) => run.ctx.net_failure(f, e),
         (End::Net(e), true) => run
