@@ -100,6 +100,8 @@ pub struct List(pub Vec<&'static str>);
 pub enum Target {
     SameOrigin,
     CrossOrigin,
+    /// The page's own origin (still a cross-origin hop for the request: it taints).
+    PageOrigin,
     Http,
     /// Same origin, then another origin.
     Chain,
@@ -230,6 +232,7 @@ fn case(r: &mut Rng, id: usize) -> Case {
         to: r.pick(&[
             (30, Target::SameOrigin),
             (30, Target::CrossOrigin),
+            (10, Target::PageOrigin),
             (15, Target::Http),
             (15, Target::Chain),
             (10, Target::Loop),
@@ -346,6 +349,7 @@ fn next_hop(case: &Case, req: &Seen, ports: &Ports) -> Option<String> {
         (_, "") if on_api => Some(match r.to {
             Target::SameOrigin => same("next"),
             Target::CrossOrigin => format!("{}{base}next", ports.origin(OTHER)),
+            Target::PageOrigin => format!("{}{base}next", ports.origin(APP)),
             Target::Http => format!("http://{API}:{}{base}next", ports.http),
             Target::Chain => same("hop2"),
             Target::Loop => same("loop/1"),
@@ -570,7 +574,7 @@ fn handle(state: &State, req: Request<Incoming>, https: bool) -> Response<Body> 
         .unwrap_or("")
         .to_ascii_lowercase();
     let path = req.uri().path().to_string();
-    if host == APP {
+    if host == APP && case_of(&path).is_none() {
         return page_side(state, &path, req.uri().query().unwrap_or(""));
     }
     let seen = Seen {
@@ -643,6 +647,7 @@ mod tests {
         for t in [
             Target::SameOrigin,
             Target::CrossOrigin,
+            Target::PageOrigin,
             Target::Http,
             Target::Chain,
             Target::Loop,
