@@ -193,14 +193,27 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, host: &str, port: u1
     let now = unix_now();
     let verdict = chain_verdict(ctx, host, &chain, &infos, now).await;
     let others: Vec<String> = tls_hosts(ctx).into_iter().map(|(h, _)| h).collect();
+    let mut chain_row = judge_chain(
+        row("chain", host, port, seq),
+        host,
+        &infos,
+        &verdict,
+        &ctx.trust.extra,
+    );
+    if matches!(verdict, ChainVerdict::Trusted) {
+        let when = rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+            now.max(0) as u64,
+        ));
+        if let Some(source @ crate::net::tls::RootSource::Os(_)) =
+            ctx.trust.trusted_by(&chain, host, when)
+        {
+            chain_row.detail.push_str(&format!(
+                " Trusted by {source}, not by the public web roots: browsers on machines with this CA installed (a managed laptop) accept it, others and fresh containers do not."
+            ));
+        }
+    }
     let mut rows = vec![
-        judge_chain(
-            row("chain", host, port, seq),
-            host,
-            &infos,
-            &verdict,
-            &ctx.trust.extra,
-        ),
+        chain_row,
         judge_hostname(row("hostname", host, port, seq), host, &infos[0], &others),
         judge_expiry(
             row("expiry", host, port, seq),
