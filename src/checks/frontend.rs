@@ -728,7 +728,7 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
                     "{origin_of} calls the API at {url} (http://): the browser blocks every API call from the HTTPS page. {}",
                     capitalise(&fix)
                 ))
-                .browser_error(mixed_xhr_message(page, url)),
+                .browser_error(mixed_xhr_message(page, &crate::checks::cors::calls::blocked_request(url, &ctx.target))),
             Problem::LocalAddress => {
                 let loopback = matches!(l.found.url.host_str(), Some("localhost") | Some("127.0.0.1") | Some("[::1]"));
                 let f = f.hint(format!(
@@ -738,7 +738,7 @@ fn bundle_row(ctx: &Context, s: &PageScan) -> Finding {
                 if loopback {
                     f.browser_error("net::ERR_CONNECTION_REFUSED")
                 } else if l.found.url.scheme() == "http" && s.is_https() {
-                    f.browser_error(mixed_xhr_message(page, url))
+                    f.browser_error(mixed_xhr_message(page, &crate::checks::cors::calls::blocked_request(url, &ctx.target)))
                 } else {
                     f.browser_error("net::ERR_CONNECTION_TIMED_OUT")
                 }

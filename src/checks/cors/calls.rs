@@ -98,6 +98,30 @@ pub fn probe_call(calls: &[ApiCall]) -> Option<&ApiCall> {
         .or_else(|| calls.first())
 }
 
+/// The request Chrome blocks and names (Mixed Content) when the bundle's API base is insecure:
+/// not the base itself but the SPA's first cross-origin call on it (the endpoint map's first CORS route,
+/// `…/api/v1/auth/login/`). A URL that is not the API base is named as found.
+pub fn blocked_request(found: &str, t: &Target) -> String {
+    let Ok(u) = Url::parse(found) else {
+        return found.to_string();
+    };
+    let is_base = u.path().trim_end_matches('/') == t.api_base.path().trim_end_matches('/');
+    let first = t
+        .endpoints
+        .iter()
+        .find(|e| e.cors && !e.path.starts_with('/') && !e.path.contains("://"));
+    match (is_base, first) {
+        (true, Some(e)) => {
+            let mut base = u.clone();
+            base.set_path(&format!("{}/", u.path().trim_end_matches('/')));
+            base.join(&e.path)
+                .map(|x| x.to_string())
+                .unwrap_or_else(|_| found.to_string())
+        }
+        _ => found.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +151,17 @@ mod tests {
             .iter()
             .any(|c| c.label.contains("health") || c.label.contains("admin")));
         assert!(calls.iter().all(|c| c.call.include_credentials));
+        assert_eq!(
+            blocked_request("http://api.tiktrue.com/api/v1", &t),
+            "http://api.tiktrue.com/api/v1/auth/login/"
+        );
+        assert_eq!(
+            blocked_request("http://api.tiktrue.com/api/v1/", &t),
+            "http://api.tiktrue.com/api/v1/auth/login/"
+        );
+        assert_eq!(
+            blocked_request("http://cdn.tiktrue.com/x.js", &t),
+            "http://cdn.tiktrue.com/x.js"
+        );
     }
 }

@@ -137,6 +137,14 @@ pub fn message_at(
     s
 }
 
+/// Chrome's line for an XMLHttpRequest to http:// from an HTTPS page, naming the blocked
+/// request's own URL (third_party/blink/renderer/core/loader/mixed_content_checker.cc).
+pub fn mixed_content_message(page: &url::Url, blocked: &str) -> String {
+    format!(
+        "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint '{blocked}'. This request has been blocked; the content must be served over HTTPS."
+    )
+}
+
 /// Chrome's console line for a call stopped on its redirect chain. Mixed Content names the
 /// blocked request's URL (the redirect's target), Blink's mixed_content_checker.cc.
 pub fn chain_message(initiator: Initiator, chain: &Chain, block: &Block, page: &Page) -> String {
@@ -145,9 +153,7 @@ pub fn chain_message(initiator: Initiator, chain: &Chain, block: &Block, page: &
         Block::Cors(e) | Block::Preflight(e) => {
             message_at(initiator, &url, from.as_deref(), &page.origin, e)
         }
-        Block::MixedContent(to) => {
-            crate::checks::frontend::mixed_xhr_message(&page.parsed_url(), to.as_str())
-        }
+        Block::MixedContent(to) => mixed_content_message(&page.parsed_url(), to.as_str()),
         Block::TooManyRedirects => "net::ERR_TOO_MANY_REDIRECTS".to_string(),
         Block::InvalidLocation(_) => "net::ERR_INVALID_REDIRECT".to_string(),
         Block::LocationWithCredentials(to) => redirect_credentials_message(

@@ -323,7 +323,7 @@ pub fn insecure_call_rows(
                 c.call.method, c.url, page.origin
             ))
             .hint("call the API over https:// (the frontend's API base URL, REACT_APP_API_BASE_URL, at build time)")
-            .browser_error(crate::checks::frontend::mixed_xhr_message(
+            .browser_error(super::chrome::mixed_content_message(
                 &page.parsed_url(),
                 c.url.as_str(),
             )),
