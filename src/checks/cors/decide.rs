@@ -13,9 +13,9 @@
 //! `WithNonWildcardRequestHeadersSupport`, which Chrome ships switched off: Chrome lets it through
 //! and only records `has_authorization_covered_by_wildcard` (a deprecation warning).
 //! WebKit's Source/WebCore/loader/CrossOriginPreflightResultCache.cpp
-//! (`validateCrossOriginHeaders`) lets `*` cover every header too, and so did Firefox ESR 153
-//! when tried headless on loopback (its `network.cors_preflight.authorization_covered_by_wildcard`
-//! switch is still on by default).
+//! (`validateCrossOriginHeaders`) lets `*` cover every header too, and Firefox ESR 153, tried
+//! headless on loopback with such a preflight, sent the authenticated GET and let the page read
+//! the answer.
 //! Only 301, 302, 303, 307 and 308 are redirects (net/http/http_response_headers.cc
 //! `IsRedirectResponseCode`); any other 3xx is a plain response (to a preflight: not "ok").
 
