@@ -514,6 +514,9 @@ impl RunArgs {
         for f in &self.ca_certs {
             crate::net::tls::load_pem_certs(f)?;
         }
+        if let Some(p) = &self.proxy {
+            crate::net::http::check_proxy_url(p)?;
+        }
         if let Some(w) = &self.jwt_wordlist {
             std::fs::metadata(w)
                 .with_context(|| format!("--jwt-wordlist {}: cannot read file", w.display()))?;

@@ -174,3 +174,23 @@ async fn a_dead_proxy_is_a_connection_failure_not_a_cors_verdict() {
     }
     lab.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_proxy_that_is_not_an_http_url_is_a_usage_error_without_its_password() {
+    let out = tokio::process::Command::new(bin())
+        .args([
+            "api.example.test",
+            "--proxy",
+            "socks5://user:s3cret@127.0.0.1:1080",
+            "--format",
+            "json",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--proxy"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+}

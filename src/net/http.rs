@@ -308,7 +308,7 @@ fn first_env(names: &[&'static str]) -> Option<(String, &'static str)> {
 }
 
 /// The URL shown in the report: no user name or password.
-fn shown(url: &str) -> String {
+pub fn shown(url: &str) -> String {
     match Url::parse(url) {
         Ok(mut u) => {
             let _ = u.set_username("");
@@ -316,6 +316,18 @@ fn shown(url: &str) -> String {
             u.to_string().trim_end_matches('/').to_string()
         }
         Err(_) => "(an unparsable proxy URL)".to_string(),
+    }
+}
+
+/// Check a `--proxy` value: an http:// or https:// URL (the error never shows credentials).
+pub fn check_proxy_url(url: &str) -> anyhow::Result<()> {
+    match Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "--proxy {}: give an http://HOST:PORT or https://HOST:PORT proxy",
+            shown(url)
+        ),
+        Err(e) => anyhow::bail!("--proxy: not a URL ({e})"),
     }
 }
 
