@@ -24,8 +24,9 @@ fn case(id: usize, status: u16, to: Target, actual: Answer) -> Case {
         preflight: good(204),
         methods: List(vec!["GET, POST, OPTIONS"]),
         headers: List(vec!["content-type, authorization"]),
-        actual,
+        actual: actual.clone(),
         hop: good(302),
+        elsewhere: actual.clone(),
         redirect: Some(Redirect { status, to }),
     }
 }

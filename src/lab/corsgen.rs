@@ -136,6 +136,9 @@ pub struct Case {
     pub actual: Answer,
     /// How each redirect response is answered.
     pub hop: Answer,
+    /// How a redirect's target on another host answers its preflight and the request (the
+    /// API host answers with `preflight` and `actual`).
+    pub elsewhere: Answer,
     pub redirect: Option<Redirect>,
 }
 
@@ -216,10 +219,11 @@ fn case(r: &mut Rng, id: usize) -> Case {
     let actual = answer(
         r,
         &[(60, 200), (10, 201), (15, 401), (5, 404), (10, 500)],
-        75,
+        300,
     );
-    let hop = answer(r, &[(1, 302)], 80);
-    let redirect = r.pick(&[(60, None), (40, Some(()))]);
+    let hop = answer(r, &[(1, 302)], 400);
+    let elsewhere = answer(r, &[(60, 200), (10, 204), (10, 401), (10, 500)], 300);
+    let redirect = r.pick(&[(50, None), (50, Some(()))]);
     let redirect = redirect.map(|()| Redirect {
         status: r.pick(&[
             (18, 301),
@@ -246,6 +250,7 @@ fn case(r: &mut Rng, id: usize) -> Case {
         headers,
         actual,
         hop,
+        elsewhere,
         redirect,
     }
 }
@@ -314,18 +319,25 @@ pub fn respond_to(case: &Case, req: &Seen, ports: &Ports) -> (u16, Vec<(String, 
             h.push(("access-control-allow-credentials".into(), v.into()));
         }
     };
+    let away = req.host != API;
     if req.method == "OPTIONS" {
-        cors(&mut h, &case.preflight);
+        let a = if away {
+            &case.elsewhere
+        } else {
+            &case.preflight
+        };
+        cors(&mut h, a);
         for v in &case.methods.0 {
             h.push(("access-control-allow-methods".into(), v.to_string()));
         }
         for v in &case.headers.0 {
             h.push(("access-control-allow-headers".into(), v.to_string()));
         }
-        if (300..400).contains(&case.preflight.status) {
+        let status = if away { 204 } else { a.status };
+        if (300..400).contains(&status) {
             h.push(("location".into(), format!("{}x", req.path)));
         }
-        return (case.preflight.status, h);
+        return (status, h);
     }
     if let Some(next) = next_hop(case, req, ports) {
         cors(&mut h, &case.hop);
@@ -333,9 +345,10 @@ pub fn respond_to(case: &Case, req: &Seen, ports: &Ports) -> (u16, Vec<(String, 
         let status = case.redirect.map_or(302, |r| r.status);
         return (status, h);
     }
-    cors(&mut h, &case.actual);
+    let a = if away { &case.elsewhere } else { &case.actual };
+    cors(&mut h, a);
     h.push(("content-type".into(), "application/json".into()));
-    (case.actual.status, h)
+    (a.status, h)
 }
 
 /// Where a redirected path leads, when this request is one of the redirecting hops.
