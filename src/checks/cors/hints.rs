@@ -149,7 +149,7 @@ pub fn chain_hint(block: &Block, chain: &Chain) -> String {
         .map(|h| h.leg.url.to_string())
         .unwrap_or_default();
     let direct = format!(
-        "the API redirects {first}: call the final URL directly from the frontend (REACT_APP_API_BASE_URL, and the route's trailing slash as Django writes it) so the call needs no redirect"
+        "call the final URL directly from the frontend (REACT_APP_API_BASE_URL, with the route's trailing slash as Django writes it) so {first} needs no redirect"
     );
     match block {
         Block::MixedContent(u) => format!(
