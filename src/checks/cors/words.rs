@@ -651,4 +651,70 @@ mod tests {
             assert!(got.contains(want), "{err:?}: {got}");
         }
     }
+
+    #[test]
+    fn a_chain_shows_each_hop_as_it_left_and_where_it_stopped() {
+        use super::super::redirect::{End, HopSeen};
+        let leg = |url: &str, method: &str, auth: bool, tainted: bool| Leg {
+            url: Url::parse(url).unwrap(),
+            method: method.into(),
+            headers: if auth {
+                vec![("Authorization".into(), "Bearer x".into())]
+            } else {
+                vec![]
+            },
+            body: None,
+            tainted,
+        };
+        let moved = Recorded::new(
+            302,
+            &[
+                ("location", "https://b.test/x"),
+                ("access-control-allow-origin", "https://app.test"),
+            ],
+        );
+        let refused = Recorded::new(200, &[("access-control-allow-origin", "https://app.test")]);
+        let chain = Chain {
+            hops: vec![
+                HopSeen {
+                    leg: leg("https://api.test/p/", "GET", true, false),
+                    preflight: None,
+                    response: Some(moved),
+                },
+                HopSeen {
+                    leg: leg("https://b.test/x", "GET", false, true),
+                    preflight: None,
+                    response: Some(refused),
+                },
+            ],
+            end: End::Blocked(Block::Cors(CorsError::AllowOriginMismatch {
+                preflight: false,
+                value: "https://app.test".into(),
+            })),
+        };
+        let d = describe_chain(&chain, "https://app.test");
+        assert!(
+            d.contains("hop 1: GET https://api.test/p/ (Origin: https://app.test; Authorization sent) → HTTP 302"),
+            "{d}"
+        );
+        assert!(
+            d.contains("hop 2: GET https://b.test/x (Origin: null; no Authorization) → HTTP 200"),
+            "{d}"
+        );
+        let End::Blocked(b) = &chain.end else {
+            unreachable!()
+        };
+        let line = block_line(b, &chain, "https://app.test");
+        assert_eq!(
+            line,
+            "blocked at hop 2: Access-Control-Allow-Origin is 'https://app.test', not 'null'"
+        );
+        assert_eq!(
+            chain.message_urls(),
+            (
+                "https://b.test/x".to_string(),
+                Some("https://api.test/p/".to_string())
+            )
+        );
+    }
 }
