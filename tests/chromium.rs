@@ -6,11 +6,12 @@
 //! Needs `chromium` and `certutil` (Debian: `apt-get install -y chromium libnss3-tools`), so it
 //! is ignored by default; `.ci/run` installs them and runs it with `--include-ignored`.
 //! By hand: `CONNCHECK_CHROMIUM_SEED=123 CONNCHECK_CHROMIUM_CASES=80 cargo test --test chromium
-//! -- --include-ignored --nocapture` (seed 17 and 120 cases by default).
+//! -- --include-ignored --nocapture` (seed 17 and 200 cases by default).
 //!
-//! Traffic stays on loopback: Chromium maps `*.test` to 127.0.0.1 (`--host-resolver-rules`)
-//! with background networking, component updates, sync and QUIC off; conncheck is pointed at
-//! the generator's DNS server and CA.
+//! Traffic stays on loopback: Chromium maps `*.test` to 127.0.0.1 and every other name to
+//! "not found" (`--host-resolver-rules`), uses no proxy, and runs with background networking,
+//! component updates, sync and QUIC off; conncheck is pointed at the generator's DNS server and
+//! CA.
 
 use conncheck::lab::corsgen::{self, Case, CorsGen};
 use conncheck::model::{Finding, Status};
@@ -130,11 +131,20 @@ async fn chromium(gen: &CorsGen, chromium: &Path, home: &Path, dir: &Path) -> St
             "--disable-default-apps",
             "--enable-logging=stderr",
             "--v=0",
-            "--host-resolver-rules=MAP *.test 127.0.0.1",
+            // Only the generator's names resolve (to loopback); every other name fails, so
+            // nothing Chromium might try on its own leaves the machine.
+            "--host-resolver-rules=MAP *.test 127.0.0.1, MAP * ~NOTFOUND",
+            "--no-proxy-server",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(gen.page_url())
         .env("HOME", home)
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
@@ -220,7 +230,7 @@ async fn conncheck_agrees_with_headless_chromium() {
     let certutil =
         on_path("certutil").expect("certutil is not installed: apt-get install -y libnss3-tools");
     let seed = env_num("CONNCHECK_CHROMIUM_SEED", 17);
-    let count = env_num("CONNCHECK_CHROMIUM_CASES", 120) as usize;
+    let count = env_num("CONNCHECK_CHROMIUM_CASES", 200) as usize;
     let dir = std::env::temp_dir().join(format!("conncheck-chromium-{}", std::process::id()));
     let cases = corsgen::generate(seed, count);
     let gen = CorsGen::start(cases.clone(), dir.clone())
