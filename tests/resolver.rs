@@ -45,6 +45,9 @@ async fn a_short_name_resolves_through_the_search_list() {
     assert_eq!((o.ndots, o.attempts), (1, 3));
     assert_eq!(o.query_timeout, Duration::from_secs(2));
     let h = c.lookup_host("api").await.expect("api resolves via search");
+    // `domain` alone acts as the search list.
+    let d = client("nameserver 127.0.0.1\ndomain corp.test\n", addr.port());
+    assert_eq!(d.options().search, vec!["corp.test".to_string()]);
     assert_eq!(h.host, "api.corp.test");
     assert_eq!(h.addrs, vec![Ipv4Addr::new(127, 0, 0, 10)]);
     assert_eq!(h.source, AddrSource::Dns);

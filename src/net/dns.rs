@@ -304,7 +304,12 @@ impl DnsClient {
             .unwrap_or_default();
         let options = match &conf {
             Some(c) => SystemOptions {
-                search: c.get_search().cloned().unwrap_or_default(),
+                // `domain` without `search` is a one-entry search list (resolv.conf(5)).
+                search: c
+                    .get_search()
+                    .cloned()
+                    .or_else(|| c.get_domain().map(|d| vec![d.clone()]))
+                    .unwrap_or_default(),
                 ndots: c.ndots as usize,
                 query_timeout: Duration::from_secs(u64::from(c.timeout.max(1))).min(timeout),
                 attempts: (c.attempts as usize).clamp(1, 5),
