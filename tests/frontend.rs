@@ -122,8 +122,10 @@ async fn http_api_in_the_bundle_fails_as_blocked_mixed_content() {
     let be = f.browser_error.as_deref().unwrap();
     assert!(
         be.starts_with("Mixed Content: The page at 'https://tiktrue.test")
-            && be
-                .contains("requested an insecure XMLHttpRequest endpoint 'http://api.tiktrue.test")
+            && be.contains(
+                // Chrome names the blocked request (the SPA's login call), not the API base.
+                "requested an insecure XMLHttpRequest endpoint 'http://api.tiktrue.test/api/v1/auth/login/'"
+            )
             && be
                 .ends_with("This request has been blocked; the content must be served over HTTPS."),
         "{be}"

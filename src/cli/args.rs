@@ -248,6 +248,15 @@ pub struct RunArgs {
     /// Port for querying authoritative nameservers directly (dns.propagation).
     #[arg(long, value_name = "PORT", default_value_t = 53, help_heading = NETWORK)]
     pub ns_port: u16,
+
+    /// Send HTTP requests through this proxy (http://HOST:PORT), as a browser configured with
+    /// it would. Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment.
+    #[arg(long, value_name = "URL", conflicts_with = "no_proxy", help_heading = NETWORK)]
+    pub proxy: Option<String>,
+
+    /// Connect directly, ignoring HTTPS_PROXY / HTTP_PROXY.
+    #[arg(long, help_heading = NETWORK)]
+    pub no_proxy: bool,
 }
 
 /// `conncheck serve`'s flags: its own, then the diagnosis options every probe starts from. No

@@ -151,7 +151,15 @@ impl RunArgs {
             std::fs::metadata(w)
                 .with_context(|| format!("--jwt-wordlist {}: cannot read file", w.display()))?;
         }
+        if let Some(p) = &self.proxy {
+            crate::net::http::check_proxy_url(p)?;
+        }
         let opts = RunOptions {
+            proxy: match (&self.proxy, self.no_proxy) {
+                (Some(u), _) => crate::net::http::ProxyChoice::Url(u.clone()),
+                (None, true) => crate::net::http::ProxyChoice::Off,
+                (None, false) => crate::net::http::ProxyChoice::Env,
+            },
             timeout: secs("timeout", self.timeout)?,
             deadline: secs("deadline", self.deadline)?,
             modules,

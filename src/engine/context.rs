@@ -31,6 +31,8 @@ pub struct RunOptions {
     pub ns_port: u16,
     /// `-v`: renderers show full evidence.
     pub verbose: bool,
+    /// The proxy HTTP requests go through (the environment's, like a browser, by default).
+    pub proxy: crate::net::http::ProxyChoice,
 }
 
 impl Default for RunOptions {
@@ -45,6 +47,7 @@ impl Default for RunOptions {
             jwt_wordlist: None,
             ns_port: 53,
             verbose: false,
+            proxy: crate::net::http::ProxyChoice::default(),
         }
     }
 }
@@ -75,7 +78,7 @@ impl Context {
         secrets: Secrets,
     ) -> anyhow::Result<Context> {
         let dns = Arc::new(dns);
-        let http = HttpClient::new(Arc::clone(&dns), &trust, opts.timeout)?;
+        let http = HttpClient::with_proxy(Arc::clone(&dns), &trust, opts.timeout, &opts.proxy)?;
         let started = Instant::now();
         let deadline = started + opts.deadline;
         Ok(Context {

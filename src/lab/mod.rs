@@ -3,6 +3,7 @@
 //! frontend, and a plain-HTTP side. Used by `conncheck demo`, `conncheck lab` and the tests.
 
 pub mod auth;
+pub mod corsgen;
 pub mod django;
 pub mod dns;
 pub mod frontend;
@@ -438,6 +439,10 @@ impl Lab {
         }
         if run.origins.is_empty() {
             run.origins = self.origins();
+        }
+        // The lab lives on loopback: a proxy from the environment cannot reach it.
+        if run.proxy.is_none() {
+            run.no_proxy = true;
         }
         let extra: Vec<String> = self
             .scenario

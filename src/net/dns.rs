@@ -204,6 +204,55 @@ pub struct DnsClient {
     timeout: Duration,
     hosts: HashMap<String, Vec<IpAddr>>,
     cache: Mutex<HashMap<String, SharedLookup>>,
+    /// resolv.conf's `search`, `ndots`, `timeout` and `attempts` (the system path only).
+    options: SystemOptions,
+}
+
+/// What resolv.conf says about looking names up (resolv.conf(5); glibc's `res_search`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemOptions {
+    /// Domains tried for a name with fewer than `ndots` dots (before the name itself) or after
+    /// the name itself failed.
+    pub search: Vec<String>,
+    pub ndots: usize,
+    /// Each query's own timeout.
+    pub query_timeout: Duration,
+    /// Rounds over the nameservers.
+    pub attempts: usize,
+}
+
+impl SystemOptions {
+    /// Asking exactly the given servers: the name as written, one round.
+    fn direct(timeout: Duration) -> SystemOptions {
+        SystemOptions {
+            search: Vec::new(),
+            ndots: 1,
+            query_timeout: timeout,
+            attempts: 1,
+        }
+    }
+
+    /// The names to try for `host`, in glibc's order: as written first when it has at least
+    /// `ndots` dots, else the search domains first; a trailing dot means only as written.
+    pub fn candidates(&self, host: &str) -> Vec<String> {
+        if host.ends_with('.') || self.search.is_empty() {
+            return vec![host.trim_end_matches('.').to_string()];
+        }
+        let with: Vec<String> = self
+            .search
+            .iter()
+            .map(|d| format!("{host}.{}", d.trim_matches('.')))
+            .collect();
+        let mut v = Vec::new();
+        if host.matches('.').count() >= self.ndots {
+            v.push(host.to_string());
+            v.extend(with);
+        } else {
+            v.extend(with);
+            v.push(host.to_string());
+        }
+        v
+    }
 }
 
 impl fmt::Debug for DnsClient {
@@ -224,31 +273,62 @@ impl DnsClient {
             timeout,
             hosts: HashMap::new(),
             cache: Mutex::new(HashMap::new()),
+            options: SystemOptions::direct(timeout),
         }
     }
 
-    /// A client that asks the system's resolvers (/etc/resolv.conf) and honours /etc/hosts.
+    /// A client that asks the system's resolvers (/etc/resolv.conf) the way the C library
+    /// does (search, ndots, timeout, attempts) and honours /etc/hosts.
     pub fn system(timeout: Duration) -> DnsClient {
-        let servers = std::fs::read("/etc/resolv.conf")
-            .ok()
-            .and_then(|b| resolv_conf::Config::parse(&b).ok())
-            .map(|c| {
-                c.nameservers
-                    .iter()
-                    .map(|ns| SocketAddr::new(IpAddr::from(ns.clone()), 53))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let conf = std::fs::read("/etc/resolv.conf").unwrap_or_default();
         let hosts = std::fs::read_to_string("/etc/hosts")
             .map(|s| parse_hosts(&s))
             .unwrap_or_default();
+        let mut c = DnsClient::from_resolv_conf(&conf, 53, timeout);
+        c.hosts = hosts;
+        c
+    }
+
+    /// A system-path client from resolv.conf text (nameservers on `port`); the run's step
+    /// timeout caps resolv.conf's per-query timeout.
+    pub fn from_resolv_conf(text: &[u8], port: u16, timeout: Duration) -> DnsClient {
+        let conf = resolv_conf::Config::parse(text).ok();
+        let servers = conf
+            .as_ref()
+            .map(|c| {
+                c.nameservers
+                    .iter()
+                    .map(|ns| SocketAddr::new(IpAddr::from(ns.clone()), port))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let options = match &conf {
+            Some(c) => SystemOptions {
+                // `domain` without `search` is a one-entry search list (resolv.conf(5)).
+                search: c
+                    .get_search()
+                    .cloned()
+                    .or_else(|| c.get_domain().map(|d| vec![d.clone()]))
+                    .unwrap_or_default(),
+                ndots: c.ndots as usize,
+                query_timeout: Duration::from_secs(u64::from(c.timeout.max(1))).min(timeout),
+                attempts: (c.attempts as usize).clamp(1, 5),
+            },
+            None => SystemOptions::direct(timeout),
+        };
         DnsClient {
             servers,
             system: true,
             timeout,
-            hosts,
+            hosts: HashMap::new(),
             cache: Mutex::new(HashMap::new()),
+            options,
         }
+    }
+
+    /// resolv.conf's options in force (search list, ndots, per-query timeout, attempts).
+    pub fn options(&self) -> &SystemOptions {
+        &self.options
     }
 
     pub fn servers(&self) -> &[SocketAddr] {
@@ -287,13 +367,19 @@ impl DnsClient {
                 source: AddrSource::HostsFile,
             });
         }
+        // A trailing dot keeps the name out of resolv.conf's search list.
+        let asked = if host.ends_with('.') {
+            format!("{key}.")
+        } else {
+            key.clone()
+        };
         let fut = {
             let mut cache = self.cache.lock().unwrap();
             cache
-                .entry(key.clone())
+                .entry(asked.clone())
                 .or_insert_with(|| {
                     let me = Arc::clone(self);
-                    let k = key.clone();
+                    let k = asked.clone();
                     async move { me.resolve_uncached(&k).await }
                         .boxed()
                         .shared()
@@ -303,18 +389,42 @@ impl DnsClient {
         fut.await
     }
 
-    /// Ask each configured server in turn until one gives a definite answer.
+    /// Try each candidate name (resolv.conf's search list) until one resolves; the error is
+    /// the name-as-written's, or the first when every candidate failed alike.
     async fn resolve_uncached(&self, host: &str) -> Result<HostAddrs, DnsError> {
         if self.servers.is_empty() {
             return Err(DnsError::NoResolver);
         }
-        let mut last = DnsError::NoResolver;
-        for &server in &self.servers {
-            match self.resolve_at(server, host).await {
+        let mut first_err = None;
+        let mut own_err = None;
+        for name in self.options.candidates(host) {
+            match self.resolve_name(&name).await {
                 Ok(h) => return Ok(h),
-                // A definite negative answer is the answer; only transport failures fall through.
-                Err(e @ (DnsError::NxDomain { .. } | DnsError::NoAddress { .. })) => return Err(e),
-                Err(e) => last = e,
+                Err(e) => {
+                    if name == host {
+                        own_err = Some(e.clone());
+                    }
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        Err(own_err.or(first_err).unwrap_or(DnsError::NoResolver))
+    }
+
+    /// Ask each server in turn, `attempts` rounds, until one gives a definite answer.
+    async fn resolve_name(&self, host: &str) -> Result<HostAddrs, DnsError> {
+        let mut last = DnsError::NoResolver;
+        for _ in 0..self.options.attempts {
+            for &server in &self.servers {
+                match self.resolve_at(server, host).await {
+                    Ok(h) => return Ok(h),
+                    // A definite negative answer is the answer; only transport failures fall
+                    // through to the next server or round.
+                    Err(e @ (DnsError::NxDomain { .. } | DnsError::NoAddress { .. })) => {
+                        return Err(e)
+                    }
+                    Err(e) => last = e,
+                }
             }
         }
         Err(last)
@@ -473,8 +583,9 @@ impl DnsClient {
             .to_vec()
             .map_err(|e| DnsError::BadName(format!("{name}: {e}")))?;
         let start = Instant::now();
-        let deadline = start + self.timeout;
-        let udp = udp_exchange(server, &wire, id, &qname, rtype, deadline, self.timeout).await;
+        let step = self.options.query_timeout;
+        let deadline = start + step;
+        let udp = udp_exchange(server, &wire, id, &qname, rtype, deadline, step).await;
         let message = match udp {
             Err(e) => return Err(e),
             Ok(m) if m.truncated() => {
@@ -487,7 +598,7 @@ impl DnsClient {
                     Err(_) => {
                         return Err(DnsError::Timeout {
                             server,
-                            after: self.timeout,
+                            after: step,
                         })
                     }
                     Ok(Err(e)) => return Err(e),

@@ -252,10 +252,131 @@ impl Exchange {
     }
 }
 
+/// Which proxy the client goes through, as a browser on this machine would.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProxyChoice {
+    /// `HTTPS_PROXY`/`HTTP_PROXY` (or lower case) with `NO_PROXY`, as Chrome on Linux reads them
+    /// when no desktop setting overrides.
+    #[default]
+    Env,
+    /// `--no-proxy`: connect directly.
+    Off,
+    /// `--proxy URL`: every request through it (`NO_PROXY` still honoured).
+    Url(String),
+}
+
+/// A proxy in use, for the report: where it came from and its URL without credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyUse {
+    pub url: String,
+    pub source: &'static str,
+}
+
+impl fmt::Display for ProxyUse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "through the proxy {} ({})", self.url, self.source)
+    }
+}
+
+/// Chrome never sends loopback through a proxy (net/proxy_resolution/proxy_bypass_rules.cc,
+/// the implicit `<-loopback>` rule).
+const LOOPBACK_BYPASS: &str = "localhost,127.0.0.0/8,::1";
+
+fn first_env(names: &[&'static str]) -> Option<(String, &'static str)> {
+    names.iter().find_map(|n| {
+        std::env::var(n)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (v.trim().to_string(), *n))
+    })
+}
+
+/// The URL shown in the report: no user name or password.
+pub fn shown(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string().trim_end_matches('/').to_string()
+        }
+        Err(_) => "(an unparsable proxy URL)".to_string(),
+    }
+}
+
+/// Check a `--proxy` value: an http:// or https:// URL (the error never shows credentials).
+pub fn check_proxy_url(url: &str) -> anyhow::Result<()> {
+    match Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "--proxy {}: give an http://HOST:PORT or https://HOST:PORT proxy",
+            shown(url)
+        ),
+        Err(e) => anyhow::bail!("--proxy: not a URL ({e})"),
+    }
+}
+
+/// The proxies for `choice`, and what to say about them.
+pub fn proxies(choice: &ProxyChoice) -> anyhow::Result<(Vec<reqwest::Proxy>, Option<ProxyUse>)> {
+    let no_proxy = || {
+        let env = first_env(&["NO_PROXY", "no_proxy"]).map(|(v, _)| v);
+        let list = match env {
+            Some(v) => format!("{v},{LOOPBACK_BYPASS}"),
+            None => LOOPBACK_BYPASS.to_string(),
+        };
+        reqwest::NoProxy::from_string(&list)
+    };
+    let https = first_env(&["HTTPS_PROXY", "https_proxy"]);
+    let http = first_env(&["HTTP_PROXY", "http_proxy"]);
+    match choice {
+        ProxyChoice::Off => Ok((Vec::new(), None)),
+        ProxyChoice::Url(u) => {
+            let p = reqwest::Proxy::all(u.as_str())
+                .map_err(|e| anyhow::anyhow!("--proxy {}: {e}", shown(u)))?
+                .no_proxy(no_proxy());
+            Ok((
+                vec![p],
+                Some(ProxyUse {
+                    url: shown(u),
+                    source: "--proxy",
+                }),
+            ))
+        }
+        ProxyChoice::Env => {
+            let mut v = Vec::new();
+            let mut used = None;
+            if let Some((u, name)) = &http {
+                v.push(
+                    reqwest::Proxy::http(u.as_str())
+                        .map_err(|e| anyhow::anyhow!("{name} {}: {e}", shown(u)))?
+                        .no_proxy(no_proxy()),
+                );
+                used = Some(ProxyUse {
+                    url: shown(u),
+                    source: name,
+                });
+            }
+            if let Some((u, name)) = &https {
+                v.push(
+                    reqwest::Proxy::https(u.as_str())
+                        .map_err(|e| anyhow::anyhow!("{name} {}: {e}", shown(u)))?
+                        .no_proxy(no_proxy()),
+                );
+                used = Some(ProxyUse {
+                    url: shown(u),
+                    source: name,
+                });
+            }
+            Ok((v, used))
+        }
+    }
+}
+
 /// The shared client.
 #[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
+    /// The proxy requests go through (`None`: direct).
+    pub proxy: Option<ProxyUse>,
     pub timeout: Duration,
     trust: TrustStore,
     /// Issuer downloads for incomplete chains, shared with the TLS module.
@@ -269,13 +390,25 @@ impl fmt::Debug for HttpClient {
 }
 
 impl HttpClient {
+    /// A client that connects directly.
     pub fn new(
         dns: Arc<DnsClient>,
         trust: &TrustStore,
         timeout: Duration,
     ) -> anyhow::Result<HttpClient> {
+        HttpClient::with_proxy(dns, trust, timeout, &ProxyChoice::Off)
+    }
+
+    /// A client that goes through the proxy a browser on this machine would use.
+    pub fn with_proxy(
+        dns: Arc<DnsClient>,
+        trust: &TrustStore,
+        timeout: Duration,
+        proxy: &ProxyChoice,
+    ) -> anyhow::Result<HttpClient> {
         let tls = trust.client_config(&[b"h2", b"http/1.1"]);
-        let client = reqwest::Client::builder()
+        let (list, used) = proxies(proxy)?;
+        let mut builder = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .dns_resolver(Arc::new(ReqwestResolver(dns)))
             .redirect(reqwest::redirect::Policy::none())
@@ -283,10 +416,14 @@ impl HttpClient {
             .connect_timeout(timeout)
             .pool_idle_timeout(Duration::from_secs(30))
             .no_proxy()
-            .connector_layer(super::coalesce::CoalesceLayer::default())
-            .build()?;
+            .connector_layer(super::coalesce::CoalesceLayer::default());
+        for p in list {
+            builder = builder.proxy(p);
+        }
+        let client = builder.build()?;
         Ok(HttpClient {
             client,
+            proxy: used,
             timeout,
             trust: trust.clone(),
             aia: Arc::default(),

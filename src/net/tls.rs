@@ -1,7 +1,9 @@
 //! Trust roots and rustls client configurations shared by every module.
 //!
-//! Trust = Mozilla's public web roots (webpki-roots, what browsers broadly agree on) plus any
-//! `--ca-cert` roots. Certificate verification is rustls' webpki verifier, wrapped so that
+//! Trust = Mozilla's public web roots (webpki-roots, what browsers broadly agree on), the
+//! operating system's store (rustls-native-certs: /etc/ssl/certs or SSL_CERT_FILE/SSL_CERT_DIR
+//! on Linux, the keychain on macOS, the Windows store — where a managed laptop's company CA
+//! lives, and which Chrome trusts), plus any `--ca-cert` roots. Certificate verification is rustls' webpki verifier, wrapped so that
 //! intermediates fetched the way Chrome fetches them (AIA) can complete a chain a server sent
 //! incomplete: the HTTP modules then see what a browser sees, while the TLS module reports the
 //! missing intermediate as the fault it is for curl, Node, Python and Android.
@@ -30,6 +32,10 @@ pub struct TrustStore {
     pub roots: Arc<RootCertStore>,
     /// The DER of the `--ca-cert` roots, to tell "trusted via --ca-cert" from "public root".
     pub extra: Vec<CertificateDer<'static>>,
+    /// The operating system's roots (added to `roots`), to name the store that trusted a chain.
+    pub os: Arc<Vec<CertificateDer<'static>>>,
+    /// Where the OS roots came from (a file or directory; the platform's store).
+    pub os_source: String,
     /// Intermediates learnt during the run (fetched via AIA), offered to the verifier.
     pub learnt_intermediates: Arc<RwLock<Vec<CertificateDer<'static>>>>,
     /// Leaves the browser-like verifier could not chain to a root, by server name: where an
@@ -49,10 +55,12 @@ impl std::fmt::Debug for TrustStore {
 }
 
 impl TrustStore {
-    /// The public web roots plus the certificates in `ca_files`.
+    /// The public web roots, the OS store, and the certificates in `ca_files`.
     pub fn new(ca_files: &[std::path::PathBuf]) -> Result<TrustStore> {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let (os, os_source) = os_roots();
+        roots.add_parsable_certificates(os.iter().cloned());
         let mut extra = Vec::new();
         for f in ca_files {
             for cert in load_pem_certs(f)? {
@@ -68,6 +76,8 @@ impl TrustStore {
         Ok(TrustStore {
             roots: Arc::new(roots),
             extra,
+            os: Arc::new(os),
+            os_source,
             learnt_intermediates: Arc::default(),
             unknown_issuer_leaves: Arc::default(),
         })
@@ -105,6 +115,40 @@ impl TrustStore {
         cfg
     }
 
+    /// Which store trusts `chain` (leaf first) for `host`: the public web roots first, then the
+    /// OS store, then `--ca-cert`; `None` when none does alone.
+    pub fn trusted_by(
+        &self,
+        chain: &[CertificateDer<'static>],
+        host: &str,
+        now: UnixTime,
+    ) -> Option<RootSource> {
+        let (leaf, rest) = chain.split_first()?;
+        let name = ServerName::try_from(host.to_string()).ok()?;
+        let mut public = RootCertStore::empty();
+        public.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let mut os = RootCertStore::empty();
+        os.add_parsable_certificates(self.os.iter().cloned());
+        let mut extra = RootCertStore::empty();
+        extra.add_parsable_certificates(self.extra.iter().cloned());
+        let stores = [
+            (public, RootSource::Public),
+            (os, RootSource::Os(self.os_source.clone())),
+            (extra, RootSource::CaCert),
+        ];
+        stores.into_iter().find_map(|(store, source)| {
+            if store.is_empty() {
+                return None;
+            }
+            let v = WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider())
+                .build()
+                .ok()?;
+            v.verify_server_cert(leaf, rest, &name, &[], now)
+                .ok()
+                .map(|_| source)
+        })
+    }
+
     /// The leaf a handshake with `host` presented when its issuer was unknown, if any.
     pub fn unknown_issuer_leaf(&self, host: &str) -> Option<CertificateDer<'static>> {
         self.unknown_issuer_leaves
@@ -120,6 +164,48 @@ impl TrustStore {
             l.push(cert);
         }
     }
+}
+
+/// The store whose root anchored a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootSource {
+    /// Mozilla's public web roots (bundled).
+    Public,
+    /// The operating system's store, from this place.
+    Os(String),
+    CaCert,
+}
+
+impl std::fmt::Display for RootSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RootSource::Public => write!(f, "the public web roots"),
+            RootSource::Os(from) => write!(f, "the operating system's trust store ({from})"),
+            RootSource::CaCert => write!(f, "--ca-cert"),
+        }
+    }
+}
+
+/// The OS store's roots and where they came from. Errors (an unreadable file) leave what could
+/// be read: the browser on that machine would not trust more.
+fn os_roots() -> (Vec<CertificateDer<'static>>, String) {
+    let found = rustls_native_certs::load_native_certs();
+    let from = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .iter()
+        .find_map(|v| {
+            std::env::var(v)
+                .ok()
+                .filter(|x| !x.is_empty())
+                .map(|x| format!("{v}={x}"))
+        })
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "linux") {
+                "/etc/ssl/certs".to_string()
+            } else {
+                "the system keychain".to_string()
+            }
+        });
+    (found.certs, from)
 }
 
 /// Read every certificate from a PEM file; a clear error for the usual mistakes.

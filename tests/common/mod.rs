@@ -57,6 +57,16 @@ impl Run {
     }
 }
 
+/// The environment variables conncheck reads a proxy from, like a browser.
+pub const PROXY_VARS: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_conncheck")
 }
@@ -86,6 +96,10 @@ pub async fn run_against(lab: &Lab, extra: &[&str], creds: bool) -> Run {
     cmd.env_remove("CONNCHECK_USERNAME")
         .env_remove("CONNCHECK_PASSWORD")
         .env("NO_COLOR", "1");
+    // The lab is on loopback: a proxy from the environment must not see its traffic.
+    for v in PROXY_VARS {
+        cmd.env_remove(v);
+    }
     if creds {
         let c = lab.credentials();
         cmd.env("CONNCHECK_USERNAME", c.username)

@@ -7,6 +7,7 @@
 //! (net/http/http_response_headers.cc, `GetNormalizedHeader`).
 
 use super::decide::CorsError;
+use super::redirect::{Block, Chain, Page};
 
 /// Who made the request; Chrome names it in the message and adds a postscript for XHR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +31,46 @@ const NO_CORS: &str = " Have the server send the header with a valid value, or, 
 
 /// The full line Chrome logs for `err` on a request to `url` from `origin`.
 pub fn message(initiator: Initiator, url: &str, origin: &str, err: &CorsError) -> String {
-    let mut s = format!(
-        "Access to {} at '{url}' from origin '{origin}' has been blocked by CORS policy: ",
+    message_at(initiator, url, None, origin, err)
+}
+
+/// The opening Chrome gives every CORS line: the last request's URL, then the URL the call
+/// started at when a redirect moved it, then the page's own origin (never the `null` a
+/// redirected request carries) — `GetErrorString` in cors_error_string.cc.
+fn head(initiator: Initiator, url: &str, redirected_from: Option<&str>, origin: &str) -> String {
+    let from = redirected_from
+        .map(|f| format!("(redirected from '{f}') "))
+        .unwrap_or_default();
+    format!(
+        "Access to {} at '{url}' {from}from origin '{origin}' has been blocked by CORS policy: ",
         initiator.kind()
-    );
+    )
+}
+
+/// Chrome's line for a redirect whose Location carries a username and password
+/// (`kRedirectContainsCredentials`).
+pub fn redirect_credentials_message(
+    initiator: Initiator,
+    url: &str,
+    redirected_from: Option<&str>,
+    origin: &str,
+    location: &str,
+) -> String {
+    format!(
+        "{}Redirect location '{location}' contains a username and password, which is disallowed for cross-origin requests.",
+        head(initiator, url, redirected_from, origin)
+    )
+}
+
+/// The line for a call that may have been redirected: `url` is the request that failed.
+pub fn message_at(
+    initiator: Initiator,
+    url: &str,
+    redirected_from: Option<&str>,
+    origin: &str,
+    err: &CorsError,
+) -> String {
+    let mut s = head(initiator, url, redirected_from, origin);
     if err.is_preflight_access_error() {
         s.push_str("Response to preflight request doesn't pass access control check: ");
     }
@@ -98,6 +135,35 @@ pub fn message(initiator: Initiator, url: &str, origin: &str, err: &CorsError) -
         )),
     }
     s
+}
+
+/// Chrome's line for an XMLHttpRequest to http:// from an HTTPS page, naming the blocked
+/// request's own URL (third_party/blink/renderer/core/loader/mixed_content_checker.cc).
+pub fn mixed_content_message(page: &url::Url, blocked: &str) -> String {
+    format!(
+        "Mixed Content: The page at '{page}' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint '{blocked}'. This request has been blocked; the content must be served over HTTPS."
+    )
+}
+
+/// Chrome's console line for a call stopped on its redirect chain. Mixed Content names the
+/// blocked request's URL (the redirect's target), Blink's mixed_content_checker.cc.
+pub fn chain_message(initiator: Initiator, chain: &Chain, block: &Block, page: &Page) -> String {
+    let (url, from) = chain.message_urls();
+    match block {
+        Block::Cors(e) | Block::Preflight(e) => {
+            message_at(initiator, &url, from.as_deref(), &page.origin, e)
+        }
+        Block::MixedContent(to) => mixed_content_message(&page.parsed_url(), to.as_str()),
+        Block::TooManyRedirects => "net::ERR_TOO_MANY_REDIRECTS".to_string(),
+        Block::InvalidLocation(_) => "net::ERR_INVALID_REDIRECT".to_string(),
+        Block::LocationWithCredentials(to) => redirect_credentials_message(
+            initiator,
+            &url,
+            from.as_deref(),
+            &page.origin,
+            to.as_str(),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +237,21 @@ mod tests {
         for (err, tail) in table {
             assert_eq!(pre(err.clone()), format!("{head}{tail}"), "{err:?}");
         }
+    }
+
+    #[test]
+    fn a_redirected_call_names_both_urls_and_the_page_origin() {
+        let m = message_at(
+            Initiator::Xhr,
+            "https://b.test/x",
+            Some(URL),
+            ORIGIN,
+            &CorsError::AllowOriginMismatch {
+                preflight: false,
+                value: ORIGIN.into(),
+            },
+        );
+        assert_eq!(m, format!("Access to XMLHttpRequest at 'https://b.test/x' (redirected from '{URL}') from origin '{ORIGIN}' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value '{ORIGIN}' that is not equal to the supplied origin."));
     }
 
     #[test]

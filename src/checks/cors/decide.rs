@@ -8,7 +8,16 @@
 //! `GetNormalizedHeader`, `CreateAccessControlRequestHeadersHeader`): a repeated header is read
 //! as its values joined with ", "; request header names are lower-cased, sorted and joined with
 //! ",". services/network/cors/preflight_result.cc: `*` in the allow lists counts only without
-//! credentials and never covers `authorization`; `kDefaultTimeout` 5 s, `kMaxTimeout` 2 h.
+//! credentials; `kDefaultTimeout` 5 s, `kMaxTimeout` 2 h. The Fetch standard's rule that `*`
+//! never covers `Authorization` (#cors-non-wildcard-request-header-name) sits there behind
+//! `WithNonWildcardRequestHeadersSupport`, which Chrome ships switched off: Chrome lets it through
+//! and only records `has_authorization_covered_by_wildcard` (a deprecation warning).
+//! WebKit's Source/WebCore/loader/CrossOriginPreflightResultCache.cpp
+//! (`validateCrossOriginHeaders`) lets `*` cover every header too, and Firefox ESR 153, tried
+//! headless on loopback with such a preflight, sent the authenticated GET and let the page read
+//! the answer.
+//! Only 301, 302, 303, 307 and 308 are redirects (net/http/http_response_headers.cc
+//! `IsRedirectResponseCode`); any other 3xx is a plain response (to a preflight: not "ok").
 
 use url::Url;
 
@@ -103,6 +112,12 @@ pub fn is_safelisted_header(name: &str, value: &str) -> bool {
     }
 }
 
+/// The redirect statuses (Fetch #redirect-status; Chrome `IsRedirectResponseCode`). A `300`
+/// with a `Location` is not one of them.
+pub fn is_redirect_status(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
 /// A response as received: status and every header line, in order, duplicates kept.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Recorded {
@@ -152,8 +167,10 @@ impl Recorded {
         (!v.is_empty()).then(|| v.join(", "))
     }
 
+    /// A redirect the browser follows (or, on a preflight, refuses): one of the five redirect
+    /// statuses with a `Location`.
     pub fn is_redirect(&self) -> bool {
-        (300..400).contains(&self.status) && self.combined("location").is_some()
+        is_redirect_status(self.status) && self.combined("location").is_some()
     }
 
     /// `Vary` lists `Origin` (or is `*`).
@@ -244,6 +261,9 @@ pub fn cors_check(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreflightOk {
     pub max_age: Option<u64>,
+    /// `Authorization` passed only because of `Access-Control-Allow-Headers: *` (Chrome allows
+    /// it; the Fetch standard, and browsers that follow it, refuse it).
+    pub authorization_by_wildcard: bool,
 }
 
 /// An HTTP token (RFC 9110 tchar+).
@@ -305,60 +325,21 @@ pub fn preflight_check(
         });
     }
     let wildcard = !include && headers.iter().any(|h| h == "*");
+    let mut authorization_by_wildcard = false;
     for name in call.unsafe_header_names() {
         let listed = headers.contains(&name);
-        // `*` never stands for Authorization (Fetch: CORS non-wildcard request-header name).
-        let covered = listed || (wildcard && name != "authorization");
-        if !covered {
+        if !listed && !wildcard {
             return Err(CorsError::HeaderDisallowed { header: name });
         }
+        authorization_by_wildcard |= !listed && name == "authorization";
     }
     let max_age = resp
         .combined("access-control-max-age")
         .and_then(|v| v.trim().parse::<u64>().ok());
-    Ok(PreflightOk { max_age })
-}
-
-/// How a server answered an origin it must not trust.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProbeVerdict {
-    /// The browser would block a page on that origin.
-    Refused,
-    /// `Access-Control-Allow-Origin: *` (readable without cookies only).
-    Wildcard,
-    /// That origin is echoed, without `Access-Control-Allow-Credentials: true`.
-    Allowed,
-    /// That origin is echoed with credentials: any page there reads users' data.
-    AllowedWithCredentials,
-}
-
-/// Judge a preflight answer to an untrusted origin.
-pub fn classify_probe(resp: &Recorded, probe_origin: &str) -> ProbeVerdict {
-    if resp.is_redirect() || !(200..300).contains(&resp.status) {
-        return ProbeVerdict::Refused;
-    }
-    if cors_check(resp, probe_origin, true, true).is_ok() {
-        return ProbeVerdict::AllowedWithCredentials;
-    }
-    match resp.combined("access-control-allow-origin").as_deref() {
-        Some("*") => ProbeVerdict::Wildcard,
-        Some(v) if v == probe_origin => ProbeVerdict::Allowed,
-        _ => ProbeVerdict::Refused,
-    }
-}
-
-/// Chrome's preflight cache cap and its default without `Access-Control-Max-Age`
-/// (preflight_result.cc `kMaxTimeout`, `kDefaultTimeout`).
-pub const CHROME_MAX_AGE_CAP: u64 = 7200;
-pub const CHROME_DEFAULT_MAX_AGE: u64 = 5;
-
-/// A response whose `Access-Control-Allow-Origin` names one origin must say `Vary: Origin`,
-/// or a shared cache may hand one origin's answer to another. `None` when not applicable.
-pub fn vary_ok(resp: &Recorded) -> Option<bool> {
-    match resp.combined("access-control-allow-origin") {
-        Some(v) if v != "*" => Some(resp.varies_on_origin()),
-        _ => None,
-    }
+    Ok(PreflightOk {
+        max_age,
+        authorization_by_wildcard,
+    })
 }
 
 #[cfg(test)]
@@ -690,7 +671,7 @@ mod tests {
                 Ok(()),
             ),
             (
-                "* never covers authorization",
+                "* covers authorization in Chrome (not in the Fetch standard)",
                 &auth_get_anon,
                 with(
                     200,
@@ -699,9 +680,13 @@ mod tests {
                         ("access-control-allow-credentials", None),
                     ],
                 ),
-                Err(CorsError::HeaderDisallowed {
-                    header: "authorization".into(),
-                }),
+                Ok(()),
+            ),
+            (
+                "300 with a Location is a non-ok status, not a redirect",
+                &auth_get,
+                with(300, &[("location", Some("https://x.test/"))]),
+                Err(CorsError::PreflightInvalidStatus { status: 300 }),
             ),
             (
                 "* covers content-type without credentials",
@@ -741,6 +726,36 @@ mod tests {
     }
 
     #[test]
+    fn authorization_through_the_wildcard_is_flagged() {
+        let anon = call("GET", &[("Authorization", "Bearer x")], false);
+        let star = with(
+            200,
+            &[
+                ("access-control-allow-headers", Some("*")),
+                ("access-control-allow-credentials", None),
+            ],
+        );
+        assert!(
+            preflight_check(&anon, O, &star)
+                .unwrap()
+                .authorization_by_wildcard
+        );
+        let named = with(
+            200,
+            &[("access-control-allow-headers", Some("*, Authorization"))],
+        );
+        let c = call("GET", &[("Authorization", "Bearer x")], false);
+        assert!(
+            !preflight_check(&c, O, &named)
+                .unwrap()
+                .authorization_by_wildcard
+        );
+        assert!(!is_redirect_status(300) && is_redirect_status(308));
+        assert!(!Recorded::new(300, &[("location", "/x")]).is_redirect());
+        assert!(!Recorded::new(302, &[]).is_redirect());
+    }
+
+    #[test]
     fn actual_response_check() {
         let ok = Recorded::new(
             401,
@@ -769,102 +784,5 @@ mod tests {
                 value: format!("*, {O}")
             })
         );
-    }
-
-    #[test]
-    fn probes_are_classified() {
-        let evil = "https://evil.example";
-        let table: Vec<(Recorded, ProbeVerdict)> = vec![
-            (
-                Recorded::new(
-                    200,
-                    &[
-                        ("access-control-allow-credentials", "true"),
-                        ("vary", "origin"),
-                    ],
-                ),
-                ProbeVerdict::Refused,
-            ),
-            (
-                Recorded::new(
-                    200,
-                    &[
-                        ("access-control-allow-origin", evil),
-                        ("access-control-allow-credentials", "true"),
-                    ],
-                ),
-                ProbeVerdict::AllowedWithCredentials,
-            ),
-            (
-                Recorded::new(200, &[("access-control-allow-origin", evil)]),
-                ProbeVerdict::Allowed,
-            ),
-            (
-                Recorded::new(
-                    200,
-                    &[
-                        ("access-control-allow-origin", "*"),
-                        ("access-control-allow-credentials", "true"),
-                    ],
-                ),
-                ProbeVerdict::Wildcard,
-            ),
-            (
-                Recorded::new(
-                    200,
-                    &[
-                        ("access-control-allow-origin", O),
-                        ("access-control-allow-credentials", "true"),
-                    ],
-                ),
-                ProbeVerdict::Refused,
-            ),
-            (
-                Recorded::new(
-                    403,
-                    &[
-                        ("access-control-allow-origin", evil),
-                        ("access-control-allow-credentials", "true"),
-                    ],
-                ),
-                ProbeVerdict::Refused,
-            ),
-        ];
-        for (r, want) in table {
-            assert_eq!(classify_probe(&r, evil), want, "{r:?}");
-        }
-    }
-
-    #[test]
-    fn vary_matters_only_for_a_specific_origin() {
-        assert_eq!(
-            vary_ok(&Recorded::new(
-                200,
-                &[
-                    ("access-control-allow-origin", O),
-                    ("vary", "Accept-Encoding, Origin")
-                ]
-            )),
-            Some(true)
-        );
-        assert_eq!(
-            vary_ok(&Recorded::new(
-                200,
-                &[
-                    ("access-control-allow-origin", O),
-                    ("vary", "accept-encoding")
-                ]
-            )),
-            Some(false)
-        );
-        assert_eq!(
-            vary_ok(&Recorded::new(200, &[("access-control-allow-origin", O)])),
-            Some(false)
-        );
-        assert_eq!(
-            vary_ok(&Recorded::new(200, &[("access-control-allow-origin", "*")])),
-            None
-        );
-        assert_eq!(vary_ok(&Recorded::new(200, &[])), None);
     }
 }

@@ -62,6 +62,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
             api: api.clone(),
             build: judge::build_tool(s),
             inferred: ctx.target.origins_inferred,
+            target: &ctx.target,
         };
         sink.push(page_row(&ctx, &w).seq(i));
         sink.push(mixed_row(&w).seq(i));
@@ -73,7 +74,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
 fn with_fault(f: Finding, w: &Wording, fault: FrontendFault) -> Finding {
     f.status(fault.status())
         .maybe_hint(words::hint(w, &fault))
-        .maybe_browser_error(words::browser_error(w.scan, &fault))
+        .maybe_browser_error(words::browser_error(w, &fault))
         .fault(fault)
 }
 

@@ -29,6 +29,9 @@ pub struct Wording<'a> {
     pub build: BuildTool,
     /// The origins were inferred from the API host rather than given.
     pub inferred: bool,
+    /// The target, to name the request the browser blocks (the login call on an insecure API
+    /// base, not the base itself).
+    pub target: &'a crate::target::Target,
 }
 
 pub fn page_title(s: &PageScan) -> String {
@@ -313,8 +316,10 @@ fn scripts_hint(w: &Wording, fault: &FrontendFault) -> String {
 }
 
 /// What Chrome's console shows for a fault, when it shows something.
-pub fn browser_error(s: &PageScan, fault: &FrontendFault) -> Option<String> {
+pub fn browser_error(w: &Wording, fault: &FrontendFault) -> Option<String> {
+    let s = w.scan;
     let page = s.final_url();
+    let blocked = |text: &str| crate::checks::cors::calls::blocked_request(text, w.target);
     match fault {
         FrontendFault::MixedContentBlocked { resource }
         | FrontendFault::MixedFormAction { resource }
@@ -323,11 +328,13 @@ pub fn browser_error(s: &PageScan, fault: &FrontendFault) -> Option<String> {
         }
         FrontendFault::ScriptMissing { url, status } => Some(chrome::script_aborted(url, *status)),
         FrontendFault::ScriptIsHtml { .. } => Some(chrome::HTML_AS_SCRIPT.to_string()),
-        FrontendFault::InsecureApi { at } => Some(chrome::mixed_xhr_message(page, &at.found.text)),
+        FrontendFault::InsecureApi { at } => {
+            Some(chrome::mixed_xhr_message(page, &blocked(&at.found.text)))
+        }
         FrontendFault::InsecureWebSocket { at } => {
             Some(chrome::mixed_ws_message(page, &at.found.text))
         }
-        FrontendFault::LocalAddress { at } => Some(local_address_error(s, at)),
+        FrontendFault::LocalAddress { at } => Some(local_address_error(s, at, &blocked)),
         _ => None,
     }
 }
@@ -335,7 +342,7 @@ pub fn browser_error(s: &PageScan, fault: &FrontendFault) -> Option<String> {
 /// A development address fails as the visitor's browser meets it: nothing listens on their own
 /// machine; a private http:// address from an HTTPS page is mixed content; otherwise the private
 /// network is not routed.
-fn local_address_error(s: &PageScan, at: &Located) -> String {
+fn local_address_error(s: &PageScan, at: &Located, blocked: &dyn Fn(&str) -> String) -> String {
     let u = &at.found.url;
     let loopback = matches!(
         u.host_str(),
@@ -344,7 +351,7 @@ fn local_address_error(s: &PageScan, at: &Located) -> String {
     if loopback {
         chrome::CONNECTION_REFUSED.to_string()
     } else if u.scheme() == "http" && s.is_https() {
-        chrome::mixed_xhr_message(s.final_url(), &at.found.text)
+        chrome::mixed_xhr_message(s.final_url(), &blocked(&at.found.text))
     } else {
         chrome::CONNECTION_TIMED_OUT.to_string()
     }

@@ -261,12 +261,19 @@ async fn cert_rows(
     };
     let origins: Vec<String> = tls_hosts(ctx).into_iter().map(|(h, _)| h).collect();
     let host = h.host;
+    let os_store = match verdict {
+        ChainVerdict::Trusted => os_store_source(ctx, chain, host, now),
+        _ => None,
+    };
     vec![
-        words::chain(
-            h.row(Row::TlsChain),
-            infos,
-            private.as_deref(),
-            judge::judge_chain(host, infos, &verdict),
+        words::with_store(
+            words::chain(
+                h.row(Row::TlsChain),
+                infos,
+                private.as_deref(),
+                judge::judge_chain(host, infos, &verdict),
+            ),
+            os_store,
         ),
         words::hostname(
             h.row(Row::TlsHostname),
@@ -284,6 +291,22 @@ async fn cert_rows(
             judge::judge_strength(host, infos),
         ),
     ]
+}
+
+/// The OS store that alone anchors a chain the public web roots do not, when that is so.
+fn os_store_source(
+    ctx: &Context,
+    chain: &[CertificateDer<'static>],
+    host: &str,
+    now: i64,
+) -> Option<crate::net::tls::RootSource> {
+    let when = rustls::pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+        now.max(0) as u64,
+    ));
+    match ctx.trust.trusted_by(chain, host, when) {
+        Some(source @ crate::net::tls::RootSource::Os(_)) => Some(source),
+        _ => None,
+    }
 }
 
 fn unix_now() -> i64 {

@@ -452,3 +452,14 @@ pub fn strength(f: Finding, infos: &[CertInfo], fault: Option<TlsFault>) -> Find
     let hint = "reissue the certificate with a SHA-256 signature and an ECDSA P-256 or RSA 2048+ key (certbot does this by default; regenerate an old CSR with `openssl req -newkey rsa:2048 -sha256`)";
     faulted(f, fault, detail, Some(hint.into()))
 }
+
+/// The chain row, naming the OS store when only it trusted the chain.
+pub fn with_store(mut f: Finding, store: Option<crate::net::tls::RootSource>) -> Finding {
+    if let Some(source) = store {
+        f.detail.push_str(&format!(
+            " Trusted by {source}, not by the public web roots: browsers on machines with this \
+             CA installed (a managed laptop) accept it, others and fresh containers do not."
+        ));
+    }
+    f
+}

@@ -1,0 +1,358 @@
+//! Pure judgements over what the CORS checks saw: which untrusted origins got in, whether
+//! answers are safe to cache, what stack answered. Wording lives in `words.rs`.
+
+use super::decide::{cors_check, Recorded};
+use crate::target::Origin;
+
+/// even for an origin it does not allow, as django-cors-headers does).
+pub fn cors_middleware_active(rec: &Recorded) -> bool {
+    rec.varies_on_origin()
+        || rec.combined("access-control-allow-credentials").is_some()
+        || rec.combined("access-control-allow-origin").is_some()
+}
+
+/// Django's SecurityMiddleware defaults or django-cors-headers' default header list.
+pub fn looks_like_django(rec: &Recorded) -> bool {
+    let is = |n: &str, v: &str| rec.combined(n).is_some_and(|x| x.eq_ignore_ascii_case(v));
+    (is("x-frame-options", "DENY") && is("cross-origin-opener-policy", "same-origin"))
+        || rec
+            .combined("access-control-allow-headers")
+            .is_some_and(|h| h.to_ascii_lowercase().contains("x-csrftoken"))
+}
+
+/// Origins a browser must not be let in from, built from the real origin the way CORS
+/// scanners build them (nuclei's cors-misconfig template tries these classes): a foreign
+/// site, `null`, the origin as a prefix and as a suffix of another name, a subdomain, the
+/// http:// downgrade, an unescaped-dot look-alike, and the parser tricks with a backtick
+/// (raw and %60) and an underscore before a foreign domain.
+pub fn probe_origins(origin: &Origin, trusted: &[Origin]) -> Vec<(ProbeKind, String)> {
+    let u = origin.url();
+    let scheme = u.scheme();
+    let host = origin.host();
+    let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let mut v: Vec<(ProbeKind, String)> = vec![
+        (ProbeKind::Foreign, "https://evil.example".into()),
+        (ProbeKind::Null, "null".into()),
+        (
+            ProbeKind::Prefix,
+            format!("{scheme}://{host}.evil.example{port}"),
+        ),
+        (ProbeKind::Suffix, format!("{scheme}://evil{host}{port}")),
+        (
+            ProbeKind::Subdomain,
+            format!("{scheme}://evil.{host}{port}"),
+        ),
+    ];
+    if scheme == "https" {
+        v.push((ProbeKind::HttpDowngrade, format!("http://{host}{port}")));
+    }
+    if let Some((a, b)) = host.rsplit_once('.') {
+        v.push((ProbeKind::UnescapedDot, format!("{scheme}://{a}x{b}{port}")));
+    }
+    v.push((
+        ProbeKind::EncodedBacktick,
+        format!("{scheme}://{host}%60.evil.example{port}"),
+    ));
+    v.push((
+        ProbeKind::Backtick,
+        format!("{scheme}://{host}`.evil.example{port}"),
+    ));
+    v.push((
+        ProbeKind::Underscore,
+        format!("{scheme}://{host}_.evil.example{port}"),
+    ));
+    v.retain(|(_, p)| !trusted.iter().any(|t| t.as_str() == p));
+    v
+}
+
+/// The classes of untrusted origin the security row tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeKind {
+    Foreign,
+    Null,
+    Prefix,
+    Suffix,
+    Subdomain,
+    HttpDowngrade,
+    UnescapedDot,
+    EncodedBacktick,
+    Backtick,
+    Underscore,
+}
+
+/// One probe's answer: which class, which origin, how the server treated it.
+pub type ProbeAnswer = (ProbeKind, String, ProbeVerdict);
+
+/// The security verdict over the probes' answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// Every probe preflight failed (this status), so the refusals prove nothing.
+    Inconclusive {
+        status: u16,
+    },
+    /// Origins echoed with credentials; `any_origin` when even a foreign site is.
+    Reflected {
+        with_credentials: Vec<usize>,
+        any_origin: bool,
+    },
+    /// Origins let in without credentials (`wildcard`: only `*`), on an authenticated API.
+    Open {
+        without: Vec<usize>,
+        wildcard: bool,
+    },
+    Refused,
+}
+
+/// Reflection with credentials fails; any other way in (`*`, an echo without credentials)
+/// warns on an authenticated API. Indices point into `answers`.
+pub fn judge_probes(answers: &[ProbeAnswer], not_ok: &[u16], authenticated: bool) -> Security {
+    if !not_ok.is_empty() && not_ok.len() == answers.len() {
+        return Security::Inconclusive { status: not_ok[0] };
+    }
+    let which = |want: ProbeVerdict| -> Vec<usize> {
+        (0..answers.len())
+            .filter(|&i| answers[i].2 == want)
+            .collect()
+    };
+    let with_credentials = which(ProbeVerdict::AllowedWithCredentials);
+    if !with_credentials.is_empty() {
+        let any_origin = with_credentials
+            .iter()
+            .any(|&i| answers[i].0 == ProbeKind::Foreign);
+        return Security::Reflected {
+            with_credentials,
+            any_origin,
+        };
+    }
+    let without = which(ProbeVerdict::Allowed);
+    let wildcard = !which(ProbeVerdict::Wildcard).is_empty();
+    if !without.is_empty() || (wildcard && authenticated) {
+        return Security::Open {
+            wildcard: without.is_empty(),
+            without,
+        };
+    }
+    Security::Refused
+}
+
+/// The preflight cache and `Vary` over the actual responses (a shared cache stores those, not
+/// preflights): how many name the origin, which of them lack `Vary: Origin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheJudgement<'a> {
+    pub naming_origin: usize,
+    pub missing_vary: Vec<&'a str>,
+    /// The longest `Access-Control-Max-Age` of a passing preflight; `None` inside when a
+    /// preflight passed without one; empty when none passed.
+    pub max_age: MaxAge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxAge {
+    NoPreflightPassed,
+    Missing,
+    Capped(u64),
+    Seconds(u64),
+}
+
+pub fn judge_cache<'a>(
+    actual: &'a [(String, Recorded)],
+    max_ages: &[Option<u64>],
+) -> CacheJudgement<'a> {
+    let relevant: Vec<(&'a str, bool)> = actual
+        .iter()
+        .filter_map(|(l, r)| vary_ok(r).map(|ok| (l.as_str(), ok)))
+        .collect();
+    let max_age = match max_ages.iter().flatten().max() {
+        Some(a) if *a > CHROME_MAX_AGE_CAP => MaxAge::Capped(*a),
+        Some(a) => MaxAge::Seconds(*a),
+        None if max_ages.is_empty() => MaxAge::NoPreflightPassed,
+        None => MaxAge::Missing,
+    };
+    CacheJudgement {
+        naming_origin: relevant.len(),
+        missing_vary: relevant
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(l, _)| *l)
+            .collect(),
+        max_age,
+    }
+}
+
+/// Chrome's preflight cache cap and its default without `Access-Control-Max-Age`
+/// (services/network/cors/preflight_result.cc `kMaxTimeout`, `kDefaultTimeout`).
+pub const CHROME_MAX_AGE_CAP: u64 = 7200;
+pub const CHROME_DEFAULT_MAX_AGE: u64 = 5;
+
+/// How a server answered an origin it must not trust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeVerdict {
+    /// The browser would block a page on that origin.
+    Refused,
+    /// `Access-Control-Allow-Origin: *` (readable without cookies only).
+    Wildcard,
+    /// That origin is echoed, without `Access-Control-Allow-Credentials: true`.
+    Allowed,
+    /// That origin is echoed with credentials: any page there reads users' data.
+    AllowedWithCredentials,
+}
+
+/// Judge a preflight answer to an untrusted origin.
+pub fn classify_probe(resp: &Recorded, probe_origin: &str) -> ProbeVerdict {
+    if resp.is_redirect() || !(200..300).contains(&resp.status) {
+        return ProbeVerdict::Refused;
+    }
+    if cors_check(resp, probe_origin, true, true).is_ok() {
+        return ProbeVerdict::AllowedWithCredentials;
+    }
+    match resp.combined("access-control-allow-origin").as_deref() {
+        Some("*") => ProbeVerdict::Wildcard,
+        Some(v) if v == probe_origin => ProbeVerdict::Allowed,
+        _ => ProbeVerdict::Refused,
+    }
+}
+
+/// A response whose `Access-Control-Allow-Origin` names one origin must say `Vary: Origin`,
+/// or a shared cache may hand one origin's answer to another. `None` when not applicable.
+pub fn vary_ok(resp: &Recorded) -> Option<bool> {
+    match resp.combined("access-control-allow-origin") {
+        Some(v) if v != "*" => Some(resp.varies_on_origin()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const O: &str = "https://tiktrue.com";
+
+    #[test]
+    fn probe_origins_cover_the_scanner_classes_and_skip_trusted_ones() {
+        let o = Origin::parse("https://tiktrue.com").unwrap();
+        let trusted = vec![o.clone(), Origin::parse("https://www.tiktrue.com").unwrap()];
+        let p: Vec<String> = probe_origins(&o, &trusted)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        for want in [
+            "https://evil.example",
+            "null",
+            "https://tiktrue.com.evil.example",
+            "https://eviltiktrue.com",
+            "https://evil.tiktrue.com",
+            "http://tiktrue.com",
+            "https://tiktruexcom",
+            "https://tiktrue.com%60.evil.example",
+            "https://tiktrue.com`.evil.example",
+            "https://tiktrue.com_.evil.example",
+        ] {
+            assert!(p.contains(&want.to_string()), "{want} missing from {p:?}");
+        }
+        let with_http = vec![o.clone(), Origin::parse("http://tiktrue.com").unwrap()];
+        assert!(!probe_origins(&o, &with_http)
+            .iter()
+            .any(|(_, p)| p == "http://tiktrue.com"));
+        let ported = Origin::parse("https://x.test:8443").unwrap();
+        assert!(probe_origins(&ported, &[])
+            .iter()
+            .any(|(_, p)| p == "https://x.test.evil.example:8443"));
+    }
+
+    #[test]
+    fn probes_are_classified() {
+        let evil = "https://evil.example";
+        let table: Vec<(Recorded, ProbeVerdict)> = vec![
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-credentials", "true"),
+                        ("vary", "origin"),
+                    ],
+                ),
+                ProbeVerdict::Refused,
+            ),
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-origin", evil),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::AllowedWithCredentials,
+            ),
+            (
+                Recorded::new(200, &[("access-control-allow-origin", evil)]),
+                ProbeVerdict::Allowed,
+            ),
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-origin", "*"),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::Wildcard,
+            ),
+            (
+                Recorded::new(
+                    200,
+                    &[
+                        ("access-control-allow-origin", O),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::Refused,
+            ),
+            (
+                Recorded::new(
+                    403,
+                    &[
+                        ("access-control-allow-origin", evil),
+                        ("access-control-allow-credentials", "true"),
+                    ],
+                ),
+                ProbeVerdict::Refused,
+            ),
+        ];
+        for (r, want) in table {
+            assert_eq!(classify_probe(&r, evil), want, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn vary_matters_only_for_a_specific_origin() {
+        assert_eq!(
+            vary_ok(&Recorded::new(
+                200,
+                &[
+                    ("access-control-allow-origin", O),
+                    ("vary", "Accept-Encoding, Origin")
+                ]
+            )),
+            Some(true)
+        );
+        assert_eq!(
+            vary_ok(&Recorded::new(
+                200,
+                &[
+                    ("access-control-allow-origin", O),
+                    ("vary", "accept-encoding")
+                ]
+            )),
+            Some(false)
+        );
+        assert_eq!(
+            vary_ok(&Recorded::new(200, &[("access-control-allow-origin", O)])),
+            Some(false)
+        );
+        assert_eq!(
+            vary_ok(&Recorded::new(200, &[("access-control-allow-origin", "*")])),
+            None
+        );
+        assert_eq!(vary_ok(&Recorded::new(200, &[])), None);
+    }
+}
