@@ -4,6 +4,7 @@
 //! [`runner`] over one shared [`context::Context`] → one [`model::Report`] → a [`report`] renderer.
 
 pub mod app;
+pub mod browser;
 pub mod checks;
 pub mod cli;
 pub mod engine;

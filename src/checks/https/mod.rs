@@ -1,0 +1,321 @@
+//! Section 3, HTTPS & security headers: plain HTTP redirects to HTTPS on the same host
+//! (RFC 9110 §15.4), HSTS (RFC 6797), the baseline response headers, and the cookie flags
+//! (RFC 6265bis: Secure, HttpOnly, SameSite) of the pages conncheck visits, for the API host and
+//! every frontend host.
+//!
+//! This file does the I/O: it records answers and pushes rows. `judge.rs` and `cookies.rs`
+//! decide on the recorded answers; `words.rs` words the verdicts.
+
+pub mod cookies;
+pub mod judge;
+pub mod words;
+
+use crate::context::Context;
+use crate::engine::{Row, Subject};
+use crate::model::{Finding, Module};
+use crate::net::http::{Exchange, HttpRequest, NetError};
+use crate::runner::{ModuleSpec, Sink};
+use cookies::CookieUse;
+use futures::future::join_all;
+use futures::FutureExt;
+use judge::{Ending, HttpsFault, SecurityHeaders, Step};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
+use url::Url;
+
+pub use judge::HSTS_YEAR;
+
+pub const SPEC: ModuleSpec = ModuleSpec {
+    module: Module::Https,
+    about: "plain HTTP redirects to HTTPS, HSTS, security headers and cookie flags on every host",
+    run: |ctx, sink| run(ctx, sink).boxed(),
+};
+
+/// Hops followed from http:// before giving up.
+const MAX_HOPS: usize = 10;
+
+/// One host and the pages of it conncheck reads.
+#[derive(Debug, Clone)]
+struct HostPlan {
+    host: String,
+    port: u16,
+    is_frontend: bool,
+    pages: Vec<Url>,
+}
+
+impl HostPlan {
+    fn subject(&self) -> Subject {
+        Subject::host(&self.host, Some(self.port).filter(|p| *p != 443))
+    }
+    fn host_port(&self) -> String {
+        words::host_port(&self.host, self.port)
+    }
+}
+
+fn plan(ctx: &Context) -> Vec<HostPlan> {
+    let t = &ctx.target;
+    let mut v: Vec<HostPlan> = Vec::new();
+    let mut add = |u: &Url, api: bool| {
+        if u.scheme() != "https" {
+            return;
+        }
+        let host = u
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .to_ascii_lowercase();
+        let port = u.port_or_known_default().unwrap_or(443);
+        let i = match v.iter().position(|p| p.host == host && p.port == port) {
+            Some(i) => i,
+            None => {
+                v.push(HostPlan {
+                    host,
+                    port,
+                    is_frontend: false,
+                    pages: Vec::new(),
+                });
+                v.len() - 1
+            }
+        };
+        let p = &mut v[i];
+        p.is_frontend |= !api;
+        if !p.pages.contains(u) {
+            p.pages.push(u.clone());
+        }
+    };
+    add(&t.api_base, true);
+    // Where Django sets cookies without a login: the health view and the admin login page.
+    if let Some(h) = t.endpoints.iter().find(|e| e.name == "health") {
+        add(&t.url_for(&h.path), true);
+    }
+    add(&t.url_for("/admin/login/"), true);
+    for u in &t.frontend {
+        add(u, false);
+    }
+    v
+}
+
+pub async fn run(ctx: Arc<Context>, sink: Sink) {
+    let plans = plan(&ctx);
+    let tasks = plans.into_iter().enumerate().map(|(i, p)| {
+        let (ctx, sink) = (Arc::clone(&ctx), sink.clone());
+        async move { check_host(&ctx, &sink, i, &p).await }
+    });
+    join_all(tasks).await;
+}
+
+async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
+    let start = Instant::now();
+    let (redirect, pages) = tokio::join!(
+        redirect_row(ctx, seq, p),
+        join_all(
+            p.pages
+                .iter()
+                .map(|u| ctx.http.send(HttpRequest::get(u.clone())))
+        )
+    );
+    sink.push(redirect.duration(start.elapsed()));
+    let hp = p.host_port();
+    let row = |r: Row, title: String| Finding::of(r, p.subject(), title).seq(seq);
+    let first = match &pages[0] {
+        Ok(ex) => ex,
+        Err(e) => {
+            for (r, title) in [
+                (Row::HttpsHsts, words::hsts_title(&hp)),
+                (Row::HttpsHeaders, words::headers_title(&hp)),
+                (Row::HttpsCookies, words::cookie_flags_title(&hp)),
+            ] {
+                sink.push(ctx.net_failure(row(r, title), e).duration(start.elapsed()));
+            }
+            return;
+        }
+    };
+    let hsts_raw = first.header("strict-transport-security");
+    let hsts = hsts_raw.as_deref().map(judge::parse_hsts);
+    let v = judge::judge_hsts(hsts.as_ref());
+    let f = row(Row::HttpsHsts, words::hsts_title(&hp))
+        .status(v.status())
+        .maybe_fault(v.fault(&p.host).map(crate::engine::Fault::new));
+    let f = words::hsts(
+        f,
+        &p.host,
+        &first.url,
+        hsts_raw.as_deref(),
+        hsts.as_ref(),
+        &v,
+    );
+    sink.push(f.duration(start.elapsed()));
+    let v = judge::judge_headers(&security_headers(first), p.is_frontend);
+    let f = row(Row::HttpsHeaders, words::headers_title(&hp))
+        .status(v.status())
+        .maybe_fault(v.fault(&p.host).map(crate::engine::Fault::new));
+    sink.push(words::headers(f, &first.url, &v).duration(start.elapsed()));
+    let usage = CookieUse {
+        hsts_subdomains: hsts.as_ref().is_some_and(judge::Hsts::covers_subdomains),
+        cross_site_credentials: false,
+    };
+    let rows = cookie_rows(p, seq, &p.pages, &pages, usage);
+    let ms = start.elapsed();
+    sink.extend(rows.into_iter().map(|r| r.duration(ms)));
+}
+
+fn security_headers(ex: &Exchange) -> SecurityHeaders {
+    SecurityHeaders {
+        nosniff: ex.header("x-content-type-options"),
+        frame_options: ex.header("x-frame-options"),
+        csp: ex.header_all("content-security-policy").join(", "),
+        referrer_policy: ex.header("referrer-policy"),
+    }
+}
+
+/// The cookie rows of one host, from every page of it that answered.
+fn cookie_rows(
+    p: &HostPlan,
+    seq: usize,
+    urls: &[Url],
+    pages: &[Result<Exchange, NetError>],
+    usage: CookieUse,
+) -> Vec<Finding> {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut visited = Vec::new();
+    for (u, r) in urls.iter().zip(pages) {
+        match r {
+            Ok(ex) => {
+                visited.push(format!("{} ({})", u.path(), ex.status.as_u16()));
+                for c in ex.header_all("set-cookie") {
+                    seen.push((u.path().to_string(), c));
+                }
+            }
+            Err(e) => visited.push(format!("{} ({e})", u.path())),
+        }
+    }
+    let hp = p.host_port();
+    let rows: Vec<Finding> = cookies::distinct(&seen)
+        .into_iter()
+        .map(|(path, c)| cookie_row(p, seq, &hp, &path, &c, usage))
+        .collect();
+    if !rows.is_empty() {
+        return rows;
+    }
+    let f = Finding::of(
+        Row::HttpsCookies,
+        p.subject(),
+        words::cookie_flags_title(&hp),
+    )
+    .seq(seq);
+    vec![words::no_cookies(f.pass(), &visited)]
+}
+
+fn cookie_row(
+    p: &HostPlan,
+    seq: usize,
+    hp: &str,
+    path: &str,
+    c: &cookies::Cookie,
+    usage: CookieUse,
+) -> Finding {
+    let problem = cookies::judge_cookie(c, usage);
+    let mut f = Finding::of(Row::HttpsCookies, p.subject(), words::cookie_title(hp, c)).seq(seq);
+    if let Some(pr) = problem {
+        f = f.status(pr.status()).fault(HttpsFault::Cookie {
+            host: p.host.clone(),
+            cookie: c.name.clone(),
+            problem: pr,
+        });
+    }
+    words::cookie(f, c, path, problem)
+}
+
+async fn redirect_row(ctx: &Context, seq: usize, p: &HostPlan) -> Finding {
+    let port = ctx.target.http_port;
+    let host = if p.host.contains(':') {
+        format!("[{}]", p.host)
+    } else {
+        p.host.clone()
+    };
+    let start_url = if port == 80 {
+        format!("http://{host}/")
+    } else {
+        format!("http://{host}:{port}/")
+    };
+    let f = Finding::of(
+        Row::HttpsRedirect,
+        p.subject(),
+        words::redirect_title(&p.host),
+    )
+    .seq(seq);
+    let Ok(url) = Url::parse(&start_url) else {
+        return f
+            .error()
+            .detail(format!("cannot build {start_url}"))
+            .fault(crate::engine::fault::RunFault::Internal);
+    };
+    let (steps, ending) = match follow(ctx, url).await {
+        Ok(chain) => chain,
+        Err(e) => return first_hop_failed(ctx, f, &p.host, port, &e),
+    };
+    let v = judge::judge_redirect(&p.host, &steps, &ending);
+    let mut f = f.status(v.status());
+    match v.fault(&p.host) {
+        Some(fault) => f = f.fault(fault),
+        None if v.status() != crate::model::Status::Pass => {
+            f = f.fault(crate::engine::fault::RunFault::Internal)
+        }
+        None => {}
+    }
+    words::redirect(f, &p.host, &steps, &ending, &v)
+}
+
+/// Follow redirects from `url` by hand, recording each answer; `Err` when the first request
+/// fails on the network.
+async fn follow(ctx: &Context, mut url: Url) -> Result<(Vec<Step>, Ending), NetError> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut visited: BTreeSet<String> = BTreeSet::new();
+    let ending = loop {
+        visited.insert(url.to_string());
+        let ex = match ctx.http.send(HttpRequest::get(url.clone())).await {
+            Err(e) if steps.is_empty() => return Err(e),
+            Err(e) => break Ending::Failed(e.to_string()),
+            Ok(ex) => ex,
+        };
+        let location = ex.header("location");
+        steps.push(Step {
+            url: url.to_string(),
+            status: ex.status.as_u16(),
+            location: location.clone(),
+            content_type: ex.content_type(),
+        });
+        let next = match (ex.status.is_redirection(), location) {
+            (true, Some(l)) => url.join(l.trim()).ok(),
+            _ => None,
+        };
+        let Some(next) = next else {
+            break Ending::Answered;
+        };
+        if visited.contains(next.as_str()) {
+            break Ending::Loop;
+        }
+        if steps.len() >= MAX_HOPS {
+            break Ending::TooMany;
+        }
+        url = next;
+    };
+    Ok((steps, ending))
+}
+
+fn first_hop_failed(ctx: &Context, f: Finding, host: &str, port: u16, e: &NetError) -> Finding {
+    match e {
+        NetError::ConnectRefused(_) | NetError::ConnectTimeout(_) => {
+            let f = f.warn().fault(HttpsFault::NoPlainHttp {
+                host: host.to_string(),
+                port,
+            });
+            words::no_plain_http(f, host, port, &e.to_string())
+        }
+        _ => ctx.net_failure(f, e),
+    }
+}
+
+#[cfg(test)]
+mod tests;
