@@ -523,7 +523,7 @@ impl Titles {
     }
 }
 
-fn login_request(ctx: &Context, user: &str, pass: &str) -> HttpRequest {
+pub fn login_request(ctx: &Context, user: &str, pass: &str) -> HttpRequest {
     let a = &ctx.target.auth;
     let mut body = serde_json::Map::new();
     body.insert(a.username_field.clone(), json!(user));
@@ -535,7 +535,7 @@ fn login_request(ctx: &Context, user: &str, pass: &str) -> HttpRequest {
 }
 
 /// Register every JWT-shaped string in a response as a secret, before anything else reads it.
-fn register_tokens(ctx: &Context, ex: &Exchange) -> Option<Value> {
+pub fn register_tokens(ctx: &Context, ex: &Exchange) -> Option<Value> {
     let body = ex.json()?;
     let mut found = Vec::new();
     jwt_strings(&body, &mut found);

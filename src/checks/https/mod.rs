@@ -8,6 +8,7 @@
 
 pub mod cookies;
 pub mod judge;
+pub mod site;
 pub mod words;
 
 use crate::context::Context;
@@ -40,6 +41,7 @@ const MAX_HOPS: usize = 10;
 struct HostPlan {
     host: String,
     port: u16,
+    is_api: bool,
     is_frontend: bool,
     pages: Vec<Url>,
 }
@@ -72,6 +74,7 @@ fn plan(ctx: &Context) -> Vec<HostPlan> {
                 v.push(HostPlan {
                     host,
                     port,
+                    is_api: false,
                     is_frontend: false,
                     pages: Vec::new(),
                 });
@@ -79,6 +82,7 @@ fn plan(ctx: &Context) -> Vec<HostPlan> {
             }
         };
         let p = &mut v[i];
+        p.is_api |= api;
         p.is_frontend |= !api;
         if !p.pages.contains(u) {
             p.pages.push(u.clone());
@@ -107,13 +111,14 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
 
 async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
     let start = Instant::now();
-    let (redirect, pages) = tokio::join!(
+    let (redirect, pages, login) = tokio::join!(
         redirect_row(ctx, seq, p),
         join_all(
             p.pages
                 .iter()
                 .map(|u| ctx.http.send(HttpRequest::get(u.clone())))
-        )
+        ),
+        login_cookies(ctx, p)
     );
     sink.push(redirect.duration(start.elapsed()));
     let hp = p.host_port();
@@ -151,11 +156,8 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
         .status(v.status())
         .maybe_fault(v.fault(&p.host).map(crate::engine::Fault::new));
     sink.push(words::headers(f, &first.url, &v).duration(start.elapsed()));
-    let usage = CookieUse {
-        hsts_subdomains: hsts.as_ref().is_some_and(judge::Hsts::covers_subdomains),
-        cross_site_credentials: false,
-    };
-    let rows = cookie_rows(p, seq, &p.pages, &pages, usage);
+    let hsts_subdomains = hsts.as_ref().is_some_and(judge::Hsts::covers_subdomains);
+    let rows = cookie_rows(ctx, p, seq, &pages, &login, hsts_subdomains);
     let ms = start.elapsed();
     sink.extend(rows.into_iter().map(|r| r.duration(ms)));
 }
@@ -169,17 +171,46 @@ fn security_headers(ex: &Exchange) -> SecurityHeaders {
     }
 }
 
-/// The cookie rows of one host, from every page of it that answered.
+/// The Set-Cookie headers of the login response, with the login's path, when this is the API
+/// host and there are credentials to log in with.
+async fn login_cookies(ctx: &Context, p: &HostPlan) -> Option<(String, Vec<String>)> {
+    let creds = ctx.target.credentials.as_ref().filter(|_| p.is_api)?;
+    if !crate::checks::endpoints::session::may_send_password(ctx) {
+        return None;
+    }
+    let answer = crate::checks::endpoints::session::login(ctx, creds)
+        .await
+        .ok()?;
+    let path = answer.exchange.url.path().to_string();
+    Some((path, answer.exchange.header_all("set-cookie")))
+}
+
+/// Whether the SPA calls the API from another site with credentials, so the cookies the API's
+/// login sets must be `SameSite=None; Secure` to be sent at all.
+fn cross_site_credentials(ctx: &Context) -> bool {
+    let t = &ctx.target;
+    let api = t.api_base.host_str().unwrap_or("");
+    t.credentials_mode_include && t.origins.iter().any(|o| site::cross_site(&o.host(), api))
+}
+
+/// The cookie rows of one host: the login's cookies first (judged as cookies the API relies
+/// on), then those of every page of the host that answered.
 fn cookie_rows(
+    ctx: &Context,
     p: &HostPlan,
     seq: usize,
-    urls: &[Url],
     pages: &[Result<Exchange, NetError>],
-    usage: CookieUse,
+    login: &Option<(String, Vec<String>)>,
+    hsts_subdomains: bool,
 ) -> Vec<Finding> {
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut visited = Vec::new();
-    for (u, r) in urls.iter().zip(pages) {
+    if let Some((path, cookies)) = login {
+        visited.push(format!("{path} (login)"));
+        seen.extend(cookies.iter().map(|c| (path.clone(), c.clone())));
+    }
+    let from_login = seen.len();
+    for (u, r) in p.pages.iter().zip(pages) {
         match r {
             Ok(ex) => {
                 visited.push(format!("{} ({})", u.path(), ex.status.as_u16()));
@@ -190,10 +221,21 @@ fn cookie_rows(
             Err(e) => visited.push(format!("{} ({e})", u.path())),
         }
     }
+    let login_names: Vec<String> = cookies::distinct(&seen[..from_login])
+        .into_iter()
+        .map(|(_, c)| c.name)
+        .collect();
+    let cross = cross_site_credentials(ctx);
     let hp = p.host_port();
     let rows: Vec<Finding> = cookies::distinct(&seen)
         .into_iter()
-        .map(|(path, c)| cookie_row(p, seq, &hp, &path, &c, usage))
+        .map(|(path, c)| {
+            let usage = CookieUse {
+                hsts_subdomains,
+                cross_site_credentials: cross && login_names.contains(&c.name),
+            };
+            cookie_row(p, seq, &hp, &path, &c, usage)
+        })
         .collect();
     if !rows.is_empty() {
         return rows;
