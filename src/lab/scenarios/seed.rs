@@ -67,5 +67,14 @@ pub fn list() -> Vec<Scenario> {
                 s.api.seed.login_session_cookie = Some(false);
             },
         ),
+        Scenario::fault(
+            "https-cross-site-cookie",
+            "the SPA is served from tiktrue-frontend.liara.test (another site than api.tiktrue.test) and sends credentials, but the login's sessionid is SameSite=Lax",
+            |s| {
+                s.names.apex = "tiktrue-frontend.liara.test".into();
+                s.names.www = None;
+                s.api.seed.login_session_cookie = Some(true);
+            },
+        ),
     ]
 }
