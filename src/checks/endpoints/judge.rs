@@ -165,6 +165,8 @@ pub enum AssetKind {
 impl Asset {
     pub fn broken(&self) -> bool {
         match self.status {
+            // A 429 is the limit's answer, not the file's.
+            Some(429) => false,
             Some(s) => !(200..300).contains(&s) || self.html,
             None => true,
         }
@@ -329,6 +331,14 @@ impl Verdict {
     fn warn(fault: EndpointFault) -> Verdict {
         Verdict::new(Status::Warn, Some(fault))
     }
+    /// A 429: a warning (never the route's own failure) that the console shows as a failed
+    /// request.
+    pub fn rate_limited(fault: EndpointFault) -> Verdict {
+        Verdict {
+            console: true,
+            ..Verdict::warn(fault)
+        }
+    }
 }
 
 /// Classify one answer against the endpoint map's expectation. `near_miss` is a variant of the
@@ -385,13 +395,10 @@ fn classify_answer(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)>) -
         return classify_expected(ep, s);
     }
     if let (429, Some(limit)) = (s.status, &s.rate_limit) {
-        return Verdict {
-            console: true,
-            ..Verdict::warn(EndpointFault::RateLimited {
-                path,
-                limit: limit.clone(),
-            })
-        };
+        return Verdict::rate_limited(EndpointFault::RateLimited {
+            path,
+            limit: limit.clone(),
+        });
     }
     classify_unexpected(ep, s, near_miss)
 }
@@ -493,13 +500,10 @@ pub fn classify_with_token(ep: &Endpoint, s: &Seen, clues: &TokenClues) -> Verdi
         return Verdict::new(Status::Pass, None);
     }
     if let (429, Some(limit)) = (s.status, &s.rate_limit) {
-        return Verdict {
-            console: true,
-            ..Verdict::warn(EndpointFault::RateLimited {
-                path,
-                limit: limit.clone(),
-            })
-        };
+        return Verdict::rate_limited(EndpointFault::RateLimited {
+            path,
+            limit: limit.clone(),
+        });
     }
     if matches!(s.status, 401 | 403) {
         return Verdict::fail(EndpointFault::TokenRefused {
@@ -558,6 +562,13 @@ pub fn combine(anon: Verdict, with_token: Verdict) -> (Verdict, bool) {
 
 /// The verdict on the path that cannot exist, for `endpoints.debug`.
 pub fn judge_debug(s: &Seen) -> (Status, Option<EndpointFault>) {
+    if let (429, Some(limit)) = (s.status, &s.rate_limit) {
+        let fault = EndpointFault::RateLimited {
+            path: s.path.clone(),
+            limit: limit.clone(),
+        };
+        return (Status::Warn, Some(fault));
+    }
     if let Some(page) = debug_page(s) {
         return (Status::Fail, Some(EndpointFault::DebugPage(page)));
     }
@@ -579,6 +590,8 @@ pub struct ExposureSeen {
     pub all_gateway: bool,
     /// A path that cannot exist answered 2xx.
     pub catch_all: bool,
+    /// What a 429 among the probes said (the probes it answered are not judged).
+    pub rate_limit: Option<RateLimit>,
 }
 
 pub fn judge_exposure(e: &ExposureSeen) -> (Status, Option<EndpointFault>) {
@@ -595,6 +608,13 @@ pub fn judge_exposure(e: &ExposureSeen) -> (Status, Option<EndpointFault>) {
         .filter(|(_, st)| (200..300).contains(st))
         .map(|(p, _)| p.clone())
         .collect();
+    if let (true, Some(limit)) = (open.is_empty(), &e.rate_limit) {
+        let fault = EndpointFault::RateLimited {
+            path: "setup routes".into(),
+            limit: limit.clone(),
+        };
+        return (Status::Warn, Some(fault));
+    }
     if open.is_empty() {
         return (Status::Pass, None);
     }
@@ -610,6 +630,16 @@ pub fn judge_exposure(e: &ExposureSeen) -> (Status, Option<EndpointFault>) {
 /// The verdict on the static files of the backend's HTML pages.
 pub fn judge_static(assets: &[Asset]) -> (Status, Option<EndpointFault>) {
     let broken: Vec<Asset> = assets.iter().filter(|a| a.broken()).cloned().collect();
+    if let (true, Some(a)) = (
+        broken.is_empty(),
+        assets.iter().find(|a| a.status == Some(429)),
+    ) {
+        let fault = EndpointFault::RateLimited {
+            path: a.url.clone(),
+            limit: RateLimit::default(),
+        };
+        return (Status::Warn, Some(fault));
+    }
     if broken.is_empty() {
         (Status::Pass, None)
     } else {

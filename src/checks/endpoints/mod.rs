@@ -102,7 +102,7 @@ pub fn seen_of(ex: &Exchange) -> Seen {
 }
 
 /// What a 429 says about its limit.
-fn rate_limit_of(ex: &Exchange) -> judge::RateLimit {
+pub fn rate_limit_of(ex: &Exchange) -> judge::RateLimit {
     let date = ex
         .header("date")
         .as_deref()
@@ -330,6 +330,9 @@ async fn check_exposure(ctx: &Context) -> Finding {
     for (url, r) in &results {
         match r {
             Ok(ex) => {
+                if ex.status.as_u16() == 429 {
+                    e.rate_limit = Some(rate_limit_of(ex));
+                }
                 shown.push(format!("{} {}", url.path(), ex.status.as_u16()));
                 e.answered
                     .push((url.path().to_string(), ex.status.as_u16()));
@@ -363,6 +366,23 @@ async fn check_static(ctx: &Context) -> Finding {
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
     let seen = seen_of(&ex);
+    if let (429, Some(limit)) = (seen.status, seen.rate_limit.clone()) {
+        let fault = judge::EndpointFault::RateLimited {
+            path: page.path().to_string(),
+            limit,
+        };
+        let detail = format!(
+            "GET {page} → {}; {}",
+            ex.summary(),
+            words::what(&judge::Verdict::rate_limited(fault.clone()), &seen)
+        );
+        return f
+            .warn()
+            .detail(detail)
+            .maybe_hint(words::hint(&fault))
+            .fault(fault)
+            .duration(start.elapsed());
+    }
     if !ex.status.is_success() && seen.status != 404 {
         // The endpoint rows own why the backend does not answer its page (a 404 is a backend
         // without the admin: not applicable, below).

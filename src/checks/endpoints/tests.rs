@@ -385,6 +385,7 @@ fn exposure_verdicts() {
             .map(|(p, s)| (p.to_string(), s))
             .collect(),
         all_gateway: false,
+        rate_limit: None,
         catch_all,
     };
     assert_eq!(
@@ -437,4 +438,39 @@ fn html_pages_are_typed() {
     for (body, want) in cases {
         assert_eq!(html_page(&html("GET", 200, body)), want);
     }
+}
+
+#[test]
+fn a_429_on_the_other_probes_is_named_not_passed() {
+    let limited = Seen {
+        rate_limit: Some(RateLimit {
+            retry_after: Some(2),
+            ..Default::default()
+        }),
+        ..html("GET", 429, "<title>429 Too Many Requests</title>")
+    };
+    let (st, f) = judge_debug(&limited);
+    assert_eq!(
+        (st, f.map(|f| f.key())),
+        (Status::Warn, Some("endpoints.rate-limited"))
+    );
+    let e = ExposureSeen {
+        answered: vec![("/setup/".into(), 429), ("/debug/".into(), 404)],
+        rate_limit: Some(RateLimit::default()),
+        ..Default::default()
+    };
+    assert_eq!(judge_exposure(&e).0, Status::Warn);
+    let a = |status| Asset {
+        url: "https://a.test/static/x.css".into(),
+        kind: AssetKind::Stylesheet,
+        status: Some(status),
+        html: false,
+    };
+    let (st, f) = judge_static(&[a(200), a(429)]);
+    assert_eq!(
+        (st, f.map(|f| f.key())),
+        (Status::Warn, Some("endpoints.rate-limited"))
+    );
+    // A missing file still fails, whatever else was limited.
+    assert_eq!(judge_static(&[a(404), a(429)]).0, Status::Fail);
 }

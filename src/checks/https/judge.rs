@@ -18,6 +18,11 @@ pub enum HttpsFault {
     RedirectLoop { host: String },
     /// http:// answers without redirecting to https://.
     PlainHttpServed { host: String },
+    /// A 429 answered instead of the page: a rate limit, so the row could not be judged.
+    RateLimited {
+        host: String,
+        retry_after: Option<u64>,
+    },
     /// http:// reaches https://, but not the right way.
     RedirectWeak {
         host: String,
@@ -104,6 +109,7 @@ impl FaultKind for HttpsFault {
             HttpsFault::NoPlainHttp { .. } => "https.no-plain-http",
             HttpsFault::RedirectLoop { .. } => "https.redirect-loop",
             HttpsFault::PlainHttpServed { .. } => "https.plain-http-served",
+            HttpsFault::RateLimited { .. } => "https.rate-limited",
             HttpsFault::RedirectWeak { issues, .. } => match issues.first() {
                 Some(RedirectIssue::OtherHost(_)) => "https.redirect-other-host",
                 Some(RedirectIssue::Indirect) => "https.redirect-indirect",
@@ -130,6 +136,7 @@ impl FaultKind for HttpsFault {
             HttpsFault::NoPlainHttp { host, .. }
             | HttpsFault::RedirectLoop { host }
             | HttpsFault::PlainHttpServed { host }
+            | HttpsFault::RateLimited { host, .. }
             | HttpsFault::RedirectWeak { host, .. }
             | HttpsFault::HstsMissing { host }
             | HttpsFault::HstsIgnored { host, .. }
@@ -174,6 +181,8 @@ pub enum Redirect {
     NoAnswer,
     /// Plain HTTP answered; `content_type` is the last answer's media type.
     Served { content_type: String },
+    /// A hop answered 429: a rate limit, not the redirect; not judged.
+    RateLimited,
     /// An https:// URL was reached (or was where the last hop pointed before the network
     /// failed); `issues` empty is a pass.
     Reached { issues: Vec<RedirectIssue> },
@@ -184,6 +193,7 @@ impl Redirect {
         match self {
             Redirect::Loop | Redirect::Served { .. } => Status::Fail,
             Redirect::NoAnswer => Status::Error,
+            Redirect::RateLimited => Status::Warn,
             Redirect::Reached { issues } if issues.is_empty() => Status::Pass,
             Redirect::Reached { .. } => Status::Warn,
         }
@@ -193,6 +203,10 @@ impl Redirect {
         let host = host.to_string();
         match self {
             Redirect::Loop => Some(HttpsFault::RedirectLoop { host }),
+            Redirect::RateLimited => Some(HttpsFault::RateLimited {
+                host,
+                retry_after: None,
+            }),
             Redirect::Served { .. } => Some(HttpsFault::PlainHttpServed { host }),
             Redirect::Reached { issues } if !issues.is_empty() => Some(HttpsFault::RedirectWeak {
                 host,
@@ -210,6 +224,9 @@ pub fn judge_redirect(host: &str, steps: &[Step], ending: &Ending) -> Redirect {
     let Some(first) = steps.first() else {
         return Redirect::NoAnswer;
     };
+    if steps.iter().any(|s| s.status == 429) {
+        return Redirect::RateLimited;
+    }
     // The first https URL reached, or where the last hop pointed when the network then failed.
     let target = match steps.iter().position(|s| s.url.starts_with("https://")) {
         Some(i) => Some(steps[i].url.clone()),

@@ -136,6 +136,11 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
             return;
         }
     };
+    if first.status.as_u16() == 429 {
+        let rows = rate_limited_rows(ctx, p, seq, first, &pages, &login);
+        sink.extend(rows.into_iter().map(|r| r.duration(start.elapsed())));
+        return;
+    }
     let hsts_raw = first.header("strict-transport-security");
     let hsts = hsts_raw.as_deref().map(judge::parse_hsts);
     let v = judge::judge_hsts(hsts.as_ref());
@@ -162,6 +167,39 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
     sink.extend(rows.into_iter().map(|r| r.duration(ms)));
 }
 
+/// The rows of a host whose first page answered 429: HSTS and headers are not judged on the
+/// limit's answer; cookies are, from what the pages and the login set.
+fn rate_limited_rows(
+    ctx: &Context,
+    p: &HostPlan,
+    seq: usize,
+    first: &Exchange,
+    pages: &[Result<Exchange, NetError>],
+    login: &Option<LoginCookies>,
+) -> Vec<Finding> {
+    let hp = p.host_port();
+    let retry_after = crate::checks::endpoints::rate_limit_of(first).retry_after;
+    let fault = HttpsFault::RateLimited {
+        host: p.host.clone(),
+        retry_after,
+    };
+    let mut rows: Vec<Finding> = [
+        (Row::HttpsHsts, words::hsts_title(&hp)),
+        (Row::HttpsHeaders, words::headers_title(&hp)),
+    ]
+    .into_iter()
+    .map(|(r, title)| {
+        let f = Finding::of(r, p.subject(), title)
+            .seq(seq)
+            .warn()
+            .fault(fault.clone());
+        words::rate_limited(f, &first.url, retry_after)
+    })
+    .collect();
+    rows.extend(cookie_rows(ctx, p, seq, pages, login, false));
+    rows
+}
+
 fn security_headers(ex: &Exchange) -> SecurityHeaders {
     SecurityHeaders {
         nosniff: ex.header("x-content-type-options"),
@@ -173,7 +211,7 @@ fn security_headers(ex: &Exchange) -> SecurityHeaders {
 
 /// The Set-Cookie headers of the login response, with the login's path, when this is the API
 /// host and there are credentials to log in with.
-async fn login_cookies(ctx: &Context, p: &HostPlan) -> Option<(String, Vec<String>)> {
+async fn login_cookies(ctx: &Context, p: &HostPlan) -> Option<LoginCookies> {
     let creds = ctx.target.credentials.as_ref().filter(|_| p.is_api)?;
     if !crate::checks::endpoints::session::may_send_password(ctx) {
         return None;
@@ -181,8 +219,18 @@ async fn login_cookies(ctx: &Context, p: &HostPlan) -> Option<(String, Vec<Strin
     let answer = crate::checks::endpoints::session::login(ctx, creds)
         .await
         .ok()?;
-    let path = answer.exchange.url.path().to_string();
-    Some((path, answer.exchange.header_all("set-cookie")))
+    Some(LoginCookies {
+        path: answer.exchange.url.path().to_string(),
+        status: answer.exchange.status.as_u16(),
+        set_cookie: answer.exchange.header_all("set-cookie"),
+    })
+}
+
+/// What the login answered, for the cookie rows.
+struct LoginCookies {
+    path: String,
+    status: u16,
+    set_cookie: Vec<String>,
 }
 
 /// Whether the SPA calls the API from another site with credentials, so the cookies the API's
@@ -200,14 +248,14 @@ fn cookie_rows(
     p: &HostPlan,
     seq: usize,
     pages: &[Result<Exchange, NetError>],
-    login: &Option<(String, Vec<String>)>,
+    login: &Option<LoginCookies>,
     hsts_subdomains: bool,
 ) -> Vec<Finding> {
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut visited = Vec::new();
-    if let Some((path, cookies)) = login {
-        visited.push(format!("{path} (login)"));
-        seen.extend(cookies.iter().map(|c| (path.clone(), c.clone())));
+    if let Some(l) = login {
+        visited.push(format!("{} (login, {})", l.path, l.status));
+        seen.extend(l.set_cookie.iter().map(|c| (l.path.clone(), c.clone())));
     }
     let from_login = seen.len();
     for (u, r) in p.pages.iter().zip(pages) {

@@ -72,6 +72,17 @@ fn redirect_table() {
         assert_eq!(v.status(), want, "{v:?}");
         assert_eq!(v.fault("a.test").map(|f| f.key()), key, "{v:?}");
     }
+    let limited = [step("http://a.test/", 429, None)];
+    let v = judge_redirect("a.test", &limited, &Ending::Answered);
+    assert_eq!(
+        v.status(),
+        Status::Warn,
+        "a 429 is the limit, not a served page"
+    );
+    assert_eq!(
+        v.fault("a.test").map(|f| f.key()),
+        Some("https.rate-limited")
+    );
     let after_fail = judge_redirect(
         "a.test",
         &[step("http://a.test/", 301, Some("https://a.test/"))],

@@ -61,6 +61,17 @@ fn show_steps(steps: &[Step]) -> String {
 
 const REDIRECT_HINT: &str = "redirect every plain-HTTP request permanently to the same host over https: Django SECURE_SSL_REDIRECT = True with SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') behind the proxy; nginx `server { listen 80; return 301 https://$host$request_uri; }`; Traefik redirections.entryPoint.to=websecure; or the platform's \"force HTTPS\" switch";
 
+const RATE_LIMIT_HINT: &str = "a rate limit (nginx limit_req, the platform's, DRF throttling) answered instead of the page: if ordinary visits trip it, raise the rate or burst (nginx `limit_req zone=... burst=20 nodelay;`); run conncheck again after Retry-After";
+
+/// A page answered 429, so its headers are not the page's: the row is not judged.
+pub fn rate_limited(f: Finding, url: &Url, retry_after: Option<u64>) -> Finding {
+    let retry = retry_after
+        .map(|s| format!(", Retry-After {s} s"))
+        .unwrap_or_default();
+    f.detail(format!("{url} answered 429 Too Many Requests{retry}: a rate limit answered, not the page, so its headers were not judged"))
+        .hint(RATE_LIMIT_HINT)
+}
+
 const LOOP_HINT: &str = "behind a TLS-terminating proxy Django sees every request as http and redirects forever: set SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') and make the proxy send X-Forwarded-Proto, or redirect in the proxy only (SECURE_SSL_REDIRECT = False)";
 
 /// Word the redirect verdict (the status is already set on `f`).
@@ -72,6 +83,9 @@ pub fn redirect(f: Finding, host: &str, steps: &[Step], ending: &Ending, v: &Red
             .hint(LOOP_HINT)
             .browser_error(crate::browser::https::TOO_MANY_REDIRECTS),
         Redirect::NoAnswer => f.detail("no answer recorded"),
+        Redirect::RateLimited => f
+            .detail(format!("{hops} — 429 Too Many Requests: a rate limit answered, not the redirect (not judged)"))
+            .hint(RATE_LIMIT_HINT),
         Redirect::Served { content_type } => f
             .detail(format!(
                 "plain HTTP is served, not redirected: {hops}{} — anyone who types {host} or follows an http:// link stays on an unencrypted connection",
