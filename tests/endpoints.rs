@@ -385,3 +385,26 @@ async fn the_proxy_ssl_loop_fails_routes_that_redirect_to_themselves() {
         .unwrap()
         .contains("SECURE_PROXY_SSL_HEADER"));
 }
+
+#[tokio::test]
+async fn a_hanging_route_does_not_cost_the_other_rows_at_the_deadline() {
+    // One view never answers; the run's deadline cuts it off. Every other endpoint row was
+    // pushed as soon as it was decided, so only the hanging one reports the deadline.
+    let t = diagnose(
+        "endpoints-route-hangs",
+        &["--only", "endpoints", "--deadline", "6", "--timeout", "30"],
+        false,
+    )
+    .await;
+    let stuck = t.one("endpoints.models-available");
+    assert_eq!(stuck.status, Status::Error, "{}", stuck.detail);
+    assert_eq!(key(stuck), "run.deadline");
+    for id in [
+        "endpoints.health",
+        "endpoints.login",
+        "endpoints.profile",
+        "endpoints.license-info",
+    ] {
+        assert_eq!(t.one(id).status, Status::Pass, "{id}");
+    }
+}

@@ -166,6 +166,11 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
 /// Handle one request to the API host.
 pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     let api = &state.scenario.api;
+    let rel = req.path.strip_prefix("/api/v1/").unwrap_or("");
+    if api.seed.hang_routes.iter().any(|r| r == rel) {
+        // A stuck worker: the proxy keeps the connection open and nothing comes back.
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
     let is_preflight =
         req.method == Method::OPTIONS && req.header("access-control-request-method").is_some();
     // The platform proxy in front of Django.

@@ -63,7 +63,9 @@ pub async fn diagnose(scenario: &str, extra: &[&str], creds: bool) -> Typed {
         .expect("lab starts");
     let mut argv: Vec<String> = vec!["conncheck".into()];
     argv.extend(lab.args());
-    argv.extend(["--deadline".to_string(), "60".to_string()]);
+    if !extra.contains(&"--deadline") {
+        argv.extend(["--deadline".to_string(), "60".to_string()]);
+    }
     argv.extend(extra.iter().map(|s| s.to_string()));
     let cli = Cli::parse_from(&argv);
     let env = Env {

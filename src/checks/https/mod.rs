@@ -25,8 +25,6 @@ use std::sync::Arc;
 use std::time::Instant;
 use url::Url;
 
-pub use judge::HSTS_YEAR;
-
 pub const SPEC: ModuleSpec = ModuleSpec {
     module: Module::Https,
     about: "plain HTTP redirects to HTTPS, HSTS, security headers and cookie flags on every host",

@@ -18,6 +18,8 @@ pub struct SeedFaults {
     pub other_key_routes: Vec<String>,
     /// The login response sets a `sessionid` cookie; `true` with Secure.
     pub login_session_cookie: Option<bool>,
+    /// Routes (relative to /api/v1/) whose view never answers (a stuck worker).
+    pub hang_routes: Vec<String>,
 }
 
 /// The SIGNING_KEY of the other instance in `other_key_routes`.
@@ -65,6 +67,13 @@ pub fn list() -> Vec<Scenario> {
             "the login view sets a sessionid cookie without Secure (SESSION_COOKIE_SECURE left False)",
             |s| {
                 s.api.seed.login_session_cookie = Some(false);
+            },
+        ),
+        Scenario::fault(
+            "endpoints-route-hangs",
+            "the view behind models/available/ never answers (a stuck query): the other routes still get their verdicts before the deadline",
+            |s| {
+                s.api.seed.hang_routes = vec!["models/available/".into()];
             },
         ),
         Scenario::fault(
