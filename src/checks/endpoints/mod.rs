@@ -192,12 +192,11 @@ async fn check_endpoint(
         None
     };
     let anon = judge::classify(ep, &seen, near.as_ref());
-    let mut detail = format!(
-        "{} {} → {}; {}",
-        ep.method,
-        url,
-        ex.summary(),
-        words::what(&anon, &seen)
+    let mut detail = words::answered(
+        &ep.method,
+        url.as_str(),
+        &ex.summary(),
+        &words::what(&anon, &seen),
     );
     if let Some(secs) = waited {
         detail = words::retried(&detail, secs);
@@ -295,7 +294,7 @@ async fn check_debug(ctx: &Context) -> Finding {
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
     let (status, fault) = judge::judge_debug(&seen_of(&ex));
-    let detail = format!("GET {url} (a route that does not exist) → {}", ex.summary());
+    let detail = words::control_probe(url.as_str(), &ex.summary());
     f.status(status)
         .detail(words::debug_row(&detail, fault.as_ref()))
         .maybe_hint(fault.as_ref().and_then(words::hint))
@@ -333,7 +332,7 @@ async fn check_exposure(ctx: &Context) -> Finding {
                 if ex.status.as_u16() == 429 {
                     e.rate_limit = Some(rate_limit_of(ex));
                 }
-                shown.push(format!("{} {}", url.path(), ex.status.as_u16()));
+                shown.push(words::probe(url.path(), ex.status.as_u16()));
                 e.answered
                     .push((url.path().to_string(), ex.status.as_u16()));
             }
@@ -371,11 +370,8 @@ async fn check_static(ctx: &Context) -> Finding {
             path: page.path().to_string(),
             limit,
         };
-        let detail = format!(
-            "GET {page} → {}; {}",
-            ex.summary(),
-            words::what(&judge::Verdict::rate_limited(fault.clone()), &seen)
-        );
+        let what = words::what(&judge::Verdict::rate_limited(fault.clone()), &seen);
+        let detail = words::answered("GET", page.as_str(), &ex.summary(), &what);
         return f
             .warn()
             .detail(detail)

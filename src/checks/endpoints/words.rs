@@ -232,6 +232,19 @@ pub fn no_html_page(url: &str, said: &str) -> String {
     format!("GET {url} → {said}: the backend serves no HTML page here, so there are no static files to check")
 }
 
+/// A request and what it meant: `POST <url> → <summary>; <what>`.
+pub fn answered(method: &str, url: &str, summary: &str, what: &str) -> String {
+    format!("{method} {url} → {summary}; {what}")
+}
+
+pub fn control_probe(url: &str, summary: &str) -> String {
+    format!("GET {url} (a route that does not exist) → {summary}")
+}
+
+pub fn probe(path: &str, status: u16) -> String {
+    format!("{path} {status}")
+}
+
 /// What the call with a token adds to a protected route's detail.
 pub fn with_token(method: &str, url: &str, summary: &str, what: &str) -> String {
     format!("; with the access token: {method} {url} → {summary}; {what}")

@@ -252,19 +252,19 @@ fn cookie_rows(
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut visited = Vec::new();
     if let Some(l) = login {
-        visited.push(format!("{} (login, {})", l.path, l.status));
+        visited.push(words::visited_login(&l.path, l.status));
         seen.extend(l.set_cookie.iter().map(|c| (l.path.clone(), c.clone())));
     }
     let from_login = seen.len();
     for (u, r) in p.pages.iter().zip(pages) {
         match r {
             Ok(ex) => {
-                visited.push(format!("{} ({})", u.path(), ex.status.as_u16()));
+                visited.push(words::visited(u.path(), &ex.status.as_u16().to_string()));
                 for c in ex.header_all("set-cookie") {
                     seen.push((u.path().to_string(), c));
                 }
             }
-            Err(e) => visited.push(format!("{} ({e})", u.path())),
+            Err(e) => visited.push(words::visited(u.path(), &e.to_string())),
         }
     }
     let login_names: Vec<String> = cookies::distinct(&seen[..from_login])

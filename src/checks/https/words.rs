@@ -360,6 +360,15 @@ pub fn cookie(f: Finding, c: &Cookie, path: &str, problem: Option<CookieProblem>
     }
 }
 
+/// A page visited for cookies and how it answered.
+pub fn visited(path: &str, answer: &str) -> String {
+    format!("{path} ({answer})")
+}
+
+pub fn visited_login(path: &str, status: u16) -> String {
+    format!("{path} (login, {status})")
+}
+
 pub fn no_cookies(f: Finding, visited: &[String]) -> Finding {
     f.detail(format!(
         "no cookies set by the pages visited: {}",
