@@ -408,3 +408,50 @@ async fn a_hanging_route_does_not_cost_the_other_rows_at_the_deadline() {
         assert_eq!(t.one(id).status, Status::Pass, "{id}");
     }
 }
+
+#[tokio::test]
+async fn every_non_passing_row_of_these_modules_carries_a_fault() {
+    for scenario in [
+        "healthy",
+        "https-no-redirect",
+        "https-no-hsts",
+        "https-insecure-cookie",
+        "https-proxy-ssl-loop",
+        "https-cross-site-cookie",
+        "endpoints-missing-routes",
+        "endpoints-disallowed-host",
+        "endpoints-debug-on",
+        "endpoints-backend-500",
+        "endpoints-backend-down",
+        "endpoints-403-not-401",
+        "endpoints-setup-exposed",
+        "endpoints-static-missing",
+        "endpoints-login-throttled",
+        "endpoints-token-refused",
+    ] {
+        let t = diagnose(scenario, &["--only", "dns,tls,https,endpoints"], true).await;
+        for f in t
+            .report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.module.name(), "https" | "endpoints"))
+        {
+            assert!(f.row.is_some(), "{scenario}: {} has no typed row", f.id);
+            match f.status {
+                Status::Pass => {
+                    assert!(f.fault.is_none(), "{scenario}: pass {} with a fault", f.id)
+                }
+                Status::Warn | Status::Fail | Status::Error => {
+                    assert!(
+                        f.fault.is_some(),
+                        "{scenario}: {} {} without a fault: {}",
+                        f.id,
+                        f.status,
+                        f.detail
+                    )
+                }
+                Status::Skip => {}
+            }
+        }
+    }
+}
