@@ -455,3 +455,36 @@ async fn every_non_passing_row_of_these_modules_carries_a_fault() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_short_retry_after_is_waited_once_and_never_sooner() {
+    let t = diagnose(
+        "endpoints-login-rate-limited",
+        &["--only", "endpoints"],
+        false,
+    )
+    .await;
+    let f = t.one("endpoints.login");
+    assert_eq!(f.status, Status::Warn);
+    assert_eq!(key(f), "endpoints.rate-limited");
+    match f.fault_as::<EndpointFault>() {
+        Some(EndpointFault::RateLimited { limit, .. }) => {
+            assert_eq!(limit.retry_after, Some(1));
+            assert_eq!(limit.limit.as_deref(), Some("5;w=60"));
+            assert!(limit.retried && !limit.lockout, "{limit:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let posts: Vec<_> = t
+        .log
+        .iter()
+        .filter(|e| e.method == "POST" && e.path == "/api/v1/auth/login/")
+        .collect();
+    assert_eq!(posts.len(), 2, "asked once more, once");
+    assert!(
+        posts[1].start >= posts[0].end + std::time::Duration::from_secs(1),
+        "the second request waited Retry-After: {:?} then {:?}",
+        posts[0].end,
+        posts[1].start
+    );
+}

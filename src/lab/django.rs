@@ -444,6 +444,16 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         h.push(("retry-after", retry.to_string()));
         return (s, h, b);
     }
+    if let Some(retry) = seed.login_throttled {
+        // rest_framework.throttling: Throttled, with the wait as Retry-After.
+        let (s, mut h, b) = json_resp(
+            429,
+            json!({"detail": format!("Request was throttled. Expected available in {retry} seconds.")}),
+        );
+        h.push(("retry-after", retry.to_string()));
+        h.push(("ratelimit-policy", "5;w=60".into()));
+        return (s, h, b);
+    }
     let body = req.json().unwrap_or(Value::Null);
     let user = body
         .get("username")

@@ -13,6 +13,9 @@ pub struct SeedFaults {
     pub static_missing: bool,
     /// A lockout plugin (django-axes) answers every login POST 429 with this Retry-After.
     pub login_locked: Option<u64>,
+    /// DRF's throttling (ScopedRateThrottle on the login) answers every login POST 429 with
+    /// this Retry-After.
+    pub login_throttled: Option<u64>,
     /// Routes (relative to /api/v1/) answered by an instance that verifies tokens with another
     /// SIGNING_KEY: every token the login issues is refused there.
     pub other_key_routes: Vec<String>,
@@ -53,6 +56,13 @@ pub fn list() -> Vec<Scenario> {
             "django-axes locked the login out after failed attempts: every login POST answers 429",
             |s| {
                 s.api.seed.login_locked = Some(1800);
+            },
+        ),
+        Scenario::fault(
+            "endpoints-login-rate-limited",
+            "DRF throttles the login (DEFAULT_THROTTLE_RATES 'login': '5/min'): every login POST answers 429 with Retry-After: 1",
+            |s| {
+                s.api.seed.login_throttled = Some(1);
             },
         ),
         Scenario::fault(
