@@ -39,7 +39,7 @@ pub fn list() -> Vec<Scenario> {
         ),
         Scenario::fault(
             "cors-method-refused",
-            "CORS_ALLOW_METHODS lists only GET, POST and OPTIONS: preflights for the frontend's PUT and DELETE calls are refused (judged by the CORS module)",
+            "CORS_ALLOW_METHODS lists only GET, POST and OPTIONS: preflights for PUT and DELETE calls are refused (for the CORS module, once its calls include PUT/DELETE: the default endpoint map has none)",
             |s| {
                 s.api.allow_methods = ["GET", "OPTIONS", "POST"].map(String::from).to_vec();
             },
