@@ -199,7 +199,10 @@ fn token_cause(c: &TokenCause) -> String {
 }
 
 fn static_hint(broken: &[Asset]) -> String {
-    let html = broken.iter().any(|a| a.html);
+    // A 2xx HTML answer (not an HTML error page) is a catch-all serving /static/.
+    let html = broken
+        .iter()
+        .any(|a| a.html && a.status.is_some_and(|s| (200..300).contains(&s)));
     let mut s = String::from("the static files are not collected or not served: run `python manage.py collectstatic --noinput` at build time with STATIC_ROOT set (STATIC_ROOT = BASE_DIR / 'staticfiles') and serve them with WhiteNoise ('whitenoise.middleware.WhiteNoiseMiddleware' right after SecurityMiddleware); on Liara set \"collectStatic\": true in liara.json, on Heroku unset DISABLE_COLLECTSTATIC");
     if html {
         s.push_str("; an HTML page where CSS/JS should be means a catch-all route (the SPA's fallback or the proxy) answers /static/ instead");
