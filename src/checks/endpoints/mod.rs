@@ -73,17 +73,28 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         let f = check_static(&ctx).await;
         sink.push(f.seq(n + 2));
     };
-    let (_, debug, _, _) = tokio::join!(join_all(rows), check_debug(&ctx), exposure, statics);
-    let debug = if debug.status == Status::Pass && debug_seen.load(Ordering::Relaxed) {
-        debug
-            .fail()
-            .detail(words::DEBUG_ON_A_ROW)
-            .hint(words::DEBUG_HINT)
-            .fault(judge::EndpointFault::DebugPage(judge::DebugPage::Django))
-    } else {
-        debug
+    // The debug row is pushed at once unless its own probe passed: then a debug page on an
+    // endpoint row may still turn it, so it waits for them.
+    let debug = async {
+        let f = check_debug(&ctx).await.seq(n);
+        if f.status == Status::Pass {
+            return Some(f);
+        }
+        sink.push(f);
+        None
     };
-    sink.push(debug.seq(n));
+    let (_, debug, _, _) = tokio::join!(join_all(rows), debug, exposure, statics);
+    if let Some(f) = debug {
+        let f = if debug_seen.load(Ordering::Relaxed) {
+            f.fail()
+                .detail(words::DEBUG_ON_A_ROW)
+                .hint(words::DEBUG_HINT)
+                .fault(judge::EndpointFault::DebugPage(judge::DebugPage::Django))
+        } else {
+            f
+        };
+        sink.push(f);
+    }
 }
 
 /// What one answer shows, reduced for the verdict.
