@@ -488,3 +488,11 @@ async fn a_short_retry_after_is_waited_once_and_never_sooner() {
         posts[1].start
     );
 }
+
+#[tokio::test]
+async fn the_token_sent_to_protected_routes_never_appears_in_the_report() {
+    let r = run_scenario("endpoints-token-refused", &["--only", "endpoints,jwt"]).await;
+    assert_eq!(r.status("endpoints.license-info"), Status::Fail);
+    assert!(!r.stdout.contains("eyJ"), "a token leaked:\n{}", r.stdout);
+    assert_eq!(r.code, 1);
+}
