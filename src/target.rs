@@ -80,6 +80,9 @@ pub struct Endpoint {
     /// Needs authentication: 401 expected without a token, 200 with one.
     #[serde(default)]
     pub auth: bool,
+    /// Acceptable statuses with a valid access token (protected routes; default 200).
+    #[serde(default)]
+    pub expect_with_token: Option<Vec<u16>>,
     /// Answers JSON (a DRF view), so HTML here is a fault.
     #[serde(default = "yes")]
     pub json: bool,
@@ -104,6 +107,7 @@ impl Endpoint {
             expect: expect.to_vec(),
             body: None,
             auth: false,
+            expect_with_token: None,
             json: true,
             cors: true,
         }

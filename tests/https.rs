@@ -1,76 +1,89 @@
-//! Section 3 against the lab: plain HTTP, HSTS and cookie faults fail or warn the right rows with
-//! the stack's fix, and the other sections still pass.
+//! Section 3 against the lab: plain HTTP, HSTS and cookie faults fail or warn the right rows
+//! with the right typed fault, on the right host, and the other sections still pass.
 mod common;
+#[path = "common/typed_run.rs"]
+mod typed;
 use common::*;
-use conncheck::model::{Finding, Status};
+use conncheck::checks::https::judge::{CookieProblem, HttpsFault};
+use conncheck::engine::{Row, Subject};
+use conncheck::model::Status;
+use typed::{diagnose, key};
 
 const ONLY: &[&str] = &["--only", "dns,tls,https"];
 
-fn for_host<'a>(r: &'a Run, id: &str, host: &str) -> Vec<&'a Finding> {
-    r.rows(id)
+fn host(h: &str) -> Subject {
+    Subject::host(h, None)
+}
+
+/// The subject of a lab host (the lab serves HTTPS on a non-default port).
+fn lab_host(t: &typed::Typed, name: &str) -> Subject {
+    t.rows(Row::HttpsHsts)
         .into_iter()
-        .filter(|f| f.title.starts_with(&format!("{host}:")))
-        .collect()
+        .map(|f| f.subject.clone())
+        .find(|s| s.host_name().as_deref() == Some(name))
+        .unwrap_or_else(|| host(name))
 }
 
 #[tokio::test]
 async fn no_redirect_fails_every_host_showing_the_plain_answer() {
     let r = run_scenario("https-no-redirect", ONLY).await;
-    let rows = r.rows("https.redirect");
+    assert_eq!(r.code, 1);
+    let t = diagnose("https-no-redirect", ONLY, true).await;
+    let rows = t.rows(Row::HttpsRedirect);
     assert_eq!(rows.len(), 3);
     for f in rows {
         assert_eq!(f.status, Status::Fail, "{}", f.detail);
-        assert!(f.detail.contains("plain HTTP is served"), "{}", f.detail);
-        assert!(f.detail.contains("http://"), "{}", f.detail);
-        assert!(f.hint.as_deref().unwrap().contains("SECURE_SSL_REDIRECT"));
+        let h = f.subject.host_name().unwrap();
+        assert_eq!(
+            f.fault_as::<HttpsFault>(),
+            Some(&HttpsFault::PlainHttpServed { host: h })
+        );
     }
-    let front = &for_host(&r, "https.redirect", "tiktrue.test")[0];
-    assert!(front.detail.contains("→ 200"), "{}", front.detail);
-    r.assert_module_passes("dns");
-    r.assert_module_passes("tls");
-    for id in ["https.hsts", "https.headers", "https.cookies"] {
-        assert!(r.rows(id).iter().all(|f| f.status == Status::Pass), "{id}");
+    assert!(t.not_passing("dns").is_empty() && t.not_passing("tls").is_empty());
+    for row in [Row::HttpsHsts, Row::HttpsHeaders, Row::HttpsCookies] {
+        assert!(
+            t.rows(row).iter().all(|f| f.status == Status::Pass),
+            "{row:?}"
+        );
     }
-    assert_eq!(r.code, 1);
 }
 
 #[tokio::test]
 async fn healthy_redirect_shows_the_301_hop() {
-    let r = run_scenario("healthy", &["--only", "https"]).await;
-    let f = &for_host(&r, "https.redirect", "api.tiktrue.test")[0];
-    assert_eq!(f.status, Status::Pass);
+    let t = diagnose("healthy", &["--only", "https"], true).await;
+    assert!(
+        t.not_passing("https").is_empty(),
+        "{:#?}",
+        t.not_passing("https")
+    );
+    let api = lab_host(&t, "api.tiktrue.test");
+    let f = &t.on(Row::HttpsRedirect, &api)[0];
+    // One wording test: the hop is shown as it was answered.
     assert!(
         f.detail.contains("301 https://api.tiktrue.test"),
         "{}",
         f.detail
     );
-    let c = &for_host(&r, "https.cookies", "api.tiktrue.test")[0];
-    assert!(
-        c.title.contains("csrftoken") && c.detail.contains("Secure"),
-        "{}",
-        c.detail
-    );
+    // Cookie rows are about the host, never the cookie's (server-chosen) name.
+    let cookies = t.on(Row::HttpsCookies, &api);
+    assert!(!cookies.is_empty());
+    assert!(cookies.iter().all(|c| c.subject == api));
 }
 
 #[tokio::test]
 async fn no_hsts_warns_on_every_host() {
     let r = run_scenario("https-no-hsts", ONLY).await;
-    let rows = r.rows("https.hsts");
+    assert_eq!(r.code, 0, "missing HSTS warns, it does not fail");
+    let t = diagnose("https-no-hsts", ONLY, true).await;
+    let rows = t.rows(Row::HttpsHsts);
     assert_eq!(rows.len(), 3);
     for f in rows {
         assert_eq!(f.status, Status::Warn, "{}", f.detail);
-        assert!(
-            f.detail.contains("no Strict-Transport-Security"),
-            "{}",
-            f.detail
-        );
+        assert_eq!(key(f), "https.hsts-missing");
         assert!(f.hint.as_deref().unwrap().contains("SECURE_HSTS_SECONDS"));
     }
-    assert_eq!(r.code, 0, "missing HSTS warns, it does not fail");
-    r.assert_module_passes("dns");
-    r.assert_module_passes("tls");
-    assert!(r
-        .rows("https.redirect")
+    assert!(t
+        .rows(Row::HttpsRedirect)
         .iter()
         .all(|f| f.status == Status::Pass));
 }
@@ -78,31 +91,108 @@ async fn no_hsts_warns_on_every_host() {
 #[tokio::test]
 async fn insecure_cookies_fail_the_session_and_warn_the_csrf_token() {
     let r = run_scenario("https-insecure-cookie", ONLY).await;
-    let rows = for_host(&r, "https.cookies", "api.tiktrue.test");
-    let session = rows
+    // Values never appear in the report.
+    assert!(!r.stdout.contains("csrftoken=lab"), "cookie value leaked");
+    let t = diagnose("https-insecure-cookie", ONLY, true).await;
+    let api = lab_host(&t, "api.tiktrue.test");
+    let problems: Vec<(String, CookieProblem)> = t
+        .on(Row::HttpsCookies, &api)
         .iter()
-        .find(|f| f.title.contains("sessionid"))
-        .expect("a sessionid row");
-    assert_eq!(session.status, Status::Fail, "{}", session.detail);
-    assert!(session
+        .filter_map(|f| match f.fault_as::<HttpsFault>() {
+            Some(HttpsFault::Cookie {
+                cookie, problem, ..
+            }) => Some((cookie.clone(), *problem)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        problems.contains(&("sessionid".into(), CookieProblem::SessionInsecure)),
+        "{problems:?}"
+    );
+    // The API sends HSTS with includeSubDomains: the fault says it softens the exposure.
+    assert!(
+        problems.contains(&(
+            "csrftoken".into(),
+            CookieProblem::Insecure {
+                hsts_subdomains: true
+            }
+        )),
+        "{problems:?}"
+    );
+    assert!(t
+        .rows(Row::HttpsHsts)
+        .iter()
+        .all(|f| f.status == Status::Pass));
+}
+
+#[tokio::test]
+async fn the_cookies_the_login_sets_are_judged() {
+    let t = diagnose("https-login-cookie-insecure", &["--only", "https"], true).await;
+    let api = lab_host(&t, "api.tiktrue.test");
+    let f = t
+        .on(Row::HttpsCookies, &api)
+        .into_iter()
+        .find(|f| f.status == Status::Fail)
+        .expect("a failing cookie row");
+    assert_eq!(key(f), "https.session-cookie-insecure");
+    assert!(
+        f.detail.contains("set by /api/v1/auth/login/"),
+        "{}",
+        f.detail
+    );
+    // Without credentials there is no login, so nothing fails.
+    let t = diagnose("https-login-cookie-insecure", &["--only", "https"], false).await;
+    assert!(t.not_passing("https").is_empty());
+}
+
+#[tokio::test]
+async fn a_cross_site_spa_needs_samesite_none_on_the_login_cookie() {
+    let t = diagnose("https-cross-site-cookie", &["--only", "https"], true).await;
+    let api = lab_host(&t, "api.tiktrue.test");
+    let failing: Vec<_> = t
+        .on(Row::HttpsCookies, &api)
+        .into_iter()
+        .filter(|f| f.status != Status::Pass)
+        .collect();
+    assert_eq!(failing.len(), 1, "{failing:#?}");
+    assert_eq!(key(failing[0]), "https.cookie-cross-site-not-none");
+    assert!(failing[0]
         .hint
         .as_deref()
         .unwrap()
-        .contains("SESSION_COOKIE_SECURE"));
-    let csrf = rows
-        .iter()
-        .find(|f| f.title.contains("csrftoken"))
-        .expect("a csrftoken row");
-    assert_eq!(csrf.status, Status::Warn, "{}", csrf.detail);
-    assert!(csrf.hint.as_deref().unwrap().contains("CSRF_COOKIE_SECURE"));
-    // The API sends HSTS with includeSubDomains: the row says it softens the exposure.
-    assert!(csrf.detail.contains("includeSubDomains"), "{}", csrf.detail);
-    // Values never appear in the report.
-    assert!(!r.stdout.contains("csrftoken=lab"), "cookie value leaked");
-    r.assert_module_passes("dns");
-    r.assert_module_passes("tls");
-    assert!(r
-        .rows("https.hsts")
-        .iter()
-        .all(|f| f.status == Status::Pass));
+        .contains("SESSION_COOKIE_SAMESITE = 'None'"));
+    // Same-site (the healthy lab: tiktrue.test → api.tiktrue.test): Lax is fine.
+    let t = diagnose("healthy", &["--only", "https"], true).await;
+    assert!(t.not_passing("https").is_empty());
+    // A SPA that sends no credentials does not need SameSite=None.
+    let t = diagnose(
+        "https-cross-site-cookie",
+        &["--only", "https", "--no-credentials"],
+        true,
+    )
+    .await;
+    assert!(t.not_passing("https").is_empty());
+}
+
+#[tokio::test]
+async fn the_proxy_ssl_loop_on_the_https_url_fails_the_redirect() {
+    let t = diagnose("https-proxy-ssl-loop", &["--only", "https"], true).await;
+    let api = lab_host(&t, "api.tiktrue.test");
+    let f = &t.on(Row::HttpsRedirect, &api)[0];
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(
+        f.fault_as::<HttpsFault>(),
+        Some(&HttpsFault::RedirectLoop {
+            host: "api.tiktrue.test".into()
+        })
+    );
+    assert_eq!(
+        f.browser_error.as_deref(),
+        Some("net::ERR_TOO_MANY_REDIRECTS")
+    );
+    assert!(f
+        .hint
+        .as_deref()
+        .unwrap()
+        .contains("SECURE_PROXY_SSL_HEADER"));
 }

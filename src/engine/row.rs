@@ -28,6 +28,8 @@ pub enum Row {
     Endpoint,
     EndpointsDebug,
     EndpointsExposure,
+    /// The stylesheets and scripts of the backend's HTML pages are served.
+    EndpointsStatic,
     JwtLogin,
     JwtClaims,
     JwtAuthenticated,
@@ -54,7 +56,7 @@ pub enum RunnerRow {
 
 impl Row {
     /// Every row, in checklist order.
-    pub const ALL: [Row; 31] = [
+    pub const ALL: [Row; 32] = [
         Row::DnsResolve,
         Row::DnsPropagation,
         Row::DnsReach,
@@ -74,6 +76,7 @@ impl Row {
         Row::Endpoint,
         Row::EndpointsDebug,
         Row::EndpointsExposure,
+        Row::EndpointsStatic,
         Row::JwtLogin,
         Row::JwtClaims,
         Row::JwtAuthenticated,
@@ -100,7 +103,7 @@ impl Row {
             TlsHandshake | TlsChain | TlsHostname | TlsExpiry | TlsStrength => Module::Tls,
             HttpsRedirect | HttpsHsts | HttpsHeaders | HttpsCookies => Module::Https,
             CorsPreflight | CorsActual | CorsSecurity | CorsCache => Module::Cors,
-            Endpoint | EndpointsDebug | EndpointsExposure => Module::Endpoints,
+            Endpoint | EndpointsDebug | EndpointsExposure | EndpointsStatic => Module::Endpoints,
             JwtLogin | JwtClaims | JwtAuthenticated | JwtRefresh | JwtRejectsForged
             | JwtWeakSecret => Module::Jwt,
             FrontendPage | FrontendMixedContent | FrontendBundle => Module::Frontend,
@@ -132,6 +135,7 @@ impl Row {
             Endpoint => return None,
             EndpointsDebug => "debug",
             EndpointsExposure => "exposure",
+            EndpointsStatic => "static",
             JwtLogin => "login",
             JwtClaims => "claims",
             JwtAuthenticated => "authenticated",

@@ -144,9 +144,33 @@ fn security_headers(state: &LabState, h: &mut Headers) {
     h.push(("x-frame-options", "DENY".into()));
 }
 
+/// The admin's static files as WhiteNoise serves them after `collectstatic`: path, type, body.
+const STATIC_FILES: &[(&str, &str, &str)] = &[
+    (
+        "/static/admin/css/base.css",
+        "text/css",
+        "body { margin: 0; }",
+    ),
+    (
+        "/static/admin/css/login.css",
+        "text/css",
+        ".login #container { width: 28em; }",
+    ),
+    (
+        "/static/admin/js/nav_sidebar.js",
+        "text/javascript",
+        "'use strict';",
+    ),
+];
+
 /// Handle one request to the API host.
 pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     let api = &state.scenario.api;
+    let rel = req.path.strip_prefix("/api/v1/").unwrap_or("");
+    if api.seed.hang_routes.iter().any(|r| r == rel) {
+        // A stuck worker: the proxy keeps the connection open and nothing comes back.
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
     let is_preflight =
         req.method == Method::OPTIONS && req.header("access-control-request-method").is_some();
     // The platform proxy in front of Django.
@@ -200,6 +224,19 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         // DisallowedHost: Invalid HTTP_HOST header. You may need to add '…' to ALLOWED_HOSTS.
         return html(400, BAD_REQUEST_HTML);
     }
+    if api.seed.ssl_redirect_loop {
+        // SecurityMiddleware with SECURE_SSL_REDIRECT: the proxy speaks http to Django and no
+        // SECURE_PROXY_SSL_HEADER says the client used https.
+        let loc = format!("{}{}", state.https_url(&state.scenario.names.api), req.path);
+        return (
+            301,
+            vec![
+                ("location", loc),
+                ("content-type", "text/html; charset=utf-8".into()),
+            ],
+            Vec::new(),
+        );
+    }
     let path = req.path.as_str();
     let rel = path.strip_prefix("/api/v1/").unwrap_or("");
     let rel = api
@@ -224,6 +261,17 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     }
     let post = req.method == Method::POST;
     let get = req.method == Method::GET || req.method == Method::HEAD;
+    if let Some(asset) = STATIC_FILES.iter().find(|(p, _, _)| *p == path) {
+        return if api.seed.static_missing {
+            not_found()
+        } else {
+            (
+                200,
+                vec![("content-type", asset.1.into())],
+                asset.2.as_bytes().to_vec(),
+            )
+        };
+    }
     let routes = ["/health/", "/admin/", "/admin/login/", "/setup/database/"];
     let extra = api.extra_routes.iter().any(|r| r == rel);
     let known = routes.contains(&path)
@@ -305,7 +353,7 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         ),
         ("/admin/login/", _) if get => {
             let secure = if api.secure_cookies { "; Secure" } else { "" };
-            let (s, mut h, b) = html(200, "<!DOCTYPE html><html><head><title>Log in | Django site admin</title></head><body><form method=\"post\"><input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"x\"></form></body></html>");
+            let (s, mut h, b) = html(200, "<!DOCTYPE html><html><head><title>Log in | Django site admin</title><link rel=\"stylesheet\" href=\"/static/admin/css/base.css\"><link rel=\"stylesheet\" href=\"/static/admin/css/login.css\"><script src=\"/static/admin/js/nav_sidebar.js\" defer></script></head><body><form method=\"post\"><input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"x\"></form></body></html>");
             h.push(("set-cookie", format!("csrftoken=lab{}; expires=Sat, 20 Nov 2027 00:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax{secure}", &jti()[..24])));
             if api.session_cookie {
                 h.push(("set-cookie", format!("sessionid=lab{}; expires=Sat, 06 Dec 2026 00:00:00 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax{secure}", &jti()[..24])));
@@ -352,7 +400,13 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
                     unauthenticated()
                 };
             };
-            if verify(state, tok, "access").is_none() {
+            let other_key = api.seed.other_key_routes.iter().any(|r| r == rel);
+            let valid = if other_key {
+                super::auth::signed_with(tok, super::scenarios::seed::OTHER_SIGNING_KEY)
+            } else {
+                verify(state, tok, "access").is_some()
+            };
+            if !valid {
                 return if api.session_auth_first {
                     forbidden()
                 } else {
@@ -380,6 +434,26 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
 
 fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     let j = &state.scenario.api.jwt;
+    let seed = &state.scenario.api.seed;
+    if let Some(retry) = seed.login_locked {
+        // django-axes' lockout answer (AXES_HTTP_RESPONSE_CODE = 429).
+        let (s, mut h, b) = json_resp(
+            429,
+            json!({"detail": "Account locked: too many login attempts. Contact an admin to unlock your account."}),
+        );
+        h.push(("retry-after", retry.to_string()));
+        return (s, h, b);
+    }
+    if let Some(retry) = seed.login_throttled {
+        // rest_framework.throttling: Throttled, with the wait as Retry-After.
+        let (s, mut h, b) = json_resp(
+            429,
+            json!({"detail": format!("Request was throttled. Expected available in {retry} seconds.")}),
+        );
+        h.push(("retry-after", retry.to_string()));
+        h.push(("ratelimit-policy", "5;w=60".into()));
+        return (s, h, b);
+    }
     let body = req.json().unwrap_or(Value::Null);
     let user = body
         .get("username")
@@ -405,6 +479,25 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         .lock()
         .unwrap()
         .extend([access.clone(), refresh.clone()]);
+    let (status, mut headers, body) = login_answer(j, access, refresh);
+    if let Some(secure) = seed.login_session_cookie {
+        let secure = if secure { "; Secure" } else { "" };
+        headers.push((
+            "set-cookie",
+            format!(
+                "sessionid=lab{}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax{secure}",
+                &jti()[..24]
+            ),
+        ));
+    }
+    (status, headers, body)
+}
+
+fn login_answer(
+    j: &super::scenarios::JwtSpec,
+    access: String,
+    refresh: String,
+) -> (u16, Headers, Vec<u8>) {
     if j.nested_tokens {
         json_resp(
             200,

@@ -10,6 +10,7 @@ mod hostile;
 mod https;
 mod jwt;
 mod profiles;
+pub mod seed;
 mod tls;
 
 use super::dns::DnsBehavior;
@@ -140,6 +141,8 @@ pub struct ApiSpec {
     /// something for every visitor does.
     pub session_cookie: bool,
     pub jwt: JwtSpec,
+    /// The seed documents' pitfalls (issue 20).
+    pub seed: seed::SeedFaults,
 }
 
 impl Default for ApiSpec {
@@ -186,6 +189,7 @@ impl Default for ApiSpec {
             secure_cookies: true,
             session_cookie: false,
             jwt: JwtSpec::default(),
+            seed: seed::SeedFaults::default(),
         }
     }
 }
@@ -360,6 +364,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(jwt::list());
     v.extend(frontend::list());
     v.extend(profiles::list());
+    v.extend(seed::list());
     v.extend(hostile::list());
     v
 }
