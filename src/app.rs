@@ -229,11 +229,7 @@ async fn explain(text: &str, target: Option<&str>, run: &RunArgs, env: &Env) -> 
     if config.opts.modules.is_empty() {
         return Err(anyhow::Error::new(UsageError(format!(
             "none of the checks for these causes is available here (they need: {})",
-            ex.causes
-                .iter()
-                .flat_map(|c| c.confirm.iter().copied())
-                .collect::<Vec<_>>()
-                .join(", ")
+            ex.needs()
         ))));
     }
     let report =
