@@ -10,6 +10,7 @@
 //! The run itself lives in the `explain` command; this module is pure.
 
 pub mod catalog;
+mod causes;
 pub mod judge;
 pub mod model;
 pub mod paste;

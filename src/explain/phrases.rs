@@ -410,6 +410,19 @@ pub static PATTERNS: &[Pattern] = &[
     },
     Pattern {
         needles: &[
+            "this set-cookie was blocked",
+            "set-cookie was blocked",
+            "cookie was blocked",
+            "samesite=none",
+            "samesite attribute",
+            "third-party cookie",
+            "csrf cookie not set",
+        ],
+        means: "the browser refused to store or send a cookie",
+        causes: &["cookie-blocked", "csrf-failed"],
+    },
+    Pattern {
+        needles: &[
             "no active account found",
             "invalid credentials",
             "unable to log in with provided credentials",
