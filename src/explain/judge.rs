@@ -39,10 +39,15 @@ pub fn shows(c: &Cause, f: &Finding) -> Option<Strength> {
     c.signs.iter().filter_map(|s| sign_shows(s, f)).min()
 }
 
-/// Whether a row alone (no typed fault) singles out one cause: only then is row-only evidence
-/// certain.
+/// Whether a row alone (no typed fault) singles out one cause — only one cause has a row sign
+/// on it: only then is row-only evidence certain.
 fn row_is_unambiguous(r: Row) -> bool {
-    CAUSES.iter().filter(|c| c.rows().contains(&r)).count() == 1
+    let by_row = |c: &&Cause| {
+        c.signs
+            .iter()
+            .any(|s| s.keys.is_empty() && s.rows.contains(&r))
+    };
+    CAUSES.iter().filter(by_row).count() == 1
 }
 
 /// Which cause a run confirms.
@@ -68,8 +73,8 @@ pub enum Verdict {
 pub enum Seen {
     /// These rows show it.
     Shown(Vec<String>),
-    /// A check that can see it ran and shows nothing of it.
-    NotSeen,
+    /// Checks that can see it ran (these rows, in checklist order) and show nothing of it.
+    NotSeen(Vec<Row>),
     /// It can be checked, but none of its checks ran (not selected, or skipped).
     NotChecked,
     /// No check of conncheck can see it.
@@ -90,15 +95,20 @@ pub fn seen(c: &Cause, report: &Report) -> Seen {
     if !c.checkable() {
         return Seen::NotCheckable;
     }
-    let can_see = c.rows();
-    let ran = report
-        .findings
-        .iter()
-        .any(|f| f.status != Status::Skip && f.row.is_some_and(|r| can_see.contains(&r)));
-    if ran {
-        Seen::NotSeen
-    } else {
+    let ran: Vec<Row> = c
+        .rows()
+        .into_iter()
+        .filter(|r| {
+            report
+                .findings
+                .iter()
+                .any(|f| f.status != Status::Skip && f.row == Some(*r))
+        })
+        .collect();
+    if ran.is_empty() {
         Seen::NotChecked
+    } else {
+        Seen::NotSeen(ran)
     }
 }
 

@@ -406,7 +406,7 @@ pub static PATTERNS: &[Pattern] = &[
             "csrf cookie not set",
         ],
         means: "Django's CSRF protection refused the request (403)",
-        causes: &["csrf-failed"],
+        causes: &["csrf-failed", "cookie-blocked"],
     },
     Pattern {
         needles: &[

@@ -501,7 +501,10 @@ fn seen_says_shown_not_seen_not_checked_or_not_checkable() {
         Seen::Shown(vec!["dns.resolve".into()])
     );
     // dns.propagation ran and passed: stale records would show there.
-    assert_eq!(seen(cause("dns-stale-or-dead"), &r), Seen::NotSeen);
+    assert_eq!(
+        seen(cause("dns-stale-or-dead"), &r),
+        Seen::NotSeen(vec![Row::DnsPropagation])
+    );
     assert_eq!(seen(cause("tls-untrusted"), &r), Seen::NotChecked);
     // No check of conncheck tests CSRF: never "not seen".
     assert_eq!(seen(cause("csrf-failed"), &r), Seen::NotCheckable);

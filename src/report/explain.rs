@@ -2,6 +2,7 @@
 //! verdict first, then the evidence), JSON for tools. All three show one
 //! [`Answer`](crate::explain::Answer); the decisions are made in [`crate::explain`].
 
+use crate::engine::Row;
 use crate::explain::model::Outcome;
 use crate::explain::{answer, Answer, Explanation, Listed, Seen, Verdict};
 use crate::model::{Finding, Report};
@@ -78,10 +79,9 @@ pub fn verdict_line(a: &Answer) -> Option<String> {
     })
 }
 
-/// The checks that can show a cause, for "checked by"/"needs": its rows, or its modules when
-/// it has many rows (a network fault can show on any row that makes a request).
-fn rows_of(l: &Listed) -> String {
-    let rows = l.cause.rows();
+/// Rows as people read them: the rows, or their modules when there are many (a network
+/// fault can show on any row that makes a request).
+fn rows_text(rows: &[Row]) -> String {
     if rows.len() <= 4 {
         return rows
             .iter()
@@ -98,12 +98,16 @@ fn rows_of(l: &Listed) -> String {
     modules.join(", ")
 }
 
+fn rows_of(l: &Listed) -> String {
+    rows_text(&l.cause.rows())
+}
+
 /// "✖ shown by dns.resolve" / "✔ not seen (checked by cors.preflight)" / "– not checked here
 /// (needs tls.chain)" / "– not checked by conncheck"; without a run "checked by …".
 pub fn seen_text(l: &Listed) -> String {
     match &l.seen {
         Some(Seen::Shown(ids)) => format!("✖ shown by {}", ids.join(", ")),
-        Some(Seen::NotSeen) => format!("✔ not seen (checked by {})", rows_of(l)),
+        Some(Seen::NotSeen(ran)) => format!("✔ not seen (checked by {})", rows_text(ran)),
         Some(Seen::NotChecked) => format!("– not checked here (needs {})", rows_of(l)),
         Some(Seen::NotCheckable) | None if !l.cause.checkable() => {
             "– not checked by conncheck".to_string()
@@ -250,7 +254,10 @@ fn seen_json(s: &Option<Seen>) -> serde_json::Value {
     match s {
         None => json!(null),
         Some(Seen::Shown(ids)) => json!({"kind": "shown", "rows": ids}),
-        Some(Seen::NotSeen) => json!({"kind": "not-seen", "rows": []}),
+        Some(Seen::NotSeen(ran)) => json!({
+            "kind": "not-seen",
+            "rows": ran.iter().map(|r| r.pattern()).collect::<Vec<_>>(),
+        }),
         Some(Seen::NotChecked) => json!({"kind": "not-checked", "rows": []}),
         Some(Seen::NotCheckable) => json!({"kind": "not-checkable", "rows": []}),
     }
