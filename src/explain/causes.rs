@@ -2,17 +2,14 @@
 //! it. Part of the one table described in [`super::catalog`].
 
 use super::catalog::{rows, sign, Category, Cause, Sign};
+use crate::engine::fault::NetFault;
 use crate::engine::{Finding, Row};
 use crate::net::http::{CertProblem, NetError};
 use Row::*;
 
 fn cert_is(f: &Finding, want: &[CertProblem]) -> bool {
-    match f.fault_as::<crate::engine::fault::NetFault>() {
-        Some(n) => matches!(&n.error, NetError::TlsCert { kind, .. } if want.contains(kind)),
-        None => f.fault_as::<crate::engine::fault::Dependent>().is_some_and(
-            |d| matches!(&d.net.error, NetError::TlsCert { kind, .. } if want.contains(kind)),
-        ),
-    }
+    f.fault_as::<NetFault>()
+        .is_some_and(|n| matches!(&n.error, NetError::TlsCert { kind, .. } if want.contains(kind)))
 }
 
 fn cert_untrusted(f: &Finding) -> bool {

@@ -500,10 +500,10 @@ fn seen_says_shown_not_seen_not_checked_or_not_checkable() {
         seen(cause("dns-not-resolved"), &r),
         Seen::Shown(vec!["dns.resolve".into()])
     );
-    // dns.propagation ran and passed: stale records would show there.
+    // dns.resolve and dns.propagation ran (dns.reach was skipped) and show no stale record.
     assert_eq!(
         seen(cause("dns-stale-or-dead"), &r),
-        Seen::NotSeen(vec![Row::DnsPropagation])
+        Seen::NotSeen(vec![Row::DnsResolve, Row::DnsPropagation])
     );
     assert_eq!(seen(cause("tls-untrusted"), &r), Seen::NotChecked);
     // No check of conncheck tests CSRF: never "not seen".
