@@ -194,13 +194,16 @@ pub fn cause(id: &str) -> &'static Cause {
         .unwrap_or_else(|| panic!("unknown cause {id}"))
 }
 
-/// Every fault key the catalog names, for the tests.
-pub fn named_keys() -> Vec<&'static str> {
-    let mut v: Vec<&str> = CAUSES
-        .iter()
-        .flat_map(|c| c.signs.iter().flat_map(|s| s.keys.iter().copied()))
-        .collect();
-    v.sort();
-    v.dedup();
-    v
+/// Every fault key a cause names, sorted.
+pub fn named_keys() -> &'static [&'static str] {
+    static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut v: Vec<&str> = CAUSES
+            .iter()
+            .flat_map(|c| c.signs.iter().flat_map(|s| s.keys.iter().copied()))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    })
 }

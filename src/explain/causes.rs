@@ -25,8 +25,6 @@ fn cert_dates(f: &Finding) -> bool {
 }
 
 const DNS_ROWS: &[Row] = &[DnsResolve, DnsPropagation, DnsReach];
-const TLS_ROWS: &[Row] = &[TlsHandshake, TlsChain, TlsHostname, TlsExpiry, TlsStrength];
-const HTTPS_ROWS: &[Row] = &[HttpsRedirect, HttpsHsts, HttpsHeaders, HttpsCookies];
 const ENDPOINT_ROWS: &[Row] = &[Endpoint, EndpointsDebug, EndpointsExposure];
 const JWT_ROWS: &[Row] = &[
     JwtLogin,
@@ -37,7 +35,6 @@ const JWT_ROWS: &[Row] = &[
     JwtWeakSecret,
 ];
 const FRONTEND_ROWS: &[Row] = &[FrontendPage, FrontendMixedContent, FrontendBundle];
-const WS_ROWS: &[Row] = &[WebsocketUpgrade, WebsocketScheme, WebsocketOriginCheck];
 
 const CORS_ROWS: &[Row] = &[CorsPreflight, CorsActual];
 const CORS_ANY: Sign = rows(CORS_ROWS);
@@ -263,7 +260,7 @@ pub static CAUSES: &[Cause] = &[
         signs: &[
             rows(&[TlsChain]),
             sign(
-                TLS_ROWS,
+                &[TlsHandshake, TlsChain],
                 &[
                     "tls.self-signed",
                     "tls.untrusted-issuer",
@@ -288,7 +285,7 @@ pub static CAUSES: &[Cause] = &[
         signs: &[
             rows(&[TlsHostname]),
             sign(
-                TLS_ROWS,
+                &[TlsHostname],
                 &["tls.name-mismatch", "tls.no-subject-alt-name"],
             ),
             Sign {
@@ -306,7 +303,7 @@ pub static CAUSES: &[Cause] = &[
         signs: &[
             rows(&[TlsExpiry]),
             sign(
-                TLS_ROWS,
+                &[TlsExpiry, TlsChain],
                 &["tls.certificate-expired", "tls.certificate-not-yet-valid"],
             ),
             Sign {
@@ -324,7 +321,7 @@ pub static CAUSES: &[Cause] = &[
         signs: &[
             rows(&[TlsHandshake]),
             sign(
-                TLS_ROWS,
+                &[TlsHandshake],
                 &["tls.plain-http-on-tls-port", "tls.handshake-failed"],
             ),
             sign(REQUEST_ROWS, &["net.tls-protocol"]),
@@ -337,7 +334,7 @@ pub static CAUSES: &[Cause] = &[
         fix: "set REACT_APP_API_BASE_URL / NEXT_PUBLIC_API_BASE_URL to https://… and rebuild the frontend (the value is fixed at build time)",
         signs: &[
             sign(
-                WS_ROWS,
+                &[WebsocketScheme],
                 &["websocket.insecure-scheme"],
             ),
 
@@ -397,7 +394,7 @@ pub static CAUSES: &[Cause] = &[
         fix: "set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") and make the proxy send X-Forwarded-Proto",
         signs: &[
             sign(
-                HTTPS_ROWS,
+                &[HttpsRedirect],
                 &["https.redirect-loop"],
             ),
 
@@ -565,7 +562,7 @@ pub static CAUSES: &[Cause] = &[
         fix: "route the path to the WebSocket server with Upgrade/Connection headers passed (Traefik does this; nginx needs proxy_set_header Upgrade $http_upgrade and Connection \"upgrade\"), and check the live server runs",
         signs: &[
             sign(
-                WS_ROWS,
+                &[WebsocketUpgrade],
                 &[
                     "websocket.no-route",
                     "websocket.not-upgraded",
@@ -584,7 +581,7 @@ pub static CAUSES: &[Cause] = &[
         fix: "give the live server the API's signing key (Plane: LIVE_SERVER_SECRET_KEY in .env.live equal to SECRET_KEY in .env.api), and refresh the access token before opening the socket",
         signs: &[
             sign(
-                WS_ROWS,
+                &[WebsocketUpgrade],
                 &["websocket.token-refused", "websocket.token-missing", "websocket.auth-required"],
             ),
             rows(&[WebsocketUpgrade]),
@@ -597,7 +594,7 @@ pub static CAUSES: &[Cause] = &[
         fix: "add the frontend origin to the live server's allowed origins (Plane: ALLOWED_ORIGINS in .env.live; Channels: ALLOWED_HOSTS), then restart it",
         signs: &[
             sign(
-                WS_ROWS,
+                &[WebsocketUpgrade],
                 &["websocket.origin-refused"],
             ),
             rows(&[WebsocketUpgrade, WebsocketOriginCheck]),
@@ -611,7 +608,7 @@ pub static CAUSES: &[Cause] = &[
         signs: &[
             rows(&[HttpsCookies]),
             sign(
-                HTTPS_ROWS,
+                &[HttpsCookies],
                 &["https.cookie-samesite-none-insecure", "https.cookie-cross-site-not-none"],
             ),
         ],

@@ -286,8 +286,9 @@ fn the_catalog_and_the_modules_agree_on_fault_keys() {
     assert!(defined.iter().any(|k| k == "net.dns"), "{defined:?}");
     let typed = |m: &str| defined.iter().any(|k| module_of(k) == m);
     let mapped: Vec<&str> = named_keys()
-        .into_iter()
-        .chain(UNEXPLAINED.iter().copied())
+        .iter()
+        .chain(UNEXPLAINED.iter())
+        .copied()
         .collect();
     let mut problems = Vec::new();
     for k in &mapped {
@@ -549,4 +550,10 @@ fn the_answer_lists_the_confirmed_cause_and_takes_the_rows_fix() {
         "{text}"
     );
     assert!(text.contains(&format!("It is cause {rank}")), "{text}");
+    let md = crate::report::explain::markdown(&ex, Some((&r, &v)));
+    assert!(md.contains(&format!("It is cause {rank}")), "{md}");
+    assert!(
+        md.contains(&format!("{rank}. The certificate has expired")),
+        "{md}"
+    );
 }
