@@ -393,6 +393,7 @@ pub static CAUSES: &[Cause] = &[
         title: "An endless redirect: SECURE_SSL_REDIRECT behind a TLS-terminating proxy that Django cannot see",
         fix: "set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") and make the proxy send X-Forwarded-Proto",
         signs: &[
+            sign(ENDPOINT_ROWS, &["endpoints.redirects-to-itself"]),
             sign(
                 &[HttpsRedirect],
                 &["https.redirect-loop"],
@@ -549,6 +550,7 @@ pub static CAUSES: &[Cause] = &[
         title: "The API or its proxy throttles the client (429 Too Many Requests: nginx limit_req, DRF throttling, a login lockout)",
         fix: "honour Retry-After in the frontend, raise the limit (nginx limit_req burst, DRF DEFAULT_THROTTLE_RATES) or exempt the health and token-refresh routes",
         signs: &[
+            sign(&[HttpsRedirect, HttpsHsts, HttpsHeaders, HttpsCookies], &["https.rate-limited"]),
             sign(
                 ENDPOINT_ROWS,
                 &["endpoints.rate-limited", "endpoints.login-locked-out"],
