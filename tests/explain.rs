@@ -187,3 +187,39 @@ async fn a_healthy_deployment_does_not_reproduce_and_csrf_is_not_checked() {
         .expect("cookie cause listed");
     assert_eq!(cookies["seen"]["kind"], "not-seen", "{}", e.text);
 }
+
+/// More scenarios, each with what a customer would paste for it and the cause it confirms.
+#[tokio::test]
+async fn each_broken_lab_confirms_the_cause_of_its_symptom() {
+    let cases = [
+        ("hostile-redirect-loop", "net::ERR_TOO_MANY_REDIRECTS", "redirect-loop"),
+        (
+            "frontend-http-api",
+            "Mixed Content: The page at 'https://tiktrue.com' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint",
+            "mixed-content-api-url",
+        ),
+        (
+            "frontend-localhost-api",
+            "GET http://localhost:8000/api/v1/health/ net::ERR_CONNECTION_REFUSED",
+            "frontend-wrong-api",
+        ),
+        ("tls-wrong-host", "net::ERR_CERT_COMMON_NAME_INVALID", "tls-name-mismatch"),
+        ("endpoints-missing-routes", "Request failed with status code 404", "route-not-found"),
+        ("endpoints-disallowed-host", "DisallowedHost", "disallowed-host"),
+    ];
+    let mut wrong = Vec::new();
+    for (scenario, text, want) in cases {
+        let e = explain(scenario, text).await;
+        let got = e.json["verdict"]["cause"]
+            .as_str()
+            .unwrap_or("(none)")
+            .to_string();
+        if got != want || e.code != Some(1) {
+            wrong.push(format!(
+                "{scenario} / {text:?}: {got} (want {want})\n{}",
+                e.text
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}

@@ -338,7 +338,7 @@ pub static CAUSES: &[Cause] = &[
                 &["websocket.insecure-scheme"],
             ),
 
-            rows(&[FrontendMixedContent, WebsocketScheme]),
+            rows(&[FrontendMixedContent, FrontendBundle, WebsocketScheme]),
             sign(
                 FRONTEND_ROWS,
                 &[
