@@ -68,6 +68,10 @@ pub struct Sign {
     pub rows: &'static [Row],
     pub keys: &'static [&'static str],
     pub when: Option<fn(&Finding) -> bool>,
+    /// Whether `rows` are the checks that test for the cause (false: a network fault that can
+    /// surface on any row that makes a request). Only home rows decide which modules explain
+    /// runs and whether a cause was "not seen".
+    pub home: bool,
 }
 
 pub(super) const fn sign(rows: &'static [Row], keys: &'static [&'static str]) -> Sign {
@@ -75,6 +79,21 @@ pub(super) const fn sign(rows: &'static [Row], keys: &'static [&'static str]) ->
         rows,
         keys,
         when: None,
+        home: true,
+    }
+}
+
+/// A network fault that can surface on any of `rows` (see [`Sign::home`]), with a finer test.
+pub(super) const fn anywhere(
+    rows: &'static [Row],
+    keys: &'static [&'static str],
+    when: Option<fn(&Finding) -> bool>,
+) -> Sign {
+    Sign {
+        rows,
+        keys,
+        when,
+        home: false,
     }
 }
 
@@ -105,11 +124,11 @@ impl PartialEq for Cause {
 impl Eq for Cause {}
 
 impl Cause {
-    /// The rows whose checks can see this cause, in checklist order.
+    /// The rows whose checks test for this cause, in checklist order.
     pub fn rows(&self) -> Vec<Row> {
         Row::ALL
             .into_iter()
-            .filter(|r| self.signs.iter().any(|s| s.rows.contains(r)))
+            .filter(|r| self.signs.iter().any(|s| s.home && s.rows.contains(r)))
             .collect()
     }
 

@@ -1,7 +1,7 @@
 //! The causes themselves: what each is, its usual fix, and the rows and fault keys that show
 //! it. Part of the one table described in [`super::catalog`].
 
-use super::catalog::{rows, sign, Category, Cause, Sign};
+use super::catalog::{anywhere, rows, sign, Category, Cause, Sign};
 use crate::engine::fault::NetFault;
 use crate::engine::{Finding, Row};
 use crate::net::http::{CertProblem, NetError};
@@ -176,7 +176,7 @@ pub static CAUSES: &[Cause] = &[
             ),
             rows(&[DnsResolve]),
             sign(&[DnsResolve], &["net.dns"]),
-            sign(REQUEST_ROWS, &["net.dns"]),
+            anywhere(REQUEST_ROWS, &["net.dns"], None),
         ],
     },
     Cause {
@@ -211,7 +211,11 @@ pub static CAUSES: &[Cause] = &[
             ),
 
             rows(&[DnsReach]),
-            sign(REQUEST_ROWS, &["net.connect-refused", "net.reset", "net.empty-response"]),
+            anywhere(
+                REQUEST_ROWS,
+                &["net.connect-refused", "net.reset", "net.empty-response"],
+                None,
+            ),
         ],
     },
     Cause {
@@ -219,7 +223,14 @@ pub static CAUSES: &[Cause] = &[
         category: Category::Timeout,
         title: "The API answers too slowly or not at all (an overloaded worker, a hung database, a firewall dropping packets)",
         fix: "look at the slow view and the database in the platform's logs; raise gunicorn's timeout/workers; open the port in the firewall",
-        signs: &[sign(REQUEST_ROWS, &["net.timeout", "net.connect-timeout", "run.deadline"])],
+        signs: &[
+            sign(&[Endpoint], &["net.timeout", "run.deadline"]),
+            anywhere(
+                REQUEST_ROWS,
+                &["net.timeout", "net.connect-timeout", "run.deadline"],
+                None,
+            ),
+        ],
     },
     Cause {
         id: "proxy-timeout",
@@ -270,11 +281,7 @@ pub static CAUSES: &[Cause] = &[
                     "tls.certificate-unparsable",
                 ],
             ),
-            Sign {
-                rows: REQUEST_ROWS,
-                keys: &["net.tls-certificate"],
-                when: Some(cert_untrusted),
-            },
+            anywhere(REQUEST_ROWS, &["net.tls-certificate"], Some(cert_untrusted)),
         ],
     },
     Cause {
@@ -288,11 +295,7 @@ pub static CAUSES: &[Cause] = &[
                 &[TlsHostname],
                 &["tls.name-mismatch", "tls.no-subject-alt-name"],
             ),
-            Sign {
-                rows: REQUEST_ROWS,
-                keys: &["net.tls-certificate"],
-                when: Some(cert_wrong_host),
-            },
+            anywhere(REQUEST_ROWS, &["net.tls-certificate"], Some(cert_wrong_host)),
         ],
     },
     Cause {
@@ -306,11 +309,7 @@ pub static CAUSES: &[Cause] = &[
                 &[TlsExpiry, TlsChain],
                 &["tls.certificate-expired", "tls.certificate-not-yet-valid"],
             ),
-            Sign {
-                rows: REQUEST_ROWS,
-                keys: &["net.tls-certificate"],
-                when: Some(cert_dates),
-            },
+            anywhere(REQUEST_ROWS, &["net.tls-certificate"], Some(cert_dates)),
         ],
     },
     Cause {
@@ -324,7 +323,7 @@ pub static CAUSES: &[Cause] = &[
                 &[TlsHandshake],
                 &["tls.plain-http-on-tls-port", "tls.handshake-failed"],
             ),
-            sign(REQUEST_ROWS, &["net.tls-protocol"]),
+            anywhere(REQUEST_ROWS, &["net.tls-protocol"], None),
         ],
     },
     Cause {
@@ -400,7 +399,7 @@ pub static CAUSES: &[Cause] = &[
             ),
 
             rows(&[HttpsRedirect]),
-            sign(REQUEST_ROWS, &["net.too-many-redirects"]),
+            anywhere(REQUEST_ROWS, &["net.too-many-redirects"], None),
         ],
     },
     Cause {
