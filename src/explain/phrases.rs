@@ -75,18 +75,21 @@ const CORS: &[&str] = &[
 /// Most specific first: the first matching pattern ranks its causes first.
 pub static PATTERNS: &[Pattern] = &[
     Pattern {
-        needles: &["redirect is not allowed for a preflight request"],
-        means: "Chrome: the OPTIONS preflight got a redirect",
+        needles: &[
+            "cors request external redirect not allowed","redirect is not allowed for a preflight request"],
+        means: "the browser: the OPTIONS preflight got a redirect",
         causes: &["cors-preflight-redirect", "redirect-loop"],
     },
     Pattern {
-        needles: &["contains multiple values"],
-        means: "Chrome: Access-Control-Allow-Origin appears more than once",
+        needles: &[
+            "multiple cors header 'access-control-allow-origin' not allowed","contains multiple values"],
+        means: "the browser: Access-Control-Allow-Origin appears more than once",
         causes: &["cors-duplicate-origin"],
     },
     Pattern {
-        needles: &["must not be the wildcard '*' when the request's credentials mode is 'include'"],
-        means: "Chrome: a wildcard origin answered a request with cookies",
+        needles: &[
+            "credential is not supported if the cors header 'access-control-allow-origin' is '*'","must not be the wildcard '*' when the request's credentials mode is 'include'"],
+        means: "the browser: a wildcard origin answered a request with cookies",
         causes: &["cors-wildcard-credentials", "cors-origin-not-allowed"],
     },
     Pattern {
@@ -95,23 +98,28 @@ pub static PATTERNS: &[Pattern] = &[
         causes: &["cors-credentials-not-allowed"],
     },
     Pattern {
-        needles: &["is not allowed by access-control-allow-headers"],
-        means: "Chrome: a request header was refused by the preflight",
+        needles: &[
+            "in cors header 'access-control-allow-headers'","is not allowed by access-control-allow-headers"],
+        means: "the browser: a request header was refused by the preflight",
         causes: &["cors-header-not-allowed"],
     },
     Pattern {
-        needles: &["is not allowed by access-control-allow-methods"],
-        means: "Chrome: the method was refused by the preflight",
+        needles: &[
+            "did not find method in cors header","is not allowed by access-control-allow-methods"],
+        means: "the browser: the method was refused by the preflight",
         causes: &["cors-method-not-allowed"],
     },
     Pattern {
-        needles: &["that is not equal to the supplied origin"],
-        means: "Chrome: Access-Control-Allow-Origin names another origin",
+        needles: &[
+            "cors header 'access-control-allow-origin' does not match","that is not equal to the supplied origin"],
+        means: "the browser: Access-Control-Allow-Origin names another origin",
         causes: &["cors-origin-mismatch", "cors-origin-not-allowed"],
     },
     Pattern {
-        needles: &["does not have http ok status"],
-        means: "Chrome: the preflight got a non-2xx status",
+        needles: &[
+            "cors preflight response did not succeed",
+            "preflight response is not successful","does not have http ok status"],
+        means: "the browser: the preflight got a non-2xx status",
         causes: &[
             "cors-preflight-not-ok",
             "disallowed-host",
@@ -119,8 +127,10 @@ pub static PATTERNS: &[Pattern] = &[
         ],
     },
     Pattern {
-        needles: &["no 'access-control-allow-origin' header is present"],
-        means: "Chrome: the response carries no Access-Control-Allow-Origin",
+        needles: &[
+            "cors header 'access-control-allow-origin' missing",
+            "is not allowed by access-control-allow-origin","no 'access-control-allow-origin' header is present"],
+        means: "the browser: the response carries no Access-Control-Allow-Origin",
         causes: &[
             "cors-origin-not-allowed",
             "cors-error-response",
@@ -129,13 +139,25 @@ pub static PATTERNS: &[Pattern] = &[
         ],
     },
     Pattern {
+        // Firefox's wording when no response came at all (DNS, TLS, refused), not a CORS refusal.
+        needles: &["cors request did not succeed"],
+        means: "Firefox got no response at all (it words a network failure as a CORS one)",
+        causes: &[
+            "dns-not-resolved",
+            "tls-untrusted",
+            "server-down",
+            "cors-error-response",
+            "client-side",
+        ],
+    },
+    Pattern {
         needles: &[
             "blocked by cors policy",
             "cors policy",
             "cross-origin request blocked",
             "cors error",
-            "cors request did not succeed",
             "access-control-allow-origin",
+            "due to access control checks",
         ],
         means: "the browser blocked a cross-origin response",
         causes: CORS,
@@ -200,6 +222,7 @@ pub static PATTERNS: &[Pattern] = &[
             "websocket is closed",
             "websocket error",
             "error during websocket handshake",
+            "can't establish a connection to the server at ws",
             "websocket failed",
             "socket.io",
         ],

@@ -125,6 +125,36 @@ const FIRST_CAUSE: &[(&str, &str)] = &[
         "The 'Access-Control-Allow-Origin' header has a value 'https://www.tiktrue.com' that is not equal to the supplied origin.",
         "cors-origin-mismatch",
     ),
+    // Firefox and Safari wordings.
+    (
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.tiktrue.com/api/v1/auth/login/. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 400.",
+        "cors-origin-not-allowed",
+    ),
+    (
+        "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.tiktrue.com/api/v1/. (Reason: CORS request did not succeed). Status code: (null).",
+        "dns-not-resolved",
+    ),
+    (
+        "(Reason: Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’)",
+        "cors-wildcard-credentials",
+    ),
+    (
+        "(Reason: missing token ‘authorization’ in CORS header ‘Access-Control-Allow-Headers’ from CORS preflight channel)",
+        "cors-header-not-allowed",
+    ),
+    (
+        "(Reason: multiple CORS header ‘Access-Control-Allow-Origin’ not allowed)",
+        "cors-duplicate-origin",
+    ),
+    (
+        "Origin https://tiktrue.com is not allowed by Access-Control-Allow-Origin. Status code: 403",
+        "cors-origin-not-allowed",
+    ),
+    ("Preflight response is not successful. Status code: 405", "cors-preflight-not-ok"),
+    (
+        "Firefox can’t establish a connection to the server at wss://plane.mohdop.com/live/.",
+        "websocket-failed",
+    ),
     // Chrome's net errors.
     ("net::ERR_CERT_AUTHORITY_INVALID", "tls-untrusted"),
     ("net::ERR_CERT_COMMON_NAME_INVALID", "tls-name-mismatch"),
