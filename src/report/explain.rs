@@ -109,11 +109,9 @@ pub fn seen_text(l: &Listed) -> String {
         Some(Seen::Shown(ids)) => format!("✖ shown by {}", ids.join(", ")),
         Some(Seen::NotSeen(ran)) => format!("✔ not seen (checked by {})", rows_text(ran)),
         Some(Seen::NotChecked) => format!("– not checked here (needs {})", rows_of(l)),
-        Some(Seen::NotCheckable) | None if !l.cause.checkable() => {
-            "– not checked by conncheck".to_string()
-        }
-        None => format!("checked by {}", rows_of(l)),
         Some(Seen::NotCheckable) => "– not checked by conncheck".to_string(),
+        None if l.cause.checkable() => format!("checked by {}", rows_of(l)),
+        None => "– not checked by conncheck".to_string(),
     }
 }
 
