@@ -58,14 +58,17 @@ pub fn explain(text: &str) -> Explanation {
 }
 
 impl Explanation {
-    /// The modules whose rows can see these causes, in registry order.
+    /// The modules whose rows test these causes, in registry order. When no check can see any
+    /// of them (an extension on the user's machine), the usual causes' modules: a run that
+    /// passes then says the deployment is fine.
     pub fn modules(&self) -> Vec<Module> {
-        let wanted: Vec<Module> = self
-            .causes
-            .iter()
-            .flat_map(|c| c.rows())
-            .map(|r| r.module())
-            .collect();
+        let of = |causes: &mut dyn Iterator<Item = &'static Cause>| -> Vec<Module> {
+            causes.flat_map(|c| c.rows()).map(|r| r.module()).collect()
+        };
+        let mut wanted = of(&mut self.causes.iter().copied());
+        if wanted.is_empty() {
+            wanted = of(&mut phrases::GENERIC.iter().map(|id| cause(id)));
+        }
         Module::ALL
             .into_iter()
             .filter(|m| wanted.contains(m))

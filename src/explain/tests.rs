@@ -587,3 +587,24 @@ fn the_answer_lists_the_confirmed_cause_and_takes_the_rows_fix() {
         "{md}"
     );
 }
+
+#[test]
+fn a_run_checks_the_modules_that_test_the_causes() {
+    use crate::model::Module;
+    assert_eq!(
+        explain("net::ERR_NAME_NOT_RESOLVED").modules(),
+        [Module::Dns]
+    );
+    assert_eq!(
+        explain("WebSocket authentication failed").modules(),
+        [Module::Endpoints, Module::Jwt, Module::Websocket]
+    );
+    // Nothing conncheck can see (an extension): the usual checks, so a pass clears the API.
+    let blocked = explain("net::ERR_BLOCKED_BY_CLIENT");
+    assert!(blocked.causes.iter().all(|c| !c.checkable()));
+    assert!(
+        blocked.modules().contains(&Module::Cors),
+        "{:?}",
+        blocked.modules()
+    );
+}
