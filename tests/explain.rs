@@ -186,6 +186,16 @@ async fn a_healthy_deployment_does_not_reproduce_and_csrf_is_not_checked() {
         .find(|c| c["id"] == "cookie-blocked")
         .expect("cookie cause listed");
     assert_eq!(cookies["seen"]["kind"], "not-seen", "{}", e.text);
+    // Nothing conncheck can see: the usual checks run, and pass.
+    let e = explain(
+        "healthy",
+        "GET https://api.tiktrue.com/api/v1/ net::ERR_BLOCKED_BY_CLIENT",
+    )
+    .await;
+    assert_eq!(e.json["verdict"]["kind"], "not-reproduced", "{}", e.text);
+    assert_eq!(e.json["causes"][0]["id"], "client-side");
+    assert_eq!(e.json["causes"][0]["seen"]["kind"], "not-checkable");
+    assert!(e.json["report"]["checks"].as_array().unwrap().len() > 5);
 }
 
 /// More scenarios, each with what a customer would paste for it and the cause it confirms.
