@@ -46,11 +46,7 @@ pub async fn explain(args: Explain<'_>, env: &Env) -> Result<u8> {
     if config.opts.modules.is_empty() {
         return Err(usage_error(format!(
             "none of the checks for these causes is available here (they need: {})",
-            ex.causes
-                .iter()
-                .flat_map(|c| c.confirm.iter().copied())
-                .collect::<Vec<_>>()
-                .join(", ")
+            ex.needs()
         )));
     }
     let timed = diagnose_timed(&config, Secrets::default(), show_progress(&config, env)).await?;

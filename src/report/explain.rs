@@ -1,11 +1,15 @@
 //! Rendering of `conncheck explain`: text for the terminal, Markdown for a support ticket (the
-//! verdict first, then the evidence), JSON for tools. The decisions are made in
-//! [`crate::explain`]; this only shows them.
+//! verdict first, then the evidence), JSON for tools. All three show one
+//! [`Answer`](crate::explain::Answer); the decisions are made in [`crate::explain`].
 
-use crate::explain::{Explanation, Verdict};
+use crate::engine::Row;
+use crate::explain::model::Outcome;
+use crate::explain::{answer, Answer, Explanation, Listed, Seen, Verdict};
 use crate::model::{Finding, Report};
 use crate::redact::neutralize;
 use serde_json::json;
+
+type Run<'a> = Option<(&'a Report, &'a Verdict)>;
 
 fn md_row(f: &Finding) -> String {
     use super::markdown::cell;
@@ -41,85 +45,139 @@ fn row_line(f: &Finding) -> String {
 }
 
 /// The one-line verdict, or None without a run.
-pub fn verdict_line(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> Option<String> {
-    let (report, v) = run?;
-    Some(match v {
-        Verdict::Confirmed { cause, certain, .. } => {
-            let which = match ex.causes.iter().position(|c| c.id == cause.id) {
-                Some(i) => format!("cause {}", i + 1),
-                None => "a cause not listed below".to_string(),
+pub fn verdict_line(a: &Answer) -> Option<String> {
+    let target = a.target?;
+    Some(match &a.outcome {
+        Outcome::NotRun => return None,
+        Outcome::Confirmed { rank, certain, .. } => {
+            let l = a.listed(*rank);
+            let which = if l.suggested {
+                format!("cause {rank}")
+            } else {
+                format!("cause {rank}, which the text did not suggest")
             };
             if *certain {
                 format!(
-                    "It is {which}: {} (confirmed against {})",
-                    cause.title, report.target
+                    "It is {which}: {} (confirmed against {target})",
+                    l.cause.title
                 )
             } else {
                 format!(
-                    "Probably {which}: {} (only a warning shows it against {})",
-                    cause.title, report.target
+                    "Probably {which}: {} (the evidence against {target} fits it but does not single it out)",
+                    l.cause.title
                 )
             }
         }
-        Verdict::Other(rows) => format!(
-            "None of the listed causes is confirmed, but {} check(s) fail against {}: start with {}",
+        Outcome::Other(rows) => format!(
+            "None of the listed causes is confirmed, but {} check(s) fail against {target}: start with {}",
             rows.len(),
-            report.target,
             rows.first().map(|f| f.id.as_str()).unwrap_or("")
         ),
-        Verdict::NotReproduced => format!(
-            "Not reproduced: every check for these causes passes against {} now. The fault is likely on the user's side (network, extension, an old cached frontend build) or was temporary.",
-            report.target
+        Outcome::NotReproduced => format!(
+            "Not reproduced: every check for these causes passes against {target} now. The fault is likely on the user's side (network, extension, an old cached frontend build) or was temporary."
         ),
     })
 }
 
-pub fn text(ex: &Explanation, run: Option<(&Report, &Verdict)>, modules: &[String]) -> String {
-    let mut out = String::new();
-    if let Some(v) = verdict_line(ex, run) {
-        out.push_str(&format!("Verdict: {}\n", neutralize(&v)));
-        if let Some((
-            _,
-            Verdict::Confirmed {
-                cause, rows, also, ..
-            },
-        )) = run
-        {
-            if !ex.causes.iter().any(|c| c.id == cause.id) {
-                out.push_str(&format!("Cause: {} [{}]\n", cause.title, cause.id));
+/// Rows as people read them: the rows, or their modules when there are many (a network
+/// fault can show on any row that makes a request).
+fn rows_text(rows: &[Row]) -> String {
+    if rows.len() <= 4 {
+        return rows
+            .iter()
+            .map(|r| r.pattern())
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let mut modules: Vec<&str> = Vec::new();
+    for r in rows {
+        if !modules.contains(&r.module().name()) {
+            modules.push(r.module().name());
+        }
+    }
+    modules.join(", ")
+}
+
+fn rows_of(l: &Listed) -> String {
+    rows_text(&l.cause.rows())
+}
+
+/// "✖ shown by dns.resolve" / "✔ not seen (checked by cors.preflight)" / "– not checked here
+/// (needs tls.chain)" / "– not checked by conncheck"; without a run "checked by …".
+pub fn seen_text(l: &Listed) -> String {
+    match &l.seen {
+        Some(Seen::Shown(ids)) => format!("✖ shown by {}", ids.join(", ")),
+        Some(Seen::NotSeen(ran)) => format!("✔ not seen (checked by {})", rows_text(ran)),
+        Some(Seen::NotChecked) => format!("– not checked here (needs {})", rows_of(l)),
+        Some(Seen::NotCheckable) => "– not checked by conncheck".to_string(),
+        None if l.cause.checkable() => format!("checked by {}", rows_of(l)),
+        None => "– not checked by conncheck".to_string(),
+    }
+}
+
+fn fix_text(l: &Listed) -> String {
+    match &l.fix_from {
+        Some(id) => format!("{} (from {id})", l.fix),
+        None => l.fix.clone(),
+    }
+}
+
+fn text_verdict(a: &Answer, out: &mut String) {
+    let Some(v) = verdict_line(a) else { return };
+    out.push_str(&format!("Verdict: {}\n", neutralize(&v)));
+    match &a.outcome {
+        Outcome::Confirmed {
+            rank, rows, also, ..
+        } => {
+            out.push_str(&format!(
+                "Fix: {}\n",
+                neutralize(&fix_text(a.listed(*rank)))
+            ));
+            for f in rows {
+                out.push_str(&format!("  {}\n", neutralize(&row_line(f))));
             }
-            out.push_str(&format!("Fix: {}\n", cause.fix));
+            if !also.is_empty() {
+                let ids: Vec<String> = also
+                    .iter()
+                    .map(|r| format!("{} [{}]", r, a.listed(*r).cause.id))
+                    .collect();
+                out.push_str(&format!("Also confirmed: causes {}\n", ids.join(", ")));
+            }
+        }
+        Outcome::Other(rows) => {
             for f in rows {
                 out.push_str(&format!("  {}\n", neutralize(&row_line(f))));
                 if let Some(h) = &f.hint {
                     out.push_str(&format!("    → fix: {}\n", neutralize(h)));
                 }
             }
-            if !also.is_empty() {
-                let ids: Vec<&str> = also.iter().map(|c| c.id).collect();
-                out.push_str(&format!("Also confirmed: {}\n", ids.join(", ")));
-            }
         }
-        if let Some((_, Verdict::Other(rows))) = run {
-            for f in rows {
-                out.push_str(&format!("  {}\n", neutralize(&row_line(f))));
-            }
-        }
-        out.push('\n');
+        _ => {}
     }
-    out.push_str(&format!("You saw: {}\n", neutralize(ex.input.trim())));
-    for m in &ex.means {
+    out.push('\n');
+}
+
+pub fn text(ex: &Explanation, run: Run, modules: &[String]) -> String {
+    let a = answer(ex, run);
+    let mut out = String::new();
+    text_verdict(&a, &mut out);
+    out.push_str(&format!("You saw: {}\n", neutralize(a.input.trim())));
+    for m in a.means {
         out.push_str(&format!("Meaning: {m}\n"));
     }
     out.push_str("\nLikely causes, most likely first:\n");
-    for (i, c) in ex.causes.iter().enumerate() {
-        out.push_str(&format!("{:>2}. {} [{}]\n", i + 1, c.title, c.id));
-        if let Some((report, _)) = run {
-            out.push_str(&format!("    {}\n", seen_text(c, report)));
-        } else if !c.confirm.is_empty() {
-            out.push_str(&format!("    checked by: {}\n", c.confirm.join(", ")));
-        }
-        out.push_str(&format!("    fix: {}\n", c.fix));
+    for l in &a.causes {
+        let added = if l.suggested {
+            ""
+        } else {
+            " (found by the run)"
+        };
+        out.push_str(&format!(
+            "{:>2}. {} [{}]{added}\n",
+            l.rank, l.cause.title, l.cause.id
+        ));
+        out.push_str(&format!("    {}\n", seen_text(l)));
+        out.push_str(&format!("    fix: {}\n", neutralize(&fix_text(l))));
     }
     if run.is_none() {
         out.push_str(
@@ -132,85 +190,54 @@ pub fn text(ex: &Explanation, run: Option<(&Report, &Verdict)>, modules: &[Strin
     out
 }
 
-/// "✖ shown by dns.resolve" / "✔ not seen (checked by cors)" / "– not checked here (needs tls)".
-pub fn seen_text(c: &crate::explain::Cause, report: &Report) -> String {
-    use crate::explain::{seen, Seen};
-    match seen(c, report) {
-        Seen::Shown(ids) => format!("✖ shown by {}", ids.join(", ")),
-        Seen::NotSeen => format!("✔ not seen (checked by {})", c.confirm.join(", ")),
-        Seen::NotChecked if c.confirm.is_empty() => "– cannot be checked from here".to_string(),
-        Seen::NotChecked => format!("– not checked here (needs {})", c.confirm.join(", ")),
+fn md_verdict(a: &Answer, out: &mut String) {
+    use super::markdown::cell;
+    let Some(v) = verdict_line(a) else { return };
+    out.push_str(&format!("**Verdict:** {}\n\n", cell(&v)));
+    let rows = match &a.outcome {
+        Outcome::Confirmed { rank, rows, .. } => {
+            out.push_str(&format!(
+                "**Fix:** {}\n\n",
+                cell(&fix_text(a.listed(*rank)))
+            ));
+            rows
+        }
+        Outcome::Other(rows) => rows,
+        _ => return,
+    };
+    out.push_str("**Evidence:**\n\n");
+    for f in rows {
+        out.push_str(&format!("- {}\n", md_row(f)));
     }
+    out.push('\n');
 }
 
-pub fn markdown(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
+pub fn markdown(ex: &Explanation, run: Run) -> String {
     use super::markdown::cell;
+    let a = answer(ex, run);
     let mut out = String::from("### conncheck explain\n\n");
-    if let Some(v) = verdict_line(ex, run) {
-        out.push_str(&format!("**Verdict:** {}\n\n", cell(&v)));
-        match run {
-            Some((_, Verdict::Confirmed { cause, rows, .. })) => {
-                if !ex.causes.iter().any(|c| c.id == cause.id) {
-                    out.push_str(&format!(
-                        "**Cause:** {} (`{}`)\n\n",
-                        cell(cause.title),
-                        cause.id
-                    ));
-                }
-                out.push_str(&format!(
-                    "**Fix:** {}\n\n**Evidence:**\n\n",
-                    cell(cause.fix)
-                ));
-                for f in rows {
-                    out.push_str(&format!("- {}\n", md_row(f)));
-                }
-                out.push('\n');
-            }
-            Some((_, Verdict::Other(rows))) => {
-                out.push_str("**Evidence:**\n\n");
-                for f in rows {
-                    out.push_str(&format!("- {}\n", md_row(f)));
-                }
-                out.push('\n');
-            }
-            _ => {}
-        }
-    }
+    md_verdict(&a, &mut out);
     out.push_str(&format!(
         "**The user saw:** `{}`\n\n",
-        ex.input.trim().replace('`', "'").replace('\n', " ")
+        a.input.trim().replace('`', "'").replace('\n', " ")
     ));
-    for m in &ex.means {
+    for m in a.means {
         out.push_str(&format!("- {}\n", cell(m)));
     }
     out.push_str("\n**Likely causes, most likely first:**\n\n");
-    for (i, c) in ex.causes.iter().enumerate() {
-        if let Some((report, _)) = run {
-            out.push_str(&format!(
-                "{}. {} (`{}`): {} — fix: {}\n",
-                i + 1,
-                cell(c.title),
-                c.id,
-                seen_text(c, report),
-                cell(c.fix)
-            ));
-            continue;
-        }
+    for l in &a.causes {
+        let added = if l.suggested {
+            ""
+        } else {
+            " (found by the run)"
+        };
         out.push_str(&format!(
-            "{}. {} (`{}`; checks: {}) — fix: {}\n",
-            i + 1,
-            cell(c.title),
-            c.id,
-            if c.confirm.is_empty() {
-                "none".to_string()
-            } else {
-                c.confirm
-                    .iter()
-                    .map(|c| format!("`{c}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            cell(c.fix)
+            "{}. {} (`{}`){added}: {} — fix: {}\n",
+            l.rank,
+            cell(l.cause.title),
+            l.cause.id,
+            cell(&seen_text(l)),
+            cell(&fix_text(l))
         ));
     }
     if let Some((report, _)) = run {
@@ -221,35 +248,62 @@ pub fn markdown(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
     out
 }
 
-pub fn json(ex: &Explanation, run: Option<(&Report, &Verdict)>) -> String {
-    let causes: Vec<_> = ex
-        .causes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            json!({"rank": i + 1, "id": c.id, "title": c.title, "fix": c.fix, "confirm": c.confirm})
-        })
-        .collect();
-    let verdict = match run {
-        None => json!({"kind": "not-run", "cause": null, "rows": []}),
-        Some((_, Verdict::Confirmed { cause, rows, .. })) => json!({
-            "kind": "confirmed", "cause": cause.id,
-            "rows": rows.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
+fn seen_json(s: &Option<Seen>) -> serde_json::Value {
+    match s {
+        None => json!(null),
+        Some(Seen::Shown(ids)) => json!({"kind": "shown", "rows": ids}),
+        Some(Seen::NotSeen(ran)) => json!({
+            "kind": "not-seen",
+            "rows": ran.iter().map(|r| r.pattern()).collect::<Vec<_>>(),
         }),
-        Some((_, Verdict::Other(rows))) => json!({
-            "kind": "other", "cause": null,
-            "rows": rows.iter().map(|f| f.id.clone()).collect::<Vec<_>>(),
+        Some(Seen::NotChecked) => json!({"kind": "not-checked", "rows": []}),
+        Some(Seen::NotCheckable) => json!({"kind": "not-checkable", "rows": []}),
+    }
+}
+
+fn cause_json(l: &Listed) -> serde_json::Value {
+    let rows: Vec<String> = l.cause.rows().iter().map(|r| r.pattern()).collect();
+    json!({
+        "rank": l.rank,
+        "id": l.cause.id,
+        "category": l.cause.category.name(),
+        "title": l.cause.title,
+        "fix": l.fix,
+        "fix_from": l.fix_from,
+        "suggested": l.suggested,
+        "confirm": rows,
+        "seen": seen_json(&l.seen),
+    })
+}
+
+fn verdict_json(a: &Answer) -> serde_json::Value {
+    let ids = |rows: &[Finding]| rows.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    match &a.outcome {
+        Outcome::NotRun => json!({"kind": "not-run", "cause": null, "rows": []}),
+        Outcome::Confirmed {
+            rank,
+            rows,
+            also,
+            certain,
+        } => json!({
+            "kind": "confirmed", "cause": a.listed(*rank).cause.id, "rank": rank,
+            "certain": certain, "rows": ids(rows),
+            "also": also.iter().map(|r| a.listed(*r).cause.id).collect::<Vec<_>>(),
         }),
-        Some((_, Verdict::NotReproduced)) => {
-            json!({"kind": "not-reproduced", "cause": null, "rows": []})
-        }
-    };
+        Outcome::Other(rows) => json!({"kind": "other", "cause": null, "rows": ids(rows)}),
+        Outcome::NotReproduced => json!({"kind": "not-reproduced", "cause": null, "rows": []}),
+    }
+}
+
+pub fn json(ex: &Explanation, run: Run) -> String {
+    let a = answer(ex, run);
+    let causes: Vec<_> = a.causes.iter().map(cause_json).collect();
     let report = run.map(|(r, _)| crate::report::json::JsonReport::from(r));
     serde_json::to_string_pretty(&json!({
-        "input": ex.input,
-        "means": ex.means,
+        "input": a.input,
+        "means": a.means,
         "causes": causes,
-        "verdict": verdict,
+        "verdict": verdict_json(&a),
         "report": report,
     }))
     .expect("serialises")
