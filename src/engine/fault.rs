@@ -189,7 +189,7 @@ impl FaultKind for NetFault {
     }
 
     fn headline(&self) -> Option<String> {
-        Some(super::words::net_headline(self))
+        Some(super::words::net_headline(&self.host, &self.error))
     }
 }
 
@@ -230,20 +230,14 @@ impl FaultKind for RunFault {
     }
 
     fn headline(&self) -> Option<String> {
-        Some(super::words::run_headline(self))
+        Some(match self {
+            RunFault::Deadline { secs } => super::words::deadline_headline(*secs),
+            RunFault::Internal => super::words::internal_headline(),
+        })
     }
 }
 
-/// What the user must pass so a row can be checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Missing {
-    /// No frontend origin was given or could be inferred: `--origin`.
-    Origin,
-    /// No test account: `CONNCHECK_USERNAME` / `CONNCHECK_PASSWORD`.
-    Credentials,
-    /// No access token could be had (the login did not succeed).
-    Token,
-}
+pub use super::input::Missing;
 
 /// A row that could not be checked for lack of input. The run is then incomplete, never green.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@
 
 pub mod context;
 pub mod fault;
+pub mod input;
 pub mod model;
 pub mod module;
 pub mod row;

@@ -1,13 +1,12 @@
 //! The words for the engine's own faults (a failed network step, the deadline, a crash, missing
 //! input). Each module words its own faults in its `words.rs`.
 
-use super::fault::{Missing, NetFault, RunFault};
+use super::input::Missing;
 use crate::net::http::NetError;
 
-/// A network failure as a cause, in a few words.
-pub fn net_headline(f: &NetFault) -> String {
-    let h = &f.host;
-    match &f.error {
+/// A network failure on host `h` as a cause, in a few words.
+pub fn net_headline(h: &str, error: &NetError) -> String {
+    match error {
         NetError::Dns(_) => format!("{h} does not resolve"),
         NetError::ConnectRefused(_) => format!("{h} refuses connections"),
         NetError::ConnectTimeout(_) => format!("connections to {h} time out"),
@@ -25,13 +24,12 @@ pub fn net_headline(f: &NetFault) -> String {
     }
 }
 
-pub fn run_headline(f: &RunFault) -> String {
-    match f {
-        RunFault::Deadline { secs } => {
-            format!("the run's deadline of {secs} s passed before every check finished")
-        }
-        RunFault::Internal => "a conncheck module crashed (a bug: please report it)".to_string(),
-    }
+pub fn deadline_headline(secs: u64) -> String {
+    format!("the run's deadline of {secs} s passed before every check finished")
+}
+
+pub fn internal_headline() -> String {
+    "a conncheck module crashed (a bug: please report it)".to_string()
 }
 
 pub fn missing_headline(m: Missing) -> String {
