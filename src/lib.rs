@@ -19,3 +19,4 @@ pub mod report;
 pub mod runner;
 pub mod serve;
 pub mod target;
+pub mod text;
