@@ -16,6 +16,9 @@ use url::Url;
 pub const USER_AGENT: &str = concat!("conncheck/", env!("CARGO_PKG_VERSION"));
 /// Default cap on a response body conncheck reads (JSON, HTML).
 pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
+/// Cap on the body of a CORS request (a preflight, or a request carrying `Origin`): CORS is
+/// judged on headers, so only a short prefix is kept, whatever the server streams.
+pub const CORS_MAX_BODY: usize = 16 * 1024;
 /// Redirects a browser follows before giving up (Chrome's limit is 20).
 pub const MAX_REDIRECTS: usize = 20;
 
@@ -148,12 +151,18 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn new(method: Method, url: Url) -> HttpRequest {
+        // A preflight's body means nothing; HEAD has none.
+        let max_body = if method == Method::OPTIONS || method == Method::HEAD {
+            CORS_MAX_BODY
+        } else {
+            DEFAULT_MAX_BODY
+        };
         HttpRequest {
             method,
             url,
             headers: Vec::new(),
             body: None,
-            max_body: DEFAULT_MAX_BODY,
+            max_body,
             redirects: Redirects::Manual,
             timeout: None,
         }
@@ -166,6 +175,10 @@ impl HttpRequest {
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
+            // A CORS request reads a capped prefix unless its module asked for more.
+            if n == http::header::ORIGIN && self.max_body == DEFAULT_MAX_BODY {
+                self.max_body = CORS_MAX_BODY;
+            }
             self.headers.push((n, v));
         }
         self

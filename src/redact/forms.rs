@@ -17,6 +17,8 @@ pub fn forms(secret: &str) -> Vec<String> {
         }
     };
     let json = json_escaped(secret);
+    // A JSON body quoted inside another JSON string (an echo of the request body).
+    push(json_escaped(&json));
     push(json.replace('/', "\\/"));
     push(json);
     push(json_ascii(secret));
