@@ -127,6 +127,8 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
             max_concurrent_probes,
             allow_targets,
             credentials_file,
+            profiles_dir,
+            max_connections,
             run,
         }) => {
             let credentials = match &credentials_file {
@@ -140,6 +142,9 @@ pub async fn main(cli: Cli, env: Env) -> Result<u8> {
                 max_concurrent: max_concurrent_probes,
                 allow_targets,
                 credentials,
+                profiles_dir,
+                max_connections,
+                ..Default::default()
             };
             crate::serve::serve(*run, env, opts).await?;
             Ok(EXIT_OK)

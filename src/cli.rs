@@ -88,9 +88,16 @@ pub enum Command {
     },
     /// Serve probes for Prometheus: GET /probe?target=URL answers one diagnosis as metrics.
     Serve {
-        /// Address to listen on.
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9115")]
+        /// Address to listen on (9793: conncheck's own port, not the blackbox exporter's 9115).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9793")]
         listen: std::net::SocketAddr,
+        /// Directory of profile files `profile=NAME` may name (NAME.toml); without it only the
+        /// shipped profiles are accepted.
+        #[arg(long, value_name = "DIR")]
+        profiles_dir: Option<PathBuf>,
+        /// Open connections at most; more are closed at once.
+        #[arg(long, value_name = "N", default_value_t = 256)]
+        max_connections: usize,
         /// Probes that may run at once; more get 503 at once.
         #[arg(long, value_name = "N", default_value_t = 4)]
         max_concurrent_probes: usize,
@@ -519,6 +526,7 @@ impl RunArgs {
             jwt_wordlist: self.jwt_wordlist.clone(),
             ns_port: self.ns_port,
             verbose: self.verbose,
+            allow_hosts: Vec::new(),
         };
         let color = match self.color {
             ColorChoice::Always => true,

@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub ns_port: u16,
     /// `-v`: renderers show full evidence.
     pub verbose: bool,
+    /// Host patterns every connection must match (`serve --allow-targets`); empty: any.
+    pub allow_hosts: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -44,6 +46,7 @@ impl Default for RunOptions {
             jwt_wordlist: None,
             ns_port: 53,
             verbose: false,
+            allow_hosts: Vec::new(),
         }
     }
 }
@@ -76,7 +79,7 @@ impl Context {
         trust: TrustStore,
         secrets: Secrets,
     ) -> anyhow::Result<Context> {
-        let dns = Arc::new(dns);
+        let dns = Arc::new(dns.restrict(opts.allow_hosts.clone()));
         let http = HttpClient::new(Arc::clone(&dns), &trust, opts.timeout)?;
         let started = Instant::now();
         let deadline = started + opts.deadline;

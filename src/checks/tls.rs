@@ -168,6 +168,17 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, host: &str, port: u1
                 &[("host", host)],
                 i[0].not_after as f64,
             );
+            // The chain expires with its first certificate to expire (serve's alerts).
+            let earliest = i
+                .iter()
+                .map(|c| c.not_after)
+                .min()
+                .unwrap_or(i[0].not_after);
+            ctx.metric(
+                "tls_cert_expiry_timestamp_seconds",
+                &[("host", host)],
+                earliest as f64,
+            );
             i
         }
         Ok(_) => {

@@ -289,6 +289,8 @@ pub struct HttpClient {
     trust: TrustStore,
     /// Issuer downloads for incomplete chains, shared with the TLS module.
     pub aia: Arc<AiaFetcher>,
+    /// The run's resolver, asked whether a host may be contacted at all (IP literals too).
+    dns: Arc<DnsClient>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -306,7 +308,7 @@ impl HttpClient {
         let tls = trust.client_config(&[b"h2", b"http/1.1"]);
         let client = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
-            .dns_resolver(Arc::new(ReqwestResolver(dns)))
+            .dns_resolver(Arc::new(ReqwestResolver(Arc::clone(&dns))))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(timeout)
@@ -319,6 +321,7 @@ impl HttpClient {
             timeout,
             trust: trust.clone(),
             aia: Arc::default(),
+            dns,
         })
     }
 
@@ -366,6 +369,11 @@ impl HttpClient {
         let mut hops = Vec::new();
         let mut current = req;
         loop {
+            // IP literals never reach the resolver: the allow-list is asked here too.
+            let host = current.url.host_str().unwrap_or("");
+            if !self.dns.allows(host) {
+                return Err(NetError::Dns(DnsError::NotAllowed(host.to_string())));
+            }
             let mut ex = match tokio::time::timeout(step, self.send_completing(&current)).await {
                 // reqwest's own (connect) timeout does not say how long it waited: we know.
                 Ok(Err(NetError::Timeout(d))) if d.is_zero() => {
