@@ -757,3 +757,47 @@ async fn idle_and_half_sent_connections_do_not_stop_serve() {
     let _ = child.start_kill();
     log.abort();
 }
+
+/// The Grafana dashboard in examples/ matches its JSON schema (the part of Grafana's dashboard
+/// model it relies on), and every series it queries is one conncheck serve exports.
+#[test]
+fn grafana_dashboard_matches_its_schema_and_our_metrics() {
+    let read = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let schema = read("examples/grafana/dashboard.schema.json");
+    let dash = read("examples/grafana/conncheck.json");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&dash)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A broken dashboard is caught: the schema is not vacuous.
+    let mut broken = dash.clone();
+    broken["panels"][0]["gridPos"]["w"] = serde_json::json!(30);
+    assert!(!validator.is_valid(&broken));
+    let known = [
+        "up",
+        "probe_success",
+        "probe_duration_seconds",
+        "conncheck_check_status",
+        "conncheck_tls_cert_expiry_timestamp_seconds",
+        "conncheck_probes_total",
+        "conncheck_probes_rejected_total",
+        "conncheck_connections_refused_total",
+    ];
+    for panel in dash["panels"].as_array().unwrap() {
+        for t in panel["targets"].as_array().unwrap() {
+            let expr = t["expr"].as_str().unwrap();
+            // Label values ("conncheck_self") are not series names.
+            let bare: String = expr.split('"').step_by(2).collect();
+            let names = bare
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("probe_") || w.starts_with("conncheck_") || *w == "up");
+            for n in names {
+                assert!(known.contains(&n), "{expr}: {n} is not exported");
+            }
+        }
+    }
+}
