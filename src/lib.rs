@@ -7,6 +7,7 @@ pub mod app;
 pub mod checks;
 pub mod cli;
 pub mod context;
+pub mod deadline;
 pub mod explain;
 pub mod lab;
 pub mod model;

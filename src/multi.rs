@@ -120,10 +120,15 @@ pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
 pub async fn run(cli: &Cli, env: &Env) -> Result<u8> {
     let configs = configs(cli, env)?;
     let parallel = usize::from(cli.parallel);
+    // One deadline for the whole run (README: "Many deployments"); each target gets what is
+    // left when it starts.
+    let run_deadline = crate::deadline::RunDeadline::starting_now(
+        std::time::Duration::from_secs_f64(cli.run.deadline.max(0.0)),
+    );
     let reports: Vec<_> = stream::iter(
         configs
             .iter()
-            .map(|c| async move { diagnose(c, Secrets::default()).await }),
+            .map(|c| async move { diagnose(&run_deadline.bound(c), Secrets::default()).await }),
     )
     .buffered(parallel)
     .collect()

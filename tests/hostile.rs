@@ -468,3 +468,41 @@ async fn an_echoing_server_shows_no_form_of_the_password_or_an_odd_jwt() {
         assert!(!text.contains(jwt.split('.').nth(1).unwrap()));
     }
 }
+
+/// `--deadline` bounds a multi-target run as a whole: targets diagnosed after it has mostly
+/// passed get what is left of it (their unfinished rows say so), not a deadline of their own.
+#[tokio::test]
+async fn one_deadline_for_a_multi_target_run() {
+    let s = conncheck::lab::scenarios::find("hostile-hang").unwrap();
+    let lab = Lab::start(s, LabOptions::default()).await.unwrap();
+    let target = lab.target();
+    let out = tokio::time::timeout(
+        Duration::from_secs(120),
+        tokio::process::Command::new(bin())
+            .args(lab.args())
+            .args([&target, &target, &target])
+            .args(["--parallel", "1", "--deadline", "3", "--timeout", "2"])
+            .args(["--format", "json", "--only", "tls"])
+            .env_remove("CONNCHECK_PASSWORD")
+            .output(),
+    )
+    .await
+    .expect("the run ends")
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let reports: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let reports = reports.as_array().expect("one report per target");
+    assert_eq!(reports.len(), 4, "{text}");
+    let last = reports[3]["checks"].as_array().unwrap();
+    let unfinished: Vec<&str> = last
+        .iter()
+        .filter_map(|c| c["detail"].as_str())
+        .filter(|d| d.contains("timed out: the run's deadline"))
+        .collect();
+    assert!(!unfinished.is_empty(), "{text}");
+    assert!(
+        unfinished.iter().all(|d| !d.contains("deadline of 3 s")),
+        "the last target had a whole deadline of its own: {unfinished:?}"
+    );
+    lab.shutdown().await;
+}
