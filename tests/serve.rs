@@ -801,3 +801,45 @@ fn grafana_dashboard_matches_its_schema_and_our_metrics() {
         }
     }
 }
+
+/// With `--allow-targets api.tiktrue.test`, a probe of the API contacts no other host: the
+/// origins conncheck would infer (tiktrue.test, www) are dropped and their pages never fetched.
+#[tokio::test]
+async fn the_allow_list_confines_every_host_a_probe_contacts() {
+    let lab = Lab::start(
+        conncheck::lab::scenarios::find("healthy").unwrap(),
+        LabOptions::default(),
+    )
+    .await
+    .unwrap();
+    let mut opts = lab_opts(&lab);
+    opts.extend([
+        "--allow-targets".to_string(),
+        "api.tiktrue.test".to_string(),
+    ]);
+    let s = serve(&opts).await;
+    let (code, body) = get(
+        &format!(
+            "http://{}/probe?target={}&module=dns,tls,cors,endpoints,frontend,websocket",
+            s.addr,
+            q(&lab.target())
+        ),
+        &[],
+    )
+    .await;
+    assert_eq!(code, 200, "{body}");
+    let hosts: Vec<String> = lab
+        .state
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.host.clone())
+        .collect();
+    assert!(!hosts.is_empty(), "the probe reached the API: {body}");
+    assert!(
+        hosts.iter().all(|h| h == "api.tiktrue.test"),
+        "hosts contacted: {hosts:?}"
+    );
+    lab.shutdown().await;
+}
