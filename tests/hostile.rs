@@ -360,6 +360,7 @@ async fn a_200_kb_cors_header_is_bounded_in_every_format() {
             "{format}: {} bytes of output",
             text.len()
         );
+        eprintln!("hostile-long-header {format}: peak RSS {rss} KiB");
         assert!(rss < 100 * 1024, "{format}: peak RSS {rss} KiB");
         drop(lab);
     }
