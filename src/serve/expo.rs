@@ -188,6 +188,13 @@ pub fn exposition(report: &Report, facts: ProbeFacts) -> String {
         "1 when serve sent no credentials: it has some, but no --allow-targets or credentials file names this target",
         withheld,
     );
+    let cut: Gauge = Gauge::default();
+    cut.set(report.findings.len().saturating_sub(MAX_ROWS) as i64);
+    reg.register(
+        "rows_not_exported",
+        "Rows beyond the per-probe limit, not exported as series",
+        cut,
+    );
     register_rows(reg, report);
     register_measured(reg, report);
     let mut out = String::new();

@@ -34,7 +34,11 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(report: &Report, when: SystemTime) -> Summary {
-        let cut = |s: &str| crate::text::cap(&crate::text::neutralize(s), TEXT).into_owned();
+        // Cut first (whatever the row holds), then neutralise, then cut what the escapes added.
+        let cut = |s: &str| {
+            let short = crate::text::cap(s, TEXT);
+            crate::text::cap(&crate::text::neutralize(&short), TEXT).into_owned()
+        };
         let s = report.summary();
         Summary {
             when,
@@ -120,4 +124,44 @@ pub fn html(recent: &VecDeque<Summary>) -> String {
     }
     h.push_str("</body></html>");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Finding, Module};
+
+    fn report(detail_len: usize, rows: usize) -> Report {
+        Report {
+            target: "https://api.x.test/api/v1/".into(),
+            origins: vec![],
+            origins_inferred: false,
+            findings: (0..rows)
+                .map(|_| {
+                    Finding::new(Module::Cors, "preflight", "t")
+                        .fail()
+                        .detail("\x1b".repeat(detail_len))
+                })
+                .collect(),
+            duration_ms: 0,
+            metrics: vec![],
+        }
+    }
+
+    #[test]
+    fn summaries_are_bounded_and_kept_within_the_budget() {
+        let big = report(20_000, 300);
+        let s = Summary::of(&big, SystemTime::now());
+        assert_eq!(s.rows.len(), ROWS);
+        assert_eq!(s.more_rows, 100);
+        assert!(s.rows[0].detail.len() < TEXT + 32);
+        assert!(!s.rows[0].detail.contains('\x1b'));
+        let mut recent = VecDeque::new();
+        for _ in 0..50 {
+            remember(&mut recent, Summary::of(&big, SystemTime::now()));
+        }
+        assert!(recent.len() < RECENT);
+        assert!(recent.iter().map(Summary::size).sum::<usize>() <= BUDGET);
+        assert!(html(&recent).len() < 2 * BUDGET);
+    }
 }

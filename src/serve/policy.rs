@@ -171,3 +171,37 @@ fn confine(config: &mut Config, opts: &ServeOptions) {
         .retain(|u| allowed(opts, u.host_str().unwrap_or("")));
     config.opts.allow_hosts = opts.allow_targets.clone();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_are_shipped_names_or_files_of_the_profiles_dir() {
+        let dir = std::env::temp_dir().join(format!("conncheck-profiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("mine.toml"), "").unwrap();
+        let mut opts = ServeOptions::default();
+        let shipped = crate::profile::SHIPPED[0].0;
+        assert_eq!(profile(&opts, shipped).unwrap(), shipped);
+        assert!(profile(&opts, "mine").is_err());
+        opts.profiles_dir = Some(dir.clone());
+        assert!(profile(&opts, "mine").unwrap().ends_with("mine.toml"));
+        for bad in ["../mine", "mine.toml", "/etc/passwd", "", "a/b"] {
+            let e = profile(&opts, bad).unwrap_err();
+            assert_eq!(e.0, StatusCode::BAD_REQUEST);
+            assert!(!e.1.contains("passwd"));
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_allow_list_admits_matching_hosts_only() {
+        let mut opts = ServeOptions::default();
+        assert!(allowed(&opts, "anything.test"));
+        opts.allow_targets = vec!["*.tiktrue.test".into()];
+        assert!(allowed(&opts, "api.tiktrue.test"));
+        assert!(!allowed(&opts, "evil.test"));
+        assert!(!allowed(&opts, ""));
+    }
+}
