@@ -169,4 +169,37 @@ mod tests {
         assert_eq!(label("a\nb\x1b"), "a b\\x1b");
         assert!(label(&"q".repeat(1000)).len() < LABEL_MAX + 32);
     }
+
+    /// A fixed-seed stand-in for the `target_text` fuzz target (see fuzz/README.md).
+    #[test]
+    fn random_texts_keep_every_bound() {
+        const ALPHABET: &[char] = &[
+            'a', 'b', ' ', '\n', '\t', '\x1b', '\x07', '\0', '\u{202e}', '\u{9b}', 'é', '"', '\\',
+            '…',
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..3000 {
+            let len = (next() % 3000) as usize;
+            let text: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let max = (next() % 300) as usize + 1;
+            assert!(cap(&text, max).len() <= max + 32);
+            let n = neutralize(&text);
+            assert!(!n.chars().any(hidden));
+            assert_eq!(neutralize(&n), n);
+            let f = field(&text);
+            assert!(f.len() <= FIELD_MAX + 32 && !f.chars().any(hidden));
+            assert!(f
+                .split(char::is_whitespace)
+                .all(|w| w.len() <= WORD_MAX + 8));
+            assert!(label(&text).len() <= LABEL_MAX + 32);
+        }
+    }
 }

@@ -287,4 +287,43 @@ mod tests {
         assert!(!out.contains(&tok[tok.rfind('.').unwrap()..]), "{out}");
         assert!(out.ends_with("; host api.x.test"), "{out}");
     }
+
+    /// A fixed-seed stand-in for the `target_redact` fuzz target (see fuzz/README.md).
+    #[test]
+    fn random_secrets_never_survive_in_random_text() {
+        struct Rng(u64);
+        impl Rng {
+            fn next(&mut self) -> u64 {
+                self.0 ^= self.0 << 13;
+                self.0 ^= self.0 >> 7;
+                self.0 ^= self.0 << 17;
+                self.0
+            }
+            fn word(&mut self, n: usize) -> String {
+                const ABC: &[char] = &[
+                    'a', 'Z', '7', '"', '\\', '<', '&', ' ', '%', '=', '.', 'é', '+',
+                ];
+                (0..n)
+                    .map(|_| ABC[(self.next() % ABC.len() as u64) as usize])
+                    .collect()
+            }
+        }
+        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..2000 {
+            let n = 6 + (r.next() % 20) as usize;
+            let secret = r.word(n);
+            let m = (r.next() % 200) as usize;
+            let filler = r.word(m);
+            let s = Secrets::default();
+            s.add(&secret);
+            let sc = s.scrubber();
+            for form in forms::forms(&secret) {
+                let out = sc.scrub(&format!("{filler}{form}{filler}"));
+                if !filler.contains(secret.as_str()) {
+                    assert!(!out.contains(&secret), "{secret:?} in {out:?}");
+                }
+                assert!(out.contains("…(redacted, "), "{form:?}: {out:?}");
+            }
+        }
+    }
 }
