@@ -737,6 +737,21 @@ async fn idle_and_half_sent_connections_do_not_stop_serve() {
         closed.is_ok(),
         "a half-sent request was still open after 35 s"
     );
+    // An idle connection that never sent a byte is closed by the same timeout.
+    let mut idle = held.remove(0);
+    let closed = tokio::time::timeout(Duration::from_secs(35), async {
+        loop {
+            match idle.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "an idle connection was still open after 35 s"
+    );
     assert!(child.try_wait().unwrap().is_none(), "serve exited");
     drop(held);
     let metrics = format!("http://{addr}/metrics");
