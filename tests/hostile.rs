@@ -531,3 +531,41 @@ async fn one_deadline_for_a_multi_target_run() {
     );
     lab.shutdown().await;
 }
+
+/// A two-byte password echoed back in the login answer is masked where it stands as the value,
+/// while the same letters in ordinary words ("HTTP 400 as expected") stay readable.
+#[tokio::test]
+async fn a_very_short_password_is_masked_without_mangling_words() {
+    let args = [
+        "--format",
+        "json",
+        "--deadline",
+        "20",
+        "--only",
+        "jwt,endpoints",
+    ];
+    let (out, _rss, _lab) = measured(
+        "hostile-echo",
+        args.iter().map(|s| s.to_string()).collect(),
+        Some("as".into()),
+    )
+    .await;
+    let run = parse(out);
+    let login = run.find("jwt.login", Status::Fail);
+    assert!(
+        login
+            .detail
+            .contains("\"password\":\"…(redacted, 2 bytes)\""),
+        "{}",
+        login.detail
+    );
+    assert!(!login.detail.contains("\"password\":\"as\""));
+    assert!(
+        run.report
+            .checks
+            .iter()
+            .any(|c| c.detail.contains(" as expected")),
+        "the word 'as' was masked in prose:\n{}",
+        run.stdout
+    );
+}

@@ -249,8 +249,16 @@ fn echo(req: &LabRequest) -> http::Response<server::Body> {
         "body": String::from_utf8_lossy(&req.body),
         "access": odd_jwt(),
     });
+    // A POST is refused with the request quoted in the message, as a debugging API might: the
+    // login body (with the password, JSON-escaped) comes back in text conncheck shows.
+    let (status, body) = if req.method == http::Method::POST {
+        let detail = format!("rejected request: {}", String::from_utf8_lossy(&req.body));
+        (400, serde_json::json!({ "detail": detail, "echo": body }))
+    } else {
+        (200, body)
+    };
     server::respond(
-        200,
+        status,
         &[("content-type", "application/json".into())],
         serde_json::to_vec(&body).unwrap_or_default(),
     )

@@ -103,7 +103,10 @@ fn opens_value(before: Option<char>, text_before: &str) -> bool {
 fn closes_value(after: Option<char>) -> bool {
     matches!(
         after,
-        None | Some('"' | '\'' | '&' | ',' | ';' | '<' | '}' | ']' | ')' | '\n' | '\r' | '`')
+        // `\` starts the escaped quote of a JSON string inside a JSON string.
+        None | Some(
+            '"' | '\'' | '&' | ',' | ';' | '<' | '}' | ']' | ')' | '\n' | '\r' | '`' | '\\'
+        )
     )
 }
 
