@@ -7,6 +7,7 @@ pub mod browser;
 pub mod checks;
 pub mod cli;
 pub mod cmd;
+pub mod deadline;
 pub mod diagnose;
 pub mod engine;
 pub mod explain;
@@ -23,3 +24,4 @@ pub mod target;
 
 // Transitional paths while every module moves onto the engine's: `crate::model` and friends.
 pub use engine::{context, model, runner};
+pub mod text;

@@ -19,6 +19,10 @@ impl Origin {
     /// Parse `https://host[:port]` (a trailing slash or path is not part of an origin and is
     /// rejected, since that exact mistake breaks `CORS_ALLOWED_ORIGINS`).
     pub fn parse(s: &str) -> Result<Origin> {
+        if s.trim().eq_ignore_ascii_case("null") {
+            // Not `https://null`: the opaque origin is its own CORS case, not judged yet.
+            bail!("--origin null: the opaque origin (sandboxed iframes, file:// pages) is not supported; give the page's real origin, e.g. --origin https://app.example.com");
+        }
         let url = parse_url(s).map_err(|e| anyhow!("--origin {s}: {e}"))?;
         if !matches!(url.scheme(), "http" | "https") {
             bail!("--origin {s}: an origin is http:// or https://");
@@ -430,6 +434,16 @@ pub fn infer_origins(api: &Url) -> Vec<Origin> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_null_origin_is_refused_not_read_as_a_host() {
+        for s in ["null", " NULL "] {
+            let e = Origin::parse(s).unwrap_err().to_string();
+            assert!(e.contains("opaque origin"), "{e}");
+        }
+        assert!(Origin::parse("https://null.example").is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -263,8 +263,8 @@ pub struct RunArgs {
 /// output flags: a probe answers in the exposition format.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9115", help_heading = SERVE)]
+    /// Address to listen on (9793: conncheck's own port, not the blackbox exporter's 9115).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9793", help_heading = SERVE)]
     pub listen: std::net::SocketAddr,
     /// Probes that may run at once; more get 503 at once.
     #[arg(long, value_name = "N", default_value_t = 4, help_heading = SERVE)]
@@ -275,6 +275,13 @@ pub struct ServeArgs {
     /// TOML file of credentials per target: ["https://api.x/api/v1"] username = … password = …
     #[arg(long, value_name = "FILE", help_heading = SERVE)]
     pub credentials_file: Option<PathBuf>,
+    /// Directory of profile files `profile=NAME` may name (NAME.toml); without it only the
+    /// shipped profiles are accepted.
+    #[arg(long, value_name = "DIR", help_heading = SERVE)]
+    pub profiles_dir: Option<PathBuf>,
+    /// Open connections at most; more are closed at once.
+    #[arg(long, value_name = "N", default_value_t = 256, help_heading = SERVE)]
+    pub max_connections: usize,
     /// Options every probe uses (resolver, CA, timeouts…).
     #[command(flatten)]
     pub run: RunArgs,

@@ -155,6 +155,7 @@ impl RunArgs {
             crate::net::http::check_proxy_url(p)?;
         }
         let opts = RunOptions {
+            allow_hosts: Vec::new(),
             proxy: match (&self.proxy, self.no_proxy) {
                 (Some(u), _) => crate::net::http::ProxyChoice::Url(u.clone()),
                 (None, true) => crate::net::http::ProxyChoice::Off,

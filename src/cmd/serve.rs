@@ -16,6 +16,9 @@ pub async fn serve(args: ServeArgs, env: Env) -> Result<u8> {
         max_concurrent: args.max_concurrent_probes,
         allow_targets: args.allow_targets,
         credentials,
+        profiles_dir: args.profiles_dir,
+        max_connections: args.max_connections,
+        ..Default::default()
     };
     crate::serve::serve(args.run, env, opts).await?;
     Ok(EXIT_OK)

@@ -123,11 +123,15 @@ pub async fn run(cli: &Cli, env: &Env) -> Result<u8> {
     let configs = configs(cli, env)?;
     let output = cli.output.output(env);
     let started_at = SystemTime::now();
-    let timed: Vec<_> = stream::iter(
-        configs
-            .iter()
-            .map(|c| diagnose_timed(c, Secrets::default(), false)),
-    )
+    // One deadline for the whole run (README: "Many deployments"); each target gets what is
+    // left when it starts.
+    let run_deadline = crate::deadline::RunDeadline::starting_now(
+        std::time::Duration::from_secs_f64(cli.run.deadline.max(0.0)),
+    );
+    let run_deadline = &run_deadline;
+    let timed: Vec<_> = stream::iter(configs.iter().map(|c| async move {
+        diagnose_timed(&run_deadline.bound(c), Secrets::default(), false).await
+    }))
     .buffered(usize::from(cli.parallel))
     .collect()
     .await;

@@ -33,6 +33,8 @@ pub struct RunOptions {
     pub verbose: bool,
     /// The proxy HTTP requests go through (the environment's, like a browser, by default).
     pub proxy: crate::net::http::ProxyChoice,
+    /// Host patterns every connection must match (`serve --allow-targets`); empty: any.
+    pub allow_hosts: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -48,6 +50,7 @@ impl Default for RunOptions {
             ns_port: 53,
             verbose: false,
             proxy: crate::net::http::ProxyChoice::default(),
+            allow_hosts: Vec::new(),
         }
     }
 }
@@ -77,7 +80,7 @@ impl Context {
         trust: TrustStore,
         secrets: Secrets,
     ) -> anyhow::Result<Context> {
-        let dns = Arc::new(dns);
+        let dns = Arc::new(dns.restrict(opts.allow_hosts.clone()));
         let http = HttpClient::with_proxy(Arc::clone(&dns), &trust, opts.timeout, &opts.proxy)?;
         let started = Instant::now();
         let deadline = started + opts.deadline;

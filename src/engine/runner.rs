@@ -228,11 +228,14 @@ fn declared(ctx: &Context, spec: &ModuleSpec) -> Vec<(Row, Subject)> {
     out
 }
 
+/// Mask secrets, then bound and neutralise every field (secrets first: a cut must never leave
+/// part of one readable).
 fn scrub(s: &crate::redact::Scrubber, f: &mut Finding) {
-    f.title = s.scrub(&f.title);
-    f.detail = s.scrub(&f.detail);
-    f.hint = f.hint.as_deref().map(|h| s.scrub(h));
-    f.browser_error = f.browser_error.as_deref().map(|h| s.scrub(h));
+    let clean = |t: &str| crate::text::field(&s.scrub(t));
+    f.title = clean(&f.title);
+    f.detail = clean(&f.detail);
+    f.hint = f.hint.as_deref().map(clean);
+    f.browser_error = f.browser_error.as_deref().map(clean);
 }
 
 /// Profile overrides: `skip` with a reason, or a `severity` that replaces fail/warn. The most

@@ -170,6 +170,7 @@ pub static CAUSES: &[Cause] = &[
                     "dns.rcode",
                     "dns.cname-chain",
                     "dns.bad-name",
+                    "dns.not-allowed",
                     "dns.no-answer-anywhere",
                     "dns.no-server-answered",
                 ],

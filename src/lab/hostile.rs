@@ -113,3 +113,153 @@ async fn misbehave(mut tcp: TcpStream, kind: Hostile, acceptor: tokio_rustls::Tl
 pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     TcpListener::bind(addr).await
 }
+
+/// HTTP-level hostility added for the hardening work: one flag each, in front of the apps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hostile2 {
+    /// Every API answer to a request with an `Origin` carries a 200 KB
+    /// `Access-Control-Allow-Origin` value without a space.
+    pub long_header: bool,
+    /// The bundle is 2 MB of WebSocket-looking URLs.
+    pub ws_flood: bool,
+    /// Every API route echoes the request (method, path, headers, body) as JSON, and hands out
+    /// a JWT whose header does not encode to `eyJ…`.
+    pub echo: bool,
+    /// Every route of the API and the frontend (page, bundle, API, preflights, errors) streams
+    /// without end.
+    pub stream_all: bool,
+}
+
+impl Hostile2 {
+    /// HTTP/2 clients refuse a 200 KB header block (too many CONTINUATION frames) before any
+    /// judging: the long header is served over HTTP/1.1, as a server without h2 would.
+    pub fn http1_only(&self) -> bool {
+        self.long_header
+    }
+}
+
+/// The same TLS configuration, offering only HTTP/1.1.
+pub fn http1_only(cfg: &Arc<rustls::ServerConfig>) -> Arc<rustls::ServerConfig> {
+    let mut c = (**cfg).clone();
+    c.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Arc::new(c)
+}
+
+/// Size of the long header value (`hostile-long-header`).
+pub const LONG_HEADER: usize = 200 * 1024;
+/// Size of the flood bundle (`hostile-ws-flood-bundle`).
+pub const FLOOD_BUNDLE: usize = 2 * 1024 * 1024;
+
+use super::http::LabRequest;
+use super::LabState;
+
+/// The answer of a [`Hostile2`] behaviour, when one applies to this request.
+pub fn http(state: &LabState, req: &LabRequest) -> Option<http::Response<super::http::Body>> {
+    let h = state.scenario.hostile_http.more;
+    let s = &state.scenario;
+    let is_api = req.host == s.names.api;
+    let is_front = req.host == s.names.apex || s.names.www.as_deref() == Some(req.host.as_str());
+    if h.stream_all && req.https && (is_api || is_front) {
+        let ct = if is_api {
+            "application/json"
+        } else {
+            "text/html"
+        };
+        return Some(super::http::respond_stream(200, ct, u64::MAX / 2));
+    }
+    if h.long_header && is_api && req.header("origin").is_some() {
+        let value = format!("https://{}.test", "x".repeat(LONG_HEADER));
+        let status = if req.method == http::Method::OPTIONS {
+            204
+        } else {
+            200
+        };
+        return Some(super::http::respond(
+            status,
+            &[
+                ("access-control-allow-origin", value),
+                (
+                    "access-control-allow-headers",
+                    "content-type, authorization".into(),
+                ),
+                ("access-control-allow-methods", "GET, POST, OPTIONS".into()),
+                ("content-type", "application/json".into()),
+            ],
+            if status == 204 { "" } else { "{}" },
+        ));
+    }
+    if h.ws_flood && is_front && req.path == super::frontend::BUNDLE_PATH {
+        return Some(super::http::respond(
+            200,
+            &[("content-type", "application/javascript".into())],
+            flood_bundle(),
+        ));
+    }
+    if h.echo && is_api && req.method != http::Method::OPTIONS {
+        return Some(echo(req));
+    }
+    None
+}
+
+/// 2 MB of URLs a bundle scanner takes for WebSocket endpoints: distinct hosts, then `ws://a`
+/// over and over.
+fn flood_bundle() -> Vec<u8> {
+    let mut out = String::from("var sockets=[");
+    let mut i = 0;
+    while out.len() < FLOOD_BUNDLE / 2 {
+        out.push_str(&format!("\"ws://h{i}.flood.test/ws/{i}\","));
+        i += 1;
+    }
+    out.push_str("];var s=\"");
+    while out.len() < FLOOD_BUNDLE {
+        out.push_str("ws://a");
+    }
+    out.push_str("\";");
+    out.into_bytes()
+}
+
+/// A JWT whose header is `{ "alg": …` (with a space): it encodes to `eyAi…`, not `eyJ…`.
+pub fn odd_jwt() -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use base64::Engine;
+    format!(
+        "{}.{}.{}",
+        B64.encode("{ \"alg\": \"HS256\", \"typ\": \"JWT\" }"),
+        B64.encode("{ \"user_id\": 1, \"exp\": 4102444800 }"),
+        B64.encode("echo-lab-signature-that-must-not-show")
+    )
+}
+
+/// The request, reflected: what a debugging proxy or a misconfigured echo endpoint returns.
+fn echo(req: &LabRequest) -> http::Response<super::http::Body> {
+    let headers: serde_json::Map<String, serde_json::Value> = req
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned().into(),
+            )
+        })
+        .collect();
+    let body = serde_json::json!({
+        "method": req.method.as_str(),
+        "path": req.path,
+        "headers": headers,
+        "body": String::from_utf8_lossy(&req.body),
+        "access": odd_jwt(),
+    });
+    // A POST is refused with the request quoted in the message, as a debugging API might: the
+    // login body (with the password, JSON-escaped) comes back in text conncheck shows.
+    let (status, body) = if req.method == http::Method::POST {
+        let detail = format!("rejected request: {}", String::from_utf8_lossy(&req.body));
+        (400, serde_json::json!({ "detail": detail, "echo": body }))
+    } else {
+        (200, body)
+    };
+    super::http::respond(
+        status,
+        &[("content-type", "application/json".into())],
+        serde_json::to_vec(&body).unwrap_or_default(),
+    )
+}

@@ -134,6 +134,9 @@ pub async fn route(state: &LabState, req: LabRequest) -> ::http::Response<http::
 
 /// The hostile HTTP layer in front of the apps (scenarios `hostile-*`).
 fn hostile_http(state: &LabState, req: &LabRequest) -> Option<::http::Response<http::Body>> {
+    if let Some(resp) = hostile::http(state, req) {
+        return Some(resp);
+    }
     let h = &state.scenario.hostile_http;
     let s = &state.scenario;
     let is_api = req.host == s.names.api;
@@ -296,10 +299,13 @@ impl Lab {
             }
             None => None,
         };
-        let tls = server::tls_config(server::SniCerts {
+        let mut tls = server::tls_config(server::SniCerts {
             by_host,
             default: None,
         });
+        if s.hostile_http.more.http1_only() {
+            tls = hostile::http1_only(&tls);
+        }
 
         let state = Arc::new(LabState {
             scenario: scenario.clone(),

@@ -46,6 +46,8 @@ pub enum DnsError {
     NoResolver,
     /// The host name is not a valid DNS name.
     BadName(String),
+    /// The run may not contact this host (`conncheck serve --allow-targets`).
+    NotAllowed(String),
 }
 
 impl DnsError {
@@ -68,7 +70,7 @@ impl DnsError {
             | DnsError::Unreachable { server, .. }
             | DnsError::Malformed { server, .. }
             | DnsError::CnameChain { server, .. } => Some(*server),
-            DnsError::NoResolver | DnsError::BadName(_) => None,
+            DnsError::NoResolver | DnsError::BadName(_) | DnsError::NotAllowed(_) => None,
         }
     }
 
@@ -86,6 +88,7 @@ impl DnsError {
             DnsError::CnameChain { .. } => "CNAME-CHAIN",
             DnsError::NoResolver => "NO-RESOLVER",
             DnsError::BadName(_) => "BAD-NAME",
+            DnsError::NotAllowed(_) => "NOT-ALLOWED",
         }
     }
 }
@@ -93,6 +96,10 @@ impl DnsError {
 impl fmt::Display for DnsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            DnsError::NotAllowed(h) => write!(
+                f,
+                "not contacted: {h} is not in the allow-list (conncheck serve --allow-targets)"
+            ),
             DnsError::NxDomain { server } => {
                 write!(f, "NXDOMAIN from {server}: the name does not exist")
             }
@@ -206,6 +213,8 @@ pub struct DnsClient {
     cache: Mutex<HashMap<String, SharedLookup>>,
     /// resolv.conf's `search`, `ndots`, `timeout` and `attempts` (the system path only).
     options: SystemOptions,
+    /// Host patterns every lookup must match; empty allows any (see [`DnsClient::restrict`]).
+    allow: Vec<String>,
 }
 
 /// What resolv.conf says about looking names up (resolv.conf(5); glibc's `res_search`).
@@ -255,6 +264,20 @@ impl SystemOptions {
     }
 }
 
+/// Does `host` match a `*`-wildcard pattern (case-insensitive)?
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    fn m(p: &[u8], h: &[u8]) -> bool {
+        match (p.first(), h.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => m(&p[1..], h) || (!h.is_empty() && m(p, &h[1..])),
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => m(&p[1..], &h[1..]),
+            _ => false,
+        }
+    }
+    let host = host.trim_end_matches('.').trim_matches(['[', ']']);
+    m(pattern.trim().as_bytes(), host.as_bytes())
+}
+
 impl fmt::Debug for DnsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DnsClient")
@@ -274,6 +297,7 @@ impl DnsClient {
             hosts: HashMap::new(),
             cache: Mutex::new(HashMap::new()),
             options: SystemOptions::direct(timeout),
+            allow: Vec::new(),
         }
     }
 
@@ -323,7 +347,20 @@ impl DnsClient {
             hosts: HashMap::new(),
             cache: Mutex::new(HashMap::new()),
             options,
+            allow: Vec::new(),
         }
+    }
+
+    /// Only hosts matching one of these patterns may be looked up (and so contacted); empty
+    /// allows any. `conncheck serve` sets its `--allow-targets` here.
+    pub fn restrict(mut self, patterns: Vec<String>) -> DnsClient {
+        self.allow = patterns;
+        self
+    }
+
+    /// May the run contact `host`?
+    pub fn allows(&self, host: &str) -> bool {
+        self.allow.is_empty() || self.allow.iter().any(|p| host_matches(p, host))
     }
 
     /// resolv.conf's options in force (search list, ndots, per-query timeout, attempts).
@@ -343,6 +380,9 @@ impl DnsClient {
     /// lookups of one name share a single query.
     pub async fn lookup_host(self: &Arc<Self>, host: &str) -> Result<HostAddrs, DnsError> {
         let key = host.trim_end_matches('.').to_ascii_lowercase();
+        if !self.allows(&key) {
+            return Err(DnsError::NotAllowed(key));
+        }
         if let Ok(ip) = key
             .trim_start_matches('[')
             .trim_end_matches(']')

@@ -16,6 +16,9 @@ use url::Url;
 pub const USER_AGENT: &str = concat!("conncheck/", env!("CARGO_PKG_VERSION"));
 /// Default cap on a response body conncheck reads (JSON, HTML).
 pub const DEFAULT_MAX_BODY: usize = 2 * 1024 * 1024;
+/// Cap on the body of a CORS request (a preflight, or a request carrying `Origin`): CORS is
+/// judged on headers, so only a short prefix is kept, whatever the server streams.
+pub const CORS_MAX_BODY: usize = 16 * 1024;
 /// Redirects a browser follows before giving up (Chrome's limit is 20).
 pub const MAX_REDIRECTS: usize = 20;
 
@@ -132,12 +135,18 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn new(method: Method, url: Url) -> HttpRequest {
+        // A preflight's body means nothing; HEAD has none.
+        let max_body = if method == Method::OPTIONS || method == Method::HEAD {
+            CORS_MAX_BODY
+        } else {
+            DEFAULT_MAX_BODY
+        };
         HttpRequest {
             method,
             url,
             headers: Vec::new(),
             body: None,
-            max_body: DEFAULT_MAX_BODY,
+            max_body,
             redirects: Redirects::Manual,
             timeout: None,
         }
@@ -150,6 +159,10 @@ impl HttpRequest {
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
+            // A CORS request reads a capped prefix unless its module asked for more.
+            if n == http::header::ORIGIN && self.max_body == DEFAULT_MAX_BODY {
+                self.max_body = CORS_MAX_BODY;
+            }
             self.headers.push((n, v));
         }
         self
@@ -381,6 +394,8 @@ pub struct HttpClient {
     trust: TrustStore,
     /// Issuer downloads for incomplete chains, shared with the TLS module.
     pub aia: Arc<AiaFetcher>,
+    /// The run's resolver, asked whether a host may be contacted at all (IP literals too).
+    dns: Arc<DnsClient>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -410,7 +425,7 @@ impl HttpClient {
         let (list, used) = proxies(proxy)?;
         let mut builder = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
-            .dns_resolver(Arc::new(ReqwestResolver(dns)))
+            .dns_resolver(Arc::new(ReqwestResolver(Arc::clone(&dns))))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(timeout)
@@ -427,6 +442,7 @@ impl HttpClient {
             timeout,
             trust: trust.clone(),
             aia: Arc::default(),
+            dns,
         })
     }
 
@@ -474,6 +490,11 @@ impl HttpClient {
         let mut hops = Vec::new();
         let mut current = req;
         loop {
+            // IP literals never reach the resolver: the allow-list is asked here too.
+            let host = current.url.host_str().unwrap_or("");
+            if !self.dns.allows(host) {
+                return Err(NetError::Dns(DnsError::NotAllowed(host.to_string())));
+            }
             let mut ex = match tokio::time::timeout(step, self.send_completing(&current)).await {
                 // reqwest's own (connect) timeout does not say how long it waited: we know.
                 Ok(Err(NetError::Timeout(d))) if d.is_zero() => {

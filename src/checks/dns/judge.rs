@@ -101,6 +101,7 @@ impl FaultKind for DnsFault {
                 DnsError::CnameChain { .. } => "dns.cname-chain",
                 DnsError::NoResolver => "dns.no-resolver",
                 DnsError::BadName(_) => "dns.bad-name",
+                DnsError::NotAllowed(_) => "dns.not-allowed",
             },
             UnexpectedAddress { .. } => "dns.unexpected-address",
             UnexpectedCname { .. } => "dns.unexpected-cname",

@@ -85,6 +85,9 @@ fn unresolved_hint(host: &str, e: &DnsError) -> String {
         DnsError::Malformed { .. } => "the resolver sent invalid answers: try another resolver".to_string(),
         DnsError::NoResolver => "no resolver configured: pass --resolver IP[:PORT]".to_string(),
         DnsError::BadName(_) => "the host name is not valid in DNS".to_string(),
+        DnsError::NotAllowed(_) => {
+            "add the host to conncheck serve's --allow-targets to probe it".to_string()
+        }
     }
 }
 

@@ -29,6 +29,16 @@ pub fn list() -> Vec<Scenario> {
         Scenario::fault("hostile-json-type", "the login endpoint returns a token of the wrong type", |s| {
             s.hostile_http.bad_json = Some(BadJson::WrongType)
         }),
+        Scenario::fault("hostile-long-header", "the API's CORS answers carry a 200 KB Access-Control-Allow-Origin value", |s| {
+            s.hostile_http.more.long_header = true
+        }),
+        Scenario::fault("hostile-ws-flood-bundle", "the bundle is 2 MB of WebSocket-looking URLs", |s| s.hostile_http.more.ws_flood = true),
+        Scenario::fault("hostile-echo", "every API route echoes the request (headers and body) and hands out an odd JWT", |s| {
+            s.hostile_http.more.echo = true
+        }),
+        Scenario::fault("hostile-stream-all", "every route (page, bundle, API, preflights, errors) streams without end", |s| {
+            s.hostile_http.more.stream_all = true
+        }),
         Scenario::fault("hostile-dns", "the resolver answers SERVFAIL, truncates, answers late, for the wrong name, or in a 500-CNAME chain", |s| {
             s.dns.behavior = DnsBehavior::WrongName;
             // www: a 500-long CNAME chain; apex: fine.

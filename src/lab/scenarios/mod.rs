@@ -291,6 +291,8 @@ pub struct HostileHttp {
     pub escape: bool,
     /// The login endpoint answers broken JSON.
     pub bad_json: Option<BadJson>,
+    /// Long headers, flood bundles, echoes, endless streams (see [`crate::lab::hostile::Hostile2`]).
+    pub more: crate::lab::hostile::Hostile2,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
