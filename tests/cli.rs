@@ -231,14 +231,24 @@ async fn json_has_exactly_the_contract_keys() {
     assert_eq!(
         keys(d),
         [
+            "causes",
+            "checklist",
             "checks",
             "duration_ms",
             "origins",
             "started_at",
             "summary",
-            "target"
+            "target",
+            "verdict"
         ]
     );
+    // Keys added within schema version 2: the verdict, the matrix and the root causes.
+    assert_eq!(d["verdict"]["outcome"], "blocked");
+    assert!(!d["causes"].as_array().unwrap().is_empty());
+    assert!(d["causes"][0]["row_ids"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("dns."));
     assert_eq!(
         keys(&d["summary"]),
         ["error", "fail", "pass", "skip", "warn"]

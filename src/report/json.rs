@@ -61,6 +61,174 @@ pub struct JsonDeployment {
     pub summary: Summary,
     /// The checklist rows, in checklist order.
     pub checks: Vec<JsonRow>,
+    /// The verdict: whether the frontend can talk to its backend.
+    #[serde(default)]
+    pub verdict: Option<JsonVerdict>,
+    /// The checklist matrix: items down, the deployment's parts across.
+    #[serde(default)]
+    pub checklist: Option<JsonChecklist>,
+    /// One entry per root cause: the rows it explains, the fix, the browser's words, a command
+    /// that reproduces it. Worst first.
+    #[serde(default)]
+    pub causes: Vec<JsonCause>,
+}
+
+/// The verdict of one deployment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "Verdict")]
+pub struct JsonVerdict {
+    /// ok, warnings, incomplete, undecided or blocked.
+    #[schemars(schema_with = "outcome_schema")]
+    pub outcome: String,
+    /// One sentence.
+    pub sentence: String,
+    /// The deciding causes in a few words, worst first.
+    pub causes: Vec<String>,
+}
+
+/// The checklist matrix.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "Checklist")]
+pub struct JsonChecklist {
+    /// The columns: the API host, each frontend origin, the WebSocket host.
+    pub parts: Vec<JsonPart>,
+    pub sections: Vec<JsonSection>,
+}
+
+/// A column of the matrix.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "Part")]
+pub struct JsonPart {
+    /// api, origin or websocket.
+    pub kind: String,
+    pub name: String,
+}
+
+/// A section of the checklist ("3 CORS").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "ChecklistSection")]
+pub struct JsonSection {
+    pub number: String,
+    pub name: String,
+    pub items: Vec<JsonItem>,
+}
+
+/// A checklist item and the rows it rolls up.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "ChecklistItem")]
+pub struct JsonItem {
+    /// "3.1"
+    pub number: String,
+    pub label: String,
+    /// One per part: the worst status of its rows for that part, null when none.
+    pub cells: Vec<Option<String>>,
+    /// Indexes into `checks`.
+    pub rows: Vec<usize>,
+}
+
+/// One root cause.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "Cause")]
+pub struct JsonCause {
+    /// The typed fault's stable key (`cors.allow-origin-duplicated`), or `row` for a row that
+    /// carries no typed fault.
+    pub fault: String,
+    /// What sets this cause apart from others with the same key (a host, a value).
+    pub scope: String,
+    #[schemars(schema_with = "status_schema")]
+    pub status: Status,
+    /// The cause in a few words.
+    pub headline: String,
+    /// The ids of the rows it explains (with repeats: one per row), and their indexes.
+    pub row_ids: Vec<String>,
+    pub rows: Vec<usize>,
+    /// Rows skipped because of it.
+    pub dependents: usize,
+    /// The checklist items it touches.
+    pub items: Vec<String>,
+    pub fix: Option<String>,
+    pub browser_error: Option<String>,
+    /// A command that reproduces it.
+    pub reproduce: Option<String>,
+}
+
+fn outcome_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    names_schema(
+        ["ok", "warnings", "incomplete", "undecided", "blocked"]
+            .map(String::from)
+            .to_vec(),
+    )
+}
+
+fn view_parts(v: &super::view::View) -> (JsonVerdict, JsonChecklist, Vec<JsonCause>) {
+    use super::checklist::Part;
+    let verdict = JsonVerdict {
+        outcome: serde_json::to_value(v.verdict.outcome)
+            .ok()
+            .and_then(|x| x.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        sentence: v.verdict.sentence.clone(),
+        causes: v.verdict.causes.clone(),
+    };
+    let parts = v
+        .matrix
+        .parts
+        .iter()
+        .map(|p| JsonPart {
+            kind: match p {
+                Part::Api { .. } => "api",
+                Part::Origin { .. } => "origin",
+                Part::WebSocket { .. } => "websocket",
+            }
+            .to_string(),
+            name: p.name(),
+        })
+        .collect();
+    let sections = v
+        .matrix
+        .sections
+        .iter()
+        .map(|s| JsonSection {
+            number: s.number.clone(),
+            name: s.name.clone(),
+            items: s
+                .items
+                .iter()
+                .map(|it| JsonItem {
+                    number: it.number.clone(),
+                    label: it.label.clone(),
+                    cells: it
+                        .cells
+                        .iter()
+                        .map(|c| c.map(|st| st.as_str().to_string()))
+                        .collect(),
+                    rows: it.rows.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let causes = v
+        .causes
+        .iter()
+        .map(|c| JsonCause {
+            fault: c.key.clone(),
+            scope: c.scope.clone(),
+            status: c.status,
+            headline: c.headline.clone(),
+            row_ids: c
+                .rows
+                .iter()
+                .map(|&i| v.report.findings[i].id.clone())
+                .collect(),
+            rows: c.rows.clone(),
+            dependents: c.dependents,
+            items: c.items.clone(),
+            fix: c.fix.clone(),
+            browser_error: c.browser.clone(),
+            reproduce: c.repro.clone(),
+        })
+        .collect();
+    (verdict, JsonChecklist { parts, sections }, causes)
 }
 
 /// One checklist row.
@@ -132,37 +300,53 @@ fn status_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     names_schema(Status::ALL.iter().map(|s| s.as_str().to_string()).collect())
 }
 
-/// What a row is about, from what a report carries today: the configured origins and the hosts
-/// of the API and the origins, when the row's title names one of them. The one place to derive
-/// it; rows will carry a typed subject of their own (issue 14), which then replaces this.
+/// What a row is about, from its typed subject (never from its words).
 pub fn subject(report: &Report, f: &Finding) -> JsonSubject {
-    let origin = named(&f.title, report.origins.iter().cloned());
-    // A host inside the origin is the origin's, not the row's own host.
-    let rest = match &origin {
-        Some(o) => f.title.replace(o.as_str(), " "),
-        None => f.title.clone(),
+    use crate::engine::Subject;
+    let api = url::Url::parse(&report.target).ok();
+    let api_host = api.as_ref().and_then(|u| u.host_str().map(str::to_string));
+    let join = |path: &str| {
+        api.as_ref()
+            .and_then(|b| b.join(path).ok())
+            .map(String::from)
     };
-    let hosts = report.origins.iter().chain([&report.target]);
-    JsonSubject {
-        host: named(&rest, hosts.filter_map(|u| host_of(u))),
-        origin,
-        ..JsonSubject::default()
+    let method = |m: &str| (!m.is_empty()).then(|| m.to_string());
+    match &f.subject {
+        Subject::Deployment => JsonSubject::default(),
+        Subject::Host { host, .. } => JsonSubject {
+            host: Some(host.clone()),
+            ..JsonSubject::default()
+        },
+        Subject::Origin { origin } => JsonSubject {
+            host: host_of(origin),
+            origin: Some(origin.clone()),
+            ..JsonSubject::default()
+        },
+        Subject::Call {
+            origin,
+            method: m,
+            path,
+        } => JsonSubject {
+            host: api_host,
+            origin: Some(origin.clone()),
+            method: method(m),
+            url: join(path),
+            status_code: None,
+        },
+        Subject::Endpoint {
+            method: m, path, ..
+        } => JsonSubject {
+            host: api_host,
+            method: method(m),
+            url: (!path.is_empty()).then(|| join(path)).flatten(),
+            ..JsonSubject::default()
+        },
+        Subject::Page { url } | Subject::WebSocket { url } => JsonSubject {
+            host: host_of(url),
+            url: Some(url.clone()),
+            ..JsonSubject::default()
+        },
     }
-}
-
-/// The longest of `candidates` that `text` names as a whole word.
-fn named(text: &str, candidates: impl Iterator<Item = String>) -> Option<String> {
-    let whole = |s: &str| {
-        text.match_indices(s).any(|(i, _)| {
-            let edge = |c: Option<char>| {
-                !c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            };
-            edge(text[..i].chars().next_back()) && edge(text[i + s.len()..].chars().next())
-        })
-    };
-    candidates
-        .filter(|c| !c.is_empty() && whole(c))
-        .max_by_key(String::len)
 }
 
 fn host_of(url: &str) -> Option<String> {
@@ -188,7 +372,11 @@ fn row(report: &Report, f: &Finding) -> JsonRow {
 
 fn deployment(t: &Timed) -> JsonDeployment {
     let r = &t.report;
+    let (verdict, checklist, causes) = view_parts(&super::view::View::of(r));
     JsonDeployment {
+        verdict: Some(verdict),
+        checklist: Some(checklist),
+        causes,
         target: r.target.clone(),
         origins: r.origins.clone(),
         started_at: rfc3339(t.started_at),
@@ -270,6 +458,7 @@ impl From<&JsonDeployment> for JsonReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Row, Subject};
 
     fn report() -> Report {
         Report {
@@ -281,29 +470,50 @@ mod tests {
             ],
             origins_inferred: true,
             findings: vec![
-                Finding::new(Module::Dns, "resolve", "api.x.test resolves"),
-                Finding::new(Module::Dns, "resolve", "www.x.test resolves"),
-                Finding::new(
-                    Module::Cors,
-                    "preflight",
+                Finding::of(
+                    Row::DnsResolve,
+                    Subject::host("api.x.test", None),
+                    "api.x.test resolves",
+                ),
+                Finding::of(
+                    Row::DnsResolve,
+                    Subject::host("www.x.test", None),
+                    "www.x.test resolves",
+                ),
+                Finding::of(
+                    Row::CorsPreflight,
+                    Subject::call("https://www.x.test:8443", "POST", "auth/login/"),
                     "CORS preflight from https://www.x.test:8443 to POST auth/login/",
                 )
                 .fail(),
-                Finding::new(Module::Jwt, "claims", "access token claims are sane"),
+                Finding::of(
+                    Row::JwtClaims,
+                    Subject::Deployment,
+                    "access token claims are sane",
+                ),
             ],
             duration_ms: 5,
         }
     }
 
     #[test]
-    fn subject_names_the_configured_host_and_origin_a_row_is_about() {
+    fn subject_comes_from_the_typed_subject() {
         let r = report();
         let s = |i: usize| subject(&r, &r.findings[i]);
         assert_eq!(s(0).host.as_deref(), Some("api.x.test"));
         assert_eq!(s(0).origin, None);
         assert_eq!(s(1).host.as_deref(), Some("www.x.test"));
         assert_eq!(s(2).origin.as_deref(), Some("https://www.x.test:8443"));
-        assert_eq!(s(2).host, None, "the origin's host is not the row's");
+        assert_eq!(
+            s(2).host.as_deref(),
+            Some("api.x.test"),
+            "a call is to the API"
+        );
+        assert_eq!(s(2).method.as_deref(), Some("POST"));
+        assert_eq!(
+            s(2).url.as_deref(),
+            Some("https://api.x.test:8443/api/v1/auth/login/")
+        );
         assert_eq!(s(3), JsonSubject::default());
     }
 
@@ -316,6 +526,16 @@ mod tests {
         assert_eq!(doc.summary.fail, 1);
         assert_eq!(doc.deployments.len(), 1);
         let back = JsonReport::from(&doc.deployments[0]);
-        assert_eq!(back.checks, report().findings);
+        let words = |fs: &[Finding]| -> Vec<(String, Status, String)> {
+            fs.iter()
+                .map(|f| (f.id.clone(), f.status, f.title.clone()))
+                .collect()
+        };
+        assert_eq!(words(&back.checks), words(&report().findings));
+        let d = &doc.deployments[0];
+        assert_eq!(d.causes.len(), 1, "one failing row, one cause");
+        assert_eq!(d.causes[0].row_ids, vec!["cors.preflight"]);
+        assert_eq!(d.verdict.as_ref().unwrap().outcome, "blocked");
+        assert!(d.checklist.as_ref().unwrap().sections.len() >= 2);
     }
 }
