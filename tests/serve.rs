@@ -174,9 +174,16 @@ async fn probe_exposes_the_report_as_metrics() {
         matches!((&a.value, &t.value), (prometheus_parse::Value::Gauge(a), prometheus_parse::Value::Gauge(t)) if a < t),
         "{body}"
     );
-    // The human page lists the probe; /metrics counts it.
+    // The human page lists the probe and links its report page; /metrics counts it.
     let (_, page) = get(&format!("http://{}/", s.addr), &[]).await;
-    assert!(page.contains("dns.propagation"), "{page}");
+    assert!(page.contains("/report?id=1"), "{page}");
+    let (code, report) = get(&format!("http://{}/report?id=1", s.addr), &[]).await;
+    assert_eq!(code, 200);
+    assert!(report.contains("id=\"matrix\""), "{report}");
+    assert!(
+        report.contains("every server gives the same answer"),
+        "{report}"
+    );
     let (_, own) = get(&format!("http://{}/metrics", s.addr), &[]).await;
     assert!(
         own.contains("conncheck_probes_total{result=\"success\"} 1"),

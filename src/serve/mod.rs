@@ -267,10 +267,25 @@ async fn route(state: &State, req: Request<Incoming>) -> Response<Body> {
             "text/html; charset=utf-8",
             page::html(&state.recent.lock().unwrap()),
         ),
+        ("GET", "/report") => {
+            let id = params(&req)
+                .into_iter()
+                .find(|(k, _)| k == "id")
+                .and_then(|(_, v)| v.parse::<u64>().ok());
+            let found = id.and_then(|id| page::report_page(&state.recent.lock().unwrap(), id));
+            match found {
+                Some(p) => text(StatusCode::OK, "text/html; charset=utf-8", p),
+                None => text(
+                    StatusCode::NOT_FOUND,
+                    "text/plain",
+                    "no such probe kept: see / for the recent ones\n",
+                ),
+            }
+        }
         _ => text(
             StatusCode::NOT_FOUND,
             "text/plain",
-            "not found: try /, /probe?target=…, /metrics\n",
+            "not found: try /, /probe?target=…, /report?id=N, /metrics\n",
         ),
     }
 }

@@ -9,27 +9,22 @@ use std::time::SystemTime;
 pub const RECENT: usize = 20;
 /// Bytes of summaries kept for the page at most.
 pub const BUDGET: usize = 512 * 1024;
-/// Rows kept per probe.
-const ROWS: usize = 200;
+/// Bytes of one probe's report page (the verdict, matrix and causes are kept; the evidence is
+/// cut to fit, and the page says so).
+pub const PAGE: usize = 24 * 1024;
 /// Bytes per kept text.
 const TEXT: usize = 300;
 
-/// One row as the page shows it.
-pub struct RowSummary {
-    pub status: &'static str,
-    pub id: String,
-    pub title: String,
-    pub detail: String,
-}
-
-/// One probe as the page shows it.
+/// One probe as the page shows it: a line on the index, and its own report page.
 pub struct Summary {
+    /// Numbered in order of arrival (1, 2, …): the report page is `/report?id=N`.
+    pub id: u64,
     pub when: SystemTime,
     pub target: String,
     pub counts: String,
     pub verdict: String,
-    pub rows: Vec<RowSummary>,
-    pub more_rows: usize,
+    /// The self-contained HTML report, bounded to about [`PAGE`] bytes of evidence.
+    pub page: String,
 }
 
 impl Summary {
@@ -40,44 +35,40 @@ impl Summary {
             crate::text::cap(&crate::text::neutralize(&short), TEXT).into_owned()
         };
         let s = report.summary();
+        let view = crate::report::view::View::of(report);
+        let verdict = format!(
+            "{}: {}{}",
+            view.verdict.outcome.word(),
+            view.verdict.sentence,
+            view.verdict
+                .causes
+                .first()
+                .map(|c| format!(" — {c}"))
+                .unwrap_or_default()
+        );
         Summary {
+            id: 0,
             when,
             target: cut(&report.target),
             counts: format!(
                 "{} pass, {} warn, {} fail, {} error, {} skip",
                 s.pass, s.warn, s.fail, s.error, s.skip
             ),
-            verdict: cut(&crate::report::verdict(report)),
-            rows: report
-                .findings
-                .iter()
-                .take(ROWS)
-                .map(|f| RowSummary {
-                    status: f.status.as_str(),
-                    id: cut(&f.id),
-                    title: cut(&f.title),
-                    detail: cut(&f.detail),
-                })
-                .collect(),
-            more_rows: report.findings.len().saturating_sub(ROWS),
+            verdict: cut(&verdict),
+            page: crate::report::html::render_view(&view, PAGE),
         }
     }
 
     /// Bytes this summary holds (its texts).
     pub fn size(&self) -> usize {
-        self.target.len()
-            + self.counts.len()
-            + self.verdict.len()
-            + self
-                .rows
-                .iter()
-                .map(|r| r.id.len() + r.title.len() + r.detail.len() + 16)
-                .sum::<usize>()
+        self.target.len() + self.counts.len() + self.verdict.len() + self.page.len()
     }
 }
 
-/// Keep `s` first; drop the oldest until at most [`RECENT`] fit in [`BUDGET`].
-pub fn remember(recent: &mut VecDeque<Summary>, s: Summary) {
+/// Keep `s` first, numbered after the newest; drop the oldest until at most [`RECENT`] fit in
+/// [`BUDGET`].
+pub fn remember(recent: &mut VecDeque<Summary>, mut s: Summary) {
+    s.id = recent.front().map_or(1, |x| x.id + 1);
     recent.push_front(s);
     recent.truncate(RECENT);
     while recent.len() > 1 && recent.iter().map(Summary::size).sum::<usize>() > BUDGET {
@@ -85,42 +76,37 @@ pub fn remember(recent: &mut VecDeque<Summary>, s: Summary) {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The report page of probe `id`, while it is kept.
+pub fn report_page(recent: &VecDeque<Summary>, id: u64) -> Option<String> {
+    recent.iter().find(|s| s.id == id).map(|s| s.page.clone())
 }
 
-/// The page.
+fn esc(s: &str) -> String {
+    crate::report::html::esc(s)
+}
+
+/// The index page: one line per recent probe, each linking to its report.
 pub fn html(recent: &VecDeque<Summary>) -> String {
     let mut h = String::from(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>conncheck serve</title><style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}.fail,.error{color:#b00}.warn{color:#a60}.pass{color:#070}.skip{color:#777}</style></head><body><h1>conncheck serve</h1><p>Probe: <code>/probe?target=URL</code> · own metrics: <a href=\"/metrics\">/metrics</a></p>",
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>conncheck serve</title><style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}</style></head><body><h1>conncheck serve</h1><p>Probe: <code>/probe?target=URL</code> · own metrics: <a href=\"/metrics\">/metrics</a></p>",
     );
     if recent.is_empty() {
         h.push_str("<p>No probes yet.</p>");
+    } else {
+        h.push_str("<table><tr><th>when</th><th>target</th><th>verdict</th><th>rows</th></tr>");
     }
     for s in recent {
         let age = s.when.elapsed().map(|d| d.as_secs()).unwrap_or(0);
         h.push_str(&format!(
-            "<h2>{}</h2><p>{age} s ago · {} · {}</p><table><tr><th>status</th><th>id</th><th>check</th><th>evidence (cut at {TEXT} bytes)</th></tr>",
+            "<tr><td>{age} s ago</td><td><a href=\"/report?id={}\">{}</a></td><td>{}</td><td>{}</td></tr>",
+            s.id,
             esc(&s.target),
+            esc(&s.verdict),
             s.counts,
-            esc(&s.verdict)
         ));
-        for r in &s.rows {
-            h.push_str(&format!(
-                "<tr class=\"{st}\"><td>{st}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&r.id),
-                esc(&r.title),
-                esc(&r.detail),
-                st = r.status
-            ));
-        }
+    }
+    if !recent.is_empty() {
         h.push_str("</table>");
-        if s.more_rows > 0 {
-            h.push_str(&format!("<p>… {} more rows not kept</p>", s.more_rows));
-        }
     }
     h.push_str("</body></html>");
     h
@@ -152,16 +138,21 @@ mod tests {
     fn summaries_are_bounded_and_kept_within_the_budget() {
         let big = report(20_000, 300);
         let s = Summary::of(&big, SystemTime::now());
-        assert_eq!(s.rows.len(), ROWS);
-        assert_eq!(s.more_rows, 100);
-        assert!(s.rows[0].detail.len() < TEXT + 32);
-        assert!(!s.rows[0].detail.contains('\x1b'));
+        assert!(s.page.len() < PAGE + 64 * 1024, "{}", s.page.len());
+        assert!(!s.page.contains('\x1b'));
+        assert!(s.page.contains("id=\"matrix\"") && s.page.contains("id=\"causes\""));
+        assert!(s.page.contains("left out"), "the evidence cut is stated");
         let mut recent = VecDeque::new();
         for _ in 0..50 {
             remember(&mut recent, Summary::of(&big, SystemTime::now()));
         }
-        assert!(recent.len() < RECENT);
+        assert!(recent.len() <= RECENT);
         assert!(recent.iter().map(Summary::size).sum::<usize>() <= BUDGET);
         assert!(html(&recent).len() < 2 * BUDGET);
+        let newest = recent.front().unwrap().id;
+        assert_eq!(newest, 50);
+        assert!(html(&recent).contains(&format!("/report?id={newest}")));
+        assert!(report_page(&recent, newest).is_some());
+        assert!(report_page(&recent, 1).is_none(), "dropped from the budget");
     }
 }

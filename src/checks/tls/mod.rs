@@ -182,7 +182,7 @@ async fn check_host(ctx: &Context, sink: &Sink, h: &HostRows<'_>) {
         infos[0].not_after as f64,
     );
     ctx.metric(
-        "tls_chain_expiry_timestamp_seconds",
+        "tls_cert_expiry_timestamp_seconds",
         &[("host", h.host)],
         infos[judge::earliest_expiry(&infos)].not_after as f64,
     );
