@@ -43,30 +43,16 @@ pub fn wants_text_004(accept: Option<&str>) -> bool {
     }
 }
 
-/// The row subject: the longest of our own names (target, origins, their hosts) that the title
-/// mentions, numbered when several rows of one id share it.
+/// The row subject as a label: the typed subject (our own vocabulary: configured or
+/// discovered hosts, origins and routes, never a server-chosen name), length-capped, numbered
+/// when several rows of one id share it.
 fn subjects(report: &Report) -> Vec<String> {
-    let mut vocab: Vec<String> = vec![report.target.clone()];
-    vocab.extend(report.origins.iter().cloned());
-    for u in std::iter::once(&report.target).chain(&report.origins) {
-        if let Some(h) = url::Url::parse(u)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-        {
-            vocab.push(h);
-        }
-    }
-    vocab.sort_by_key(|v| std::cmp::Reverse(v.len()));
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     report
         .findings
         .iter()
         .map(|f| {
-            let base = vocab
-                .iter()
-                .find(|v| f.title.contains(v.as_str()))
-                .cloned()
-                .unwrap_or_else(|| "-".into());
+            let base = f.subject.label();
             let n = seen.entry((f.id.clone(), base.clone())).or_insert(0);
             *n += 1;
             let s = if *n == 1 {
