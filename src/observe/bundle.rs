@@ -34,10 +34,16 @@ fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Every absolute http/https/ws/wss URL in `bytes`, in order.
+/// Distinct URLs kept from one script.
+pub const MAX_URLS: usize = 4096;
+
 pub fn find_urls(bytes: &[u8]) -> Vec<FoundUrl> {
     let mut out = Vec::new();
+    // Each URL once (its first place), and at most MAX_URLS of them: a hostile bundle of a
+    // million repeats costs one entry, a real bundle holds a few hundred.
+    let mut seen = std::collections::HashSet::new();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < bytes.len() && out.len() < MAX_URLS {
         let b = bytes[i];
         if !(b == b'h' || b == b'H' || b == b'w' || b == b'W') {
             i += 1;
@@ -90,8 +96,13 @@ pub fn find_urls(bytes: &[u8]) -> Vec<FoundUrl> {
         while text.ends_with(['.', ',', ';', ':', '!', '?', ']']) {
             text.pop();
         }
+        if seen.contains(&text) {
+            i += j.max(1);
+            continue;
+        }
         if let Ok(url) = Url::parse(&text) {
             if url.host_str().is_some_and(|h| !h.is_empty()) {
+                seen.insert(text.clone());
                 out.push(FoundUrl {
                     offset: i,
                     text,
