@@ -443,16 +443,36 @@ impl From<&JsonDeployment> for JsonReport {
                 .checks
                 .iter()
                 .map(|c| {
-                    Finding::new(c.module, &c.id, c.title.clone())
+                    let mut f = Finding::new(c.module, &c.id, c.title.clone())
                         .status(c.status)
                         .detail(c.detail.clone())
                         .maybe_hint(c.hint.clone())
                         .maybe_browser_error(c.browser_error.clone())
-                        .duration_ms(c.duration_ms)
+                        .duration_ms(c.duration_ms);
+                    if let Some(s) = subject_back(&c.subject) {
+                        f.subject = s;
+                    }
+                    f
                 })
                 .collect(),
         }
     }
+}
+
+/// The typed subject a JSON row's subject fields describe, as far as they tell it.
+fn subject_back(j: &JsonSubject) -> Option<crate::engine::Subject> {
+    use crate::engine::Subject;
+    Some(match (&j.origin, &j.method, &j.url, &j.host) {
+        (Some(o), Some(m), Some(u), _) => Subject::Call {
+            origin: o.clone(),
+            method: m.clone(),
+            path: u.clone(),
+        },
+        (Some(o), None, None, _) => Subject::origin(o),
+        (None, _, Some(u), _) => Subject::Page { url: u.clone() },
+        (None, None, None, Some(h)) => Subject::host(h, None),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
