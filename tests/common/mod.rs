@@ -34,6 +34,10 @@ impl Run {
 
     /// Assert every row of the given module passed (or was skipped for a stated reason).
     pub fn assert_module_passes(&self, module: &str) {
+        assert!(
+            self.report.checks.iter().any(|c| c.module.name() == module),
+            "no {module} rows at all: a module that reports nothing does not pass"
+        );
         for c in &self.report.checks {
             if c.module.name() == module {
                 assert!(
