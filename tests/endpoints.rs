@@ -496,3 +496,38 @@ async fn the_token_sent_to_protected_routes_never_appears_in_the_report() {
     assert!(!r.stdout.contains("eyJ"), "a token leaked:\n{}", r.stdout);
     assert_eq!(r.code, 1);
 }
+
+/// Issue 20: conncheck's own concurrency must not keep tripping a rate limit. Once the API
+/// answers 429 with a short Retry-After, no request to it starts before that time is up.
+#[tokio::test]
+async fn after_a_429_the_host_is_left_alone_for_retry_after() {
+    let t = diagnose(
+        "endpoints-login-rate-limited",
+        &["--only", "endpoints"],
+        false,
+    )
+    .await;
+    let api = "api.tiktrue.test";
+    let first_429 = t
+        .log
+        .iter()
+        .filter(|e| e.host == api && e.status == 429)
+        .map(|e| e.end)
+        .min()
+        .expect("the lab answered 429");
+    // Requests already on their way when the 429 left the server are not the client's choice:
+    // give the answer 100 ms to arrive, then nothing may start until Retry-After (1 s) is up.
+    let (from, to) = (
+        first_429 + std::time::Duration::from_millis(100),
+        first_429 + std::time::Duration::from_millis(950),
+    );
+    let early: Vec<_> = t
+        .log
+        .iter()
+        .filter(|e| e.host == api && e.start > from && e.start < to)
+        .collect();
+    assert!(
+        early.is_empty(),
+        "requests started within Retry-After of the 429: {early:#?}"
+    );
+}

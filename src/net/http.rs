@@ -396,6 +396,8 @@ pub struct HttpClient {
     pub aia: Arc<AiaFetcher>,
     /// The run's resolver, asked whether a host may be contacted at all (IP literals too).
     dns: Arc<DnsClient>,
+    /// Hosts that answered 429: their next requests wait for a short Retry-After.
+    backoff: Arc<super::backoff::HostBackoff>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -437,6 +439,7 @@ impl HttpClient {
         }
         let client = builder.build()?;
         Ok(HttpClient {
+            backoff: Arc::default(),
             client,
             proxy: used,
             timeout,
@@ -495,6 +498,8 @@ impl HttpClient {
             if !self.dns.allows(host) {
                 return Err(NetError::Dns(DnsError::NotAllowed(host.to_string())));
             }
+            let host = host.to_string();
+            self.backoff.wait(&host).await;
             let mut ex = match tokio::time::timeout(step, self.send_completing(&current)).await {
                 // reqwest's own (connect) timeout does not say how long it waited: we know.
                 Ok(Err(NetError::Timeout(d))) if d.is_zero() => {
@@ -503,6 +508,12 @@ impl HttpClient {
                 Ok(r) => r?,
                 Err(_) => return Err(NetError::Timeout(step)),
             };
+            if ex.status.as_u16() == 429 {
+                let after = ex
+                    .header("retry-after")
+                    .and_then(|v| super::backoff::retry_after_secs(&v));
+                self.backoff.note_429(&host, after);
+            }
             if current.redirects == Redirects::Manual || !ex.status.is_redirection() {
                 ex.hops = hops;
                 ex.elapsed = start.elapsed();
