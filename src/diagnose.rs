@@ -110,7 +110,11 @@ pub async fn diagnose_timed(
 ) -> Result<Timed> {
     let started_at = SystemTime::now();
     let report = diagnose_observed(config, secrets, show_progress).await?;
-    Ok(Timed { started_at, report })
+    Ok(Timed {
+        started_at,
+        report,
+        checklist: config.target.checklist.clone(),
+    })
 }
 
 /// Render a run for stdout in the configured format: JSON and JUnit as one document whatever
@@ -120,20 +124,23 @@ pub fn render(run: &Run, output: &Output, stdout_tty: bool) -> String {
         Format::Json => report::json::render(run) + "\n",
         Format::Junit => report::junit::render_run(run),
         Format::Markdown | Format::Table | Format::Html => run
-            .reports()
-            .map(|r| render_text(r, output, stdout_tty))
+            .deployments
+            .iter()
+            .map(|t| render_text(t, output, stdout_tty))
             .collect::<Vec<_>>()
             .join("\n"),
     }
 }
 
-/// One report for a person: the table, or Markdown.
-fn render_text(report: &Report, output: &Output, stdout_tty: bool) -> String {
+/// One report for a person, laid out on its profile's checklist: the table, Markdown or HTML.
+fn render_text(timed: &Timed, output: &Output, stdout_tty: bool) -> String {
+    let checklist = timed.checklist();
+    let view = report::view::View::new(&timed.report, &checklist);
     match output.format {
-        Format::Markdown => report::markdown::render(report),
-        Format::Html => report::html::render(report),
-        _ => report::table::render(
-            report,
+        Format::Markdown => report::markdown::render_view(&view),
+        Format::Html => report::html::render_view(&view, report::html::MAX_BYTES),
+        _ => report::table::render_view(
+            &view,
             &report::table::TableOptions {
                 color: output.color,
                 verbose: output.verbose,

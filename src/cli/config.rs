@@ -240,6 +240,8 @@ impl RunArgs {
             t.auth = auth;
         }
         t.overrides = profile.overrides.clone();
+        t.checklist = profile.checklist.clone();
+        t.fallbacks = profile.fallbacks.clone();
         t.http_port = self.http_port;
         t.credentials_mode_include = !self.no_credentials && profile.credentials.unwrap_or(true);
         t.credentials = env.credentials.clone();
