@@ -4,7 +4,7 @@
 
 use crate::cli::{Config, Env, FailOn, Format, Output};
 use crate::context::Context;
-use crate::model::Report;
+use crate::model::{Module, Report};
 use crate::net::dns::DnsClient;
 use crate::net::tls::TrustStore;
 use crate::redact::Secrets;
@@ -95,6 +95,39 @@ async fn diagnose_with_progress(
         secrets,
     )?);
     Ok(crate::runner::run_with_progress(ctx, crate::checks::REGISTRY, progress).await)
+}
+
+/// The deployment and, after it, each of its fallback API hosts as a deployment of its own:
+/// the same origins, endpoints and auth against the fallback's base URL. The frontend and the
+/// WebSocket are the main deployment's (its bundle names the main API), and the main host's DNS
+/// expectations do not apply to the fallback's name.
+pub fn with_fallbacks(config: &Config) -> Vec<Config> {
+    let mut out = vec![config.clone()];
+    for fb in &config.target.fallbacks {
+        let mut c = config.clone();
+        c.target.api_base = fb.clone();
+        c.target.fallbacks.clear();
+        c.target.expect_ips.clear();
+        c.target.expect_cname = None;
+        c.opts
+            .modules
+            .retain(|m| !matches!(m, Module::Frontend | Module::Websocket));
+        if !c.opts.modules.is_empty() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Diagnose a deployment and its fallbacks at once, each within the run's `--deadline`; the
+/// progress line only when there is one.
+pub async fn diagnose_with_fallbacks(config: &Config, show_progress: bool) -> Result<Vec<Timed>> {
+    let configs = with_fallbacks(config);
+    let progress = show_progress && configs.len() == 1;
+    let runs = configs
+        .iter()
+        .map(|c| diagnose_timed(c, Secrets::default(), progress));
+    futures::future::join_all(runs).await.into_iter().collect()
 }
 
 /// The progress line: only on a terminal, only under the table.

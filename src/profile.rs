@@ -319,11 +319,10 @@ impl Profile {
             }
             out.api_base = Some(api.base.get_ref().trim().to_string());
             for fb in &api.fallbacks {
-                let u = self.url(fb)?;
-                if !matches!(u.scheme(), "http" | "https") {
-                    return self.err_at(fb.span(), "a fallback API base URL starts with https://");
+                match crate::target::parse_api_base(fb.get_ref().trim(), None) {
+                    Ok(u) => out.fallbacks.push(u),
+                    Err(e) => return self.err_at(fb.span(), format!("{e}")),
                 }
-                out.fallbacks.push(u);
             }
         }
         if let Some(fe) = &f.frontend {
@@ -614,6 +613,8 @@ mod tests {
             assert!(names.contains(&want), "tiktrue lacks {want}");
         }
         assert_eq!(t.auth.unwrap().access_path, "tokens.access");
+        let fallbacks: Vec<&str> = t.fallbacks.iter().map(|u| u.as_str()).collect();
+        assert_eq!(fallbacks, ["https://tiktrue-backend.liara.run/api/v1/"]);
 
         let p = Profile::load("plane").unwrap().resolve().unwrap();
         let (ws, auth) = p.websocket.unwrap();

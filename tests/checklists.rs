@@ -34,6 +34,11 @@ fn demo_with_the_tiktrue_profile_shows_the_documents_steps() {
         assert!(text.contains(s), "{s} missing:\n{text}");
     }
     assert!(text.contains("4.2 authentication requirements"), "{text}");
+    // The profile's fallback API host, played by the lab's platform host, is diagnosed too.
+    assert!(
+        text.contains("https://tiktrue-backend.liara.test"),
+        "the fallback deployment:\n{text}"
+    );
     assert!(
         !text.contains("Platform configuration"),
         "the default checklist is replaced:\n{text}"
