@@ -60,7 +60,8 @@ fn demo_with_the_plane_profile_groups_by_service() {
     for s in ["1 .env.api", "2 .env.frontend", "3 .env.live", "4 Traefik"] {
         assert!(text.contains(s), "{s} missing:\n{text}");
     }
-    assert!(text.contains("3.1 ALLOWED_ORIGINS"), "{text}");
+    assert!(text.contains("1.1 CORS_ALLOWED_ORIGINS"), "{text}");
+    assert!(text.contains("3.1 upgrade from the app's origin"), "{text}");
 }
 
 #[test]
