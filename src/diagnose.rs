@@ -156,28 +156,49 @@ pub fn render(run: &Run, output: &Output, stdout_tty: bool) -> String {
     match output.format {
         Format::Json => report::json::render(run) + "\n",
         Format::Junit => report::junit::render_run(run),
-        Format::Markdown | Format::Table | Format::Html => run
-            .deployments
-            .iter()
-            .map(|t| render_text(t, output, stdout_tty))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Format::Markdown | Format::Table | Format::Html => render_people(run, output, stdout_tty),
     }
 }
 
-/// One report for a person, laid out on its profile's checklist: the table, Markdown or HTML.
-fn render_text(timed: &Timed, output: &Output, stdout_tty: bool) -> String {
-    let checklist = timed.checklist();
-    let view = report::view::View::new(&timed.report, &checklist);
+/// The formats for people: each report laid out on its profile's checklist, one after
+/// another; with several deployments, the table and Markdown start with their roll-up.
+fn render_people(run: &Run, output: &Output, stdout_tty: bool) -> String {
+    let checklists: Vec<_> = run.deployments.iter().map(Timed::checklist).collect();
+    let views: Vec<_> = run
+        .deployments
+        .iter()
+        .zip(&checklists)
+        .map(|(t, c)| report::view::View::new(&t.report, c))
+        .collect();
+    let width = report::text::terminal_width(stdout_tty);
+    let mut parts: Vec<String> = Vec::new();
+    if views.len() > 1 {
+        let rollup = report::rollup::rollup(&views);
+        match output.format {
+            Format::Markdown => parts.push(report::rollup::render_markdown(&rollup)),
+            Format::Table => parts.push(report::rollup::render_table(
+                &rollup,
+                usize::from(width),
+                output.color,
+            )),
+            _ => {}
+        }
+    }
+    parts.extend(views.iter().map(|v| render_text(v, output, width)));
+    parts.join("\n")
+}
+
+/// One report for a person: the table, Markdown or HTML.
+fn render_text(view: &report::view::View, output: &Output, width: u16) -> String {
     match output.format {
-        Format::Markdown => report::markdown::render_view(&view),
-        Format::Html => report::html::render_view(&view, report::html::MAX_BYTES),
+        Format::Markdown => report::markdown::render_view(view),
+        Format::Html => report::html::render_view(view, report::html::MAX_BYTES),
         _ => report::table::render_view(
-            &view,
+            view,
             &report::table::TableOptions {
                 color: output.color,
                 verbose: output.verbose,
-                width: Some(report::text::terminal_width(stdout_tty)),
+                width: Some(width),
             },
         ),
     }

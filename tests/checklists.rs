@@ -30,6 +30,24 @@ fn demo_with_the_tiktrue_profile_shows_the_documents_steps() {
     let out = conncheck(&["demo", "--profile", "tiktrue"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
+    // Two deployments (the API and its fallback host): the roll-up comes first, one line each,
+    // the document's sections as its columns.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "2 deployments", "{text}");
+    assert!(
+        lines[2]
+            .split_whitespace()
+            .eq(["1", "2", "3", "4", "5", "6"]),
+        "{text}"
+    );
+    assert!(
+        lines[3].contains("api.tiktrue.test") && lines[4].contains("tiktrue-backend.liara.test"),
+        "{text}"
+    );
+    assert!(
+        lines[5].starts_with("1 Domain and DNS Verification · 2 Liara"),
+        "{text}"
+    );
     for s in TIKTRUE_SECTIONS {
         assert!(text.contains(s), "{s} missing:\n{text}");
     }
