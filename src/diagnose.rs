@@ -4,7 +4,7 @@
 
 use crate::cli::{Config, Env, FailOn, Format, Output};
 use crate::context::Context;
-use crate::model::Report;
+use crate::model::{Module, Report};
 use crate::net::dns::DnsClient;
 use crate::net::tls::TrustStore;
 use crate::redact::Secrets;
@@ -97,6 +97,39 @@ async fn diagnose_with_progress(
     Ok(crate::runner::run_with_progress(ctx, crate::checks::REGISTRY, progress).await)
 }
 
+/// The deployment and, after it, each of its fallback API hosts as a deployment of its own:
+/// the same origins, endpoints and auth against the fallback's base URL. The frontend and the
+/// WebSocket are the main deployment's (its bundle names the main API), and the main host's DNS
+/// expectations do not apply to the fallback's name.
+pub fn with_fallbacks(config: &Config) -> Vec<Config> {
+    let mut out = vec![config.clone()];
+    for fb in &config.target.fallbacks {
+        let mut c = config.clone();
+        c.target.api_base = fb.clone();
+        c.target.fallbacks.clear();
+        c.target.expect_ips.clear();
+        c.target.expect_cname = None;
+        c.opts
+            .modules
+            .retain(|m| !matches!(m, Module::Frontend | Module::Websocket));
+        if !c.opts.modules.is_empty() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Diagnose a deployment and its fallbacks at once, each within the run's `--deadline`; the
+/// progress line only when there is one.
+pub async fn diagnose_with_fallbacks(config: &Config, show_progress: bool) -> Result<Vec<Timed>> {
+    let configs = with_fallbacks(config);
+    let progress = show_progress && configs.len() == 1;
+    let runs = configs
+        .iter()
+        .map(|c| diagnose_timed(c, Secrets::default(), progress));
+    futures::future::join_all(runs).await.into_iter().collect()
+}
+
 /// The progress line: only on a terminal, only under the table.
 pub fn show_progress(config: &Config, env: &Env) -> bool {
     env.stderr_tty && config.output.format == Format::Table
@@ -110,7 +143,11 @@ pub async fn diagnose_timed(
 ) -> Result<Timed> {
     let started_at = SystemTime::now();
     let report = diagnose_observed(config, secrets, show_progress).await?;
-    Ok(Timed { started_at, report })
+    Ok(Timed {
+        started_at,
+        report,
+        checklist: config.target.checklist.clone(),
+    })
 }
 
 /// Render a run for stdout in the configured format: JSON and JUnit as one document whatever
@@ -119,25 +156,49 @@ pub fn render(run: &Run, output: &Output, stdout_tty: bool) -> String {
     match output.format {
         Format::Json => report::json::render(run) + "\n",
         Format::Junit => report::junit::render_run(run),
-        Format::Markdown | Format::Table | Format::Html => run
-            .reports()
-            .map(|r| render_text(r, output, stdout_tty))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Format::Markdown | Format::Table | Format::Html => render_people(run, output, stdout_tty),
     }
 }
 
-/// One report for a person: the table, or Markdown.
-fn render_text(report: &Report, output: &Output, stdout_tty: bool) -> String {
+/// The formats for people: each report laid out on its profile's checklist, one after
+/// another; with several deployments, the table and Markdown start with their roll-up.
+fn render_people(run: &Run, output: &Output, stdout_tty: bool) -> String {
+    let checklists: Vec<_> = run.deployments.iter().map(Timed::checklist).collect();
+    let views: Vec<_> = run
+        .deployments
+        .iter()
+        .zip(&checklists)
+        .map(|(t, c)| report::view::View::new(&t.report, c))
+        .collect();
+    let width = report::text::terminal_width(stdout_tty);
+    let mut parts: Vec<String> = Vec::new();
+    if views.len() > 1 {
+        let rollup = report::rollup::rollup(&views);
+        match output.format {
+            Format::Markdown => parts.push(report::rollup::render_markdown(&rollup)),
+            Format::Table => parts.push(report::rollup::render_table(
+                &rollup,
+                usize::from(width),
+                output.color,
+            )),
+            _ => {}
+        }
+    }
+    parts.extend(views.iter().map(|v| render_text(v, output, width)));
+    parts.join("\n")
+}
+
+/// One report for a person: the table, Markdown or HTML.
+fn render_text(view: &report::view::View, output: &Output, width: u16) -> String {
     match output.format {
-        Format::Markdown => report::markdown::render(report),
-        Format::Html => report::html::render(report),
-        _ => report::table::render(
-            report,
+        Format::Markdown => report::markdown::render_view(view),
+        Format::Html => report::html::render_view(view, report::html::MAX_BYTES),
+        _ => report::table::render_view(
+            view,
             &report::table::TableOptions {
                 color: output.color,
                 verbose: output.verbose,
-                width: Some(report::text::terminal_width(stdout_tty)),
+                width: Some(width),
             },
         ),
     }

@@ -5,6 +5,8 @@
 //! line and the key, never a silently ignored setting. The shipped profiles in `checks/` are
 //! embedded in the binary so `--profile tiktrue` works from anywhere.
 
+mod checklist;
+
 use crate::model::Status;
 use crate::target::{AuthFlow, Endpoint, Origin, Override, WsAuth};
 use anyhow::{anyhow, bail, Result};
@@ -43,6 +45,8 @@ pub struct ProfileFile {
     /// Per-check overrides, keyed by row id (`cors.preflight`), id prefix or module (`jwt`).
     #[serde(default)]
     pub checks: BTreeMap<String, CheckOverride>,
+    /// The profile's own checklist, replacing the default diagnostic steps in every report.
+    pub checklist: Option<Vec<checklist::ChecklistSectionFile>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +54,10 @@ pub struct ProfileFile {
 pub struct ApiSection {
     /// The API base URL (`https://api.tiktrue.com/api/v1`).
     pub base: Spanned<String>,
+    /// Other base URLs serving the same API (the platform's own host, e.g.
+    /// `https://tiktrue-backend.liara.run/api/v1`): each is diagnosed too.
+    #[serde(default)]
+    pub fallbacks: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +134,8 @@ pub struct ProfileTarget {
     pub auth: Option<AuthFlow>,
     pub websocket: Option<(Url, WsAuth)>,
     pub overrides: BTreeMap<String, Override>,
+    pub checklist: Option<crate::target::ChecklistSpec>,
+    pub fallbacks: Vec<Url>,
 }
 
 /// 1-based line and column of a byte offset.
@@ -308,6 +318,12 @@ impl Profile {
                 return self.err_at(api.base.span(), "the API base URL starts with https://");
             }
             out.api_base = Some(api.base.get_ref().trim().to_string());
+            for fb in &api.fallbacks {
+                match crate::target::parse_api_base(fb.get_ref().trim(), None) {
+                    Ok(u) => out.fallbacks.push(u),
+                    Err(e) => return self.err_at(fb.span(), format!("{e}")),
+                }
+            }
         }
         if let Some(fe) = &f.frontend {
             for o in &fe.origins {
@@ -377,6 +393,13 @@ impl Profile {
             out.endpoints = Some(eps.clone());
         }
         out.auth = f.auth.clone();
+        if let Some(sections) = &f.checklist {
+            let endpoints = out
+                .endpoints
+                .clone()
+                .unwrap_or_else(crate::target::default_endpoints);
+            out.checklist = Some(self.checklist(sections, &endpoints)?);
+        }
         if let Some(ws) = &f.websocket {
             let u = self.url(&ws.url)?;
             if !matches!(u.scheme(), "ws" | "wss") {
@@ -590,6 +613,8 @@ mod tests {
             assert!(names.contains(&want), "tiktrue lacks {want}");
         }
         assert_eq!(t.auth.unwrap().access_path, "tokens.access");
+        let fallbacks: Vec<&str> = t.fallbacks.iter().map(|u| u.as_str()).collect();
+        assert_eq!(fallbacks, ["https://tiktrue-backend.liara.run/api/v1/"]);
 
         let p = Profile::load("plane").unwrap().resolve().unwrap();
         let (ws, auth) = p.websocket.unwrap();

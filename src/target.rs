@@ -225,6 +225,28 @@ pub struct Override {
     pub skip: Option<String>,
 }
 
+/// A checklist a profile declares: its own numbered sections of items, each item naming the
+/// rows it rolls up. The report lays the matrix out on it instead of the default steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistSpec {
+    pub sections: Vec<ChecklistSpecSection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistSpecSection {
+    /// As printed ("1", "2a").
+    pub number: String,
+    pub name: String,
+    pub items: Vec<ChecklistSpecItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistSpecItem {
+    pub label: String,
+    /// Validated selectors: a module, a row, or an `endpoints.<name>` member.
+    pub rows: Vec<crate::engine::row::RowSelector>,
+}
+
 /// One deployment to diagnose.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -245,6 +267,10 @@ pub struct Target {
     pub credentials_mode_include: bool,
     pub credentials: Option<Credentials>,
     pub overrides: std::collections::BTreeMap<String, Override>,
+    /// The profile's own checklist, when it declares one.
+    pub checklist: Option<ChecklistSpec>,
+    /// Fallback API base URLs (the platform's own host): each is diagnosed as a deployment too.
+    pub fallbacks: Vec<Url>,
 }
 
 impl Target {
@@ -265,6 +291,8 @@ impl Target {
             credentials_mode_include: true,
             credentials: None,
             overrides: Default::default(),
+            checklist: None,
+            fallbacks: Vec::new(),
         })
     }
 

@@ -240,6 +240,15 @@ impl RunArgs {
             t.auth = auth;
         }
         t.overrides = profile.overrides.clone();
+        t.checklist = profile.checklist.clone();
+        // The fallbacks serve the profile's API: they apply when the API diagnosed is that one.
+        let profile_api = profile
+            .api_base
+            .as_deref()
+            .and_then(|b| crate::target::parse_api_base(b, None).ok());
+        if profile_api.as_ref() == Some(&t.api_base) {
+            t.fallbacks = profile.fallbacks.clone();
+        }
         t.http_port = self.http_port;
         t.credentials_mode_include = !self.no_credentials && profile.credentials.unwrap_or(true);
         t.credentials = env.credentials.clone();

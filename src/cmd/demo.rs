@@ -2,8 +2,7 @@
 
 use super::output::deliver;
 use crate::cli::{config, Env, Format, OutputArgs, RunArgs};
-use crate::diagnose::{diagnose_timed, exit_code_of_run, show_progress, usage};
-use crate::redact::Secrets;
+use crate::diagnose::{diagnose_with_fallbacks, exit_code_of_run, show_progress, usage};
 use crate::report::run::Run;
 use anyhow::Result;
 
@@ -28,9 +27,11 @@ pub async fn demo(d: Demo<'_>, env: &Env) -> Result<u8> {
     let target = lab.apply(&mut run);
     let mut env = env.clone();
     env.credentials = Some(lab.credentials());
-    let config = usage(config(&run, d.output, Some(&target), &env))?;
-    let timed = diagnose_timed(&config, Secrets::default(), show_progress(&config, &env)).await?;
-    let result = Run::finished(timed.started_at, vec![timed]);
+    let mut config = usage(config(&run, d.output, Some(&target), &env))?;
+    config.target.fallbacks = lab_fallbacks(&lab, &run)?;
+    let started_at = std::time::SystemTime::now();
+    let timed = diagnose_with_fallbacks(&config, show_progress(&config, &env)).await?;
+    let result = Run::finished(started_at, timed);
     let delivered = deliver(&result, &config.output, &env);
     if config.output.format == Format::Table {
         eprintln!(
@@ -41,4 +42,24 @@ pub async fn demo(d: Demo<'_>, env: &Env) -> Result<u8> {
     lab.shutdown().await;
     delivered?;
     Ok(exit_code_of_run(&result, config.output.fail_on))
+}
+
+/// The lab stands in for the profile's hosts: as its TARGET and origins replace the profile's,
+/// its platform host (the backend app's own name, `tiktrue-backend.liara.test`) replaces the
+/// profile's fallback API hosts when the profile declares any.
+fn lab_fallbacks(lab: &crate::lab::Lab, run: &RunArgs) -> Result<Vec<url::Url>> {
+    let declared = match &run.profile {
+        Some(p) => !usage(crate::profile::Profile::load(p)?.resolve())?
+            .fallbacks
+            .is_empty(),
+        None => false,
+    };
+    if !declared {
+        return Ok(Vec::new());
+    }
+    let base = format!(
+        "{}/api/v1",
+        lab.state.https_url(&lab.scenario.names.platform)
+    );
+    Ok(vec![crate::target::parse_api_base(&base, None)?])
 }

@@ -67,16 +67,21 @@ fn json(run: &Run) -> String {
 
 /// Every report in Markdown, one after another.
 fn markdown(run: &Run) -> String {
-    run.reports()
-        .map(report::markdown::render)
+    run.deployments
+        .iter()
+        .map(|t| report::markdown::render_view(&report::view::View::new(&t.report, &t.checklist())))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 /// Every report as one HTML page each, one after another.
 fn html(run: &Run) -> String {
-    run.reports()
-        .map(report::html::render)
+    run.deployments
+        .iter()
+        .map(|t| {
+            let view = report::view::View::new(&t.report, &t.checklist());
+            report::html::render_view(&view, report::html::MAX_BYTES)
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

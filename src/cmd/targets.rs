@@ -5,7 +5,7 @@
 
 use super::output::deliver;
 use crate::cli::{config, Cli, Config, Env};
-use crate::diagnose::{diagnose_timed, exit_code_of_run, usage, UsageError};
+use crate::diagnose::{diagnose_timed, exit_code_of_run, usage, with_fallbacks, UsageError};
 use crate::redact::Secrets;
 use crate::report::run::Run;
 use anyhow::{anyhow, Context as _, Result};
@@ -120,7 +120,7 @@ pub fn configs(cli: &Cli, env: &Env) -> Result<Vec<Config>> {
 
 /// Diagnose every target, `--parallel` at a time; deliver the reports in input order.
 pub async fn run(cli: &Cli, env: &Env) -> Result<u8> {
-    let configs = configs(cli, env)?;
+    let configs: Vec<Config> = configs(cli, env)?.iter().flat_map(with_fallbacks).collect();
     let output = cli.output.output(env);
     let started_at = SystemTime::now();
     // One deadline for the whole run (README: "Many deployments"); each target gets what is

@@ -131,6 +131,34 @@ impl Checklist {
         }
     }
 
+    /// The checklist a profile declares, as it declares it.
+    pub fn from_spec(spec: &crate::target::ChecklistSpec) -> Checklist {
+        Checklist {
+            sections: spec
+                .sections
+                .iter()
+                .map(|s| ChecklistSection {
+                    number: s.number.clone(),
+                    name: s.name.clone(),
+                    items: s
+                        .items
+                        .iter()
+                        .map(|it| ChecklistItem {
+                            label: it.label.clone(),
+                            rows: it.rows.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The profile's checklist when it declares one, else the default steps.
+    pub fn for_spec(spec: Option<&crate::target::ChecklistSpec>) -> Checklist {
+        spec.map(Checklist::from_spec)
+            .unwrap_or_else(Checklist::default_steps)
+    }
+
     /// Where a finding belongs: (section index, item index), first match wins. Rows no item
     /// selects (the runner's own rows) go to a module catch-all selector if the checklist has
     /// one, otherwise nowhere (the report lists them under "Other").

@@ -183,9 +183,12 @@ pub fn render_view(v: &View, max_bytes: usize) -> String {
     out
 }
 
-/// The page for a report, with a 2 MB budget.
+/// The byte budget of one report's page.
+pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+
+/// The page for a report on the default checklist, with a 2 MB budget.
 pub fn render(report: &Report) -> String {
-    render_view(&View::of(report), 2 * 1024 * 1024)
+    render_view(&View::of(report), MAX_BYTES)
 }
 
 #[cfg(test)]

@@ -238,6 +238,7 @@ mod tests {
         run.deployments.push(Timed {
             started_at: SystemTime::now(),
             report: second,
+            checklist: None,
         });
         let xml = render_run(&run);
         let parsed = quick_junit::Report::deserialize_from_str(&xml).unwrap();

@@ -10,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod repro;
+pub mod rollup;
 pub mod run;
 pub mod table;
 pub mod text;

@@ -2,7 +2,9 @@
 //! own start and duration. The machine-readable renderers (JSON, JUnit) take this, so one
 //! deployment and many give the same kind of document.
 
+use super::checklist::Checklist;
 use crate::model::{Report, Summary};
+use crate::target::ChecklistSpec;
 use std::time::{Duration, SystemTime};
 
 /// One deployment's report and when its diagnosis started.
@@ -10,6 +12,15 @@ use std::time::{Duration, SystemTime};
 pub struct Timed {
     pub started_at: SystemTime,
     pub report: Report,
+    /// The checklist the deployment's profile declares (`None`: the default steps).
+    pub checklist: Option<ChecklistSpec>,
+}
+
+impl Timed {
+    /// The checklist every renderer lays this report out on.
+    pub fn checklist(&self) -> Checklist {
+        Checklist::for_spec(self.checklist.as_ref())
+    }
 }
 
 /// Every report of one invocation, in input order.
@@ -39,7 +50,11 @@ impl Run {
         Run {
             started_at,
             duration,
-            deployments: vec![Timed { started_at, report }],
+            deployments: vec![Timed {
+                started_at,
+                report,
+                checklist: None,
+            }],
         }
     }
 

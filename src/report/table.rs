@@ -26,7 +26,7 @@ impl TableOptions {
 }
 
 /// Paint `s` for `status` with ANSI SGR codes (only when colour is on).
-fn paint(s: &str, status: Status, color: bool) -> String {
+pub(super) fn paint(s: &str, status: Status, color: bool) -> String {
     if !color {
         return s.to_string();
     }

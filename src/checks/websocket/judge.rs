@@ -119,6 +119,27 @@ pub fn scheme(url: &Url, page_https: bool) -> Verdict {
     }
 }
 
+/// Which server is behind the socket, as far as its configured URL shows. Decides whose
+/// settings a refusal's fix names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveServer {
+    /// Plane's live server (`apps/live`), which Plane mounts at `/live`: its origin check is
+    /// `ALLOWED_ORIGINS` in `.env.live`.
+    Plane,
+    /// Anything else (Django Channels, Socket.IO, ws).
+    Other,
+}
+
+impl LiveServer {
+    pub fn of(url: &Url) -> LiveServer {
+        if url.path().trim_end_matches('/') == "/live" {
+            LiveServer::Plane
+        } else {
+            LiveServer::Other
+        }
+    }
+}
+
 /// `websocket.upgrade` for a handshake the server answered (`None` for a network failure,
 /// which the engine's network fault covers).
 pub fn upgrade(own: &Outcome, token: &TokenUse) -> Option<Verdict> {
@@ -197,6 +218,15 @@ mod tests {
         assert_eq!(key(&refused(200), &none), Some("websocket.not-upgraded"));
         let net = Outcome::Net(NetError::ConnectRefused("x".into()));
         assert_eq!(upgrade(&net, &none), None);
+    }
+
+    #[test]
+    fn plane_is_known_by_its_live_path() {
+        let of = |u: &str| LiveServer::of(&Url::parse(u).unwrap());
+        assert_eq!(of("wss://plane.test/live"), LiveServer::Plane);
+        assert_eq!(of("wss://plane.test/live/?token=x"), LiveServer::Plane);
+        assert_eq!(of("wss://app.test/ws/"), LiveServer::Other);
+        assert_eq!(of("wss://app.test/live/chat"), LiveServer::Other);
     }
 
     #[test]

@@ -237,7 +237,13 @@ fn answered(
     let f = with_verdict(f, v);
     match refused {
         Some(status) => f
-            .hint(words::upgrade_hint(status, token, probe.path(), origin))
+            .hint(words::upgrade_hint(
+                status,
+                token,
+                probe.path(),
+                origin,
+                judge::LiveServer::of(probe),
+            ))
             .maybe_browser_error(handshake_failed(probe, own)),
         None => f,
     }

@@ -1,6 +1,6 @@
 //! The words of section 8: titles, evidence and fixes, from what was seen and the typed verdict.
 
-use super::judge::{TokenState, TokenTrouble, TokenUse, WsFault};
+use super::judge::{LiveServer, TokenState, TokenTrouble, TokenUse, WsFault};
 use crate::net::ws::Outcome;
 use url::Url;
 
@@ -117,8 +117,17 @@ pub fn probe_note(url: &Url, probe: &Url, token: &TokenUse) -> String {
     note
 }
 
-/// What a non-101 answer to an upgrade means, as a fix in the stack's words.
-pub fn refusal_hint(status: u16, path: &str, origin: &str) -> String {
+/// What a non-101 answer to an upgrade means, as a fix in the server's words.
+pub fn refusal_hint(status: u16, path: &str, origin: &str, server: LiveServer) -> String {
+    match (status, server) {
+        (400 | 403, LiveServer::Plane) => format!(
+            "Plane's live server refused the frontend's own origin {origin}: add it to ALLOWED_ORIGINS in .env.live (ALLOWED_ORIGINS={origin}; several origins comma-separated, exactly as the browser sends them: scheme, host and port, no trailing slash) and restart the live service"
+        ),
+        (status, _) => generic_refusal_hint(status, path, origin),
+    }
+}
+
+fn generic_refusal_hint(status: u16, path: &str, origin: &str) -> String {
     match status {
         404 => format!(
             "the proxy has no route for {path} (or the live server is not mounted there): route {path} to the WebSocket service and pass the upgrade through (nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\")"
@@ -137,13 +146,19 @@ pub fn refusal_hint(status: u16, path: &str, origin: &str) -> String {
 }
 
 /// The upgrade row's fix for a refusal.
-pub fn upgrade_hint(status: u16, token: &TokenUse, path: &str, origin: &str) -> String {
+pub fn upgrade_hint(
+    status: u16,
+    token: &TokenUse,
+    path: &str,
+    origin: &str,
+    server: LiveServer,
+) -> String {
     match (token, token.state(), status) {
         (TokenUse::Missing { why, .. }, _, 401 | 403) => {
-            format!("{}; {}", trouble(why), refusal_hint(status, path, origin))
+            format!("{}; {}", trouble(why), refusal_hint(status, path, origin, server))
         }
         (_, TokenState::Sent, 401) => "the server refused an access token the API issued seconds ago: it verifies tokens with another key. Give the WebSocket server the API's signing key (Plane: LIVE_SERVER_SECRET_KEY must equal the API's SECRET_KEY; simplejwt: SIMPLE_JWT['SIGNING_KEY'])".to_string(),
-        _ => refusal_hint(status, path, origin),
+        _ => refusal_hint(status, path, origin, server),
     }
 }
 
@@ -196,8 +211,21 @@ mod tests {
             (301, "do not follow redirects"),
             (418, "HTTP 418"),
         ] {
-            let h = refusal_hint(status, "/live/", "https://app.test");
+            let h = refusal_hint(status, "/live/", "https://app.test", LiveServer::Other);
             assert!(h.contains(phrase), "{status}: {h}");
         }
+    }
+
+    #[test]
+    fn plane_refusing_an_origin_names_its_live_server_setting() {
+        let h = refusal_hint(403, "/live", "https://plane.test", LiveServer::Plane);
+        assert!(
+            h.contains("ALLOWED_ORIGINS") && h.contains(".env.live"),
+            "{h}"
+        );
+        assert!(!h.contains("Channels") && !h.contains("Socket.IO"), "{h}");
+        // Other refusals of Plane's live server keep their own fixes.
+        let h = refusal_hint(502, "/live", "https://plane.test", LiveServer::Plane);
+        assert!(h.contains("no WebSocket server"), "{h}");
     }
 }

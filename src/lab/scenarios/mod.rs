@@ -9,6 +9,7 @@ mod frontend;
 mod hostile;
 mod https;
 mod jwt;
+mod plane_seed;
 mod profiles;
 pub mod seed;
 mod tls;
@@ -367,6 +368,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(frontend::list());
     v.extend(profiles::list());
     v.extend(seed::list());
+    v.extend(plane_seed::list());
     v.extend(hostile::list());
     v
 }

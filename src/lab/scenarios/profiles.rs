@@ -28,7 +28,7 @@ fn simplejwt() -> Scenario {
     )
 }
 
-fn plane() -> Scenario {
+pub(super) fn plane() -> Scenario {
     Scenario::fault(
         "plane",
         "a healthy Plane-shaped deployment: Next.js behind Traefik, Django API on its own host, /live WebSocket with ?token= auth",
