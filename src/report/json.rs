@@ -372,7 +372,7 @@ fn row(report: &Report, f: &Finding) -> JsonRow {
 
 fn deployment(t: &Timed) -> JsonDeployment {
     let r = &t.report;
-    let (verdict, checklist, causes) = view_parts(&super::view::View::of(r));
+    let (verdict, checklist, causes) = view_parts(&super::view::View::new(r, &t.checklist()));
     JsonDeployment {
         verdict: Some(verdict),
         checklist: Some(checklist),
