@@ -1,9 +1,11 @@
-//! The check modules, one file each, and the registry that lists them in checklist order.
+//! The check modules, one folder each, and the registry that lists them in checklist order.
 //!
-//! Every module has the same shape: `run(Arc<Context>, Sink)` pushes one [`Finding`] per
-//! checklist row. Problems are findings, not errors.
+//! Every module has the same shape: `mod.rs` does the I/O and pushes one [`Finding`] per
+//! checklist row as soon as it is decided (`run(Arc<Context>, Sink)`), `judge.rs` decides on
+//! typed observations and declares the module's fault type, `words.rs` words it. Problems are
+//! findings with a typed fault, not errors. The runner gets this registry handed in.
 //!
-//! [`Finding`]: crate::model::Finding
+//! [`Finding`]: crate::engine::Finding
 
 pub mod cors;
 pub mod dns;
