@@ -184,13 +184,15 @@ async fn conncheck(gen: &CorsGen, case: &Case) -> JsonReport {
     }
     let out = run(&mut cmd).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "case {}: JSON report ({e}):\n{stdout}\n{}",
-            case.id,
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    let doc: conncheck::report::json::JsonDocument =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "case {}: JSON report ({e}):\n{stdout}\n{}",
+                case.id,
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    JsonReport::from(&doc.deployments[0])
 }
 
 /// conncheck's verdict for one call: blocked when its preflight or actual row fails.
