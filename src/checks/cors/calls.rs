@@ -16,6 +16,8 @@ pub const LOCALHOST_DEFAULT: &str = "http://localhost:3000";
 pub struct ApiCall {
     /// "POST auth/login/"
     pub label: String,
+    /// The route as the app writes it ("auth/login/").
+    pub path: String,
     /// The endpoints row that reports this route's own status.
     pub endpoint_row: Option<String>,
     pub url: Url,
@@ -65,6 +67,7 @@ pub fn api_calls(t: &Target) -> Vec<ApiCall> {
             }
             v.push(ApiCall {
                 label: format!("{method} {path}"),
+                path: path.to_string(),
                 endpoint_row: row,
                 url,
                 call: Call {

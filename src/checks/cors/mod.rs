@@ -10,12 +10,15 @@
 pub mod calls;
 pub mod chrome;
 pub mod decide;
+pub mod fault;
 pub mod hints;
 pub mod judge;
 pub mod redirect;
 pub mod words;
 
 use crate::context::Context;
+use crate::engine::fault::{Missing, Unchecked};
+use crate::engine::{Row, Subject};
 use crate::model::{Finding, Module};
 use crate::net::http::{HttpRequest, NetError};
 use crate::runner::{ModuleSpec, Sink};
@@ -27,7 +30,7 @@ use futures::future::join_all;
 use futures::FutureExt;
 use hints::HintCtx;
 use http::Method;
-use judge::ProbeAnswer;
+use judge::{CorsFault, ProbeAnswer};
 use redirect::{Block, Chain, End, HopSeen, Leg, Page, Step};
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,17 +50,21 @@ const INITIATOR: Initiator = Initiator::Xhr;
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let calls = Arc::new(api_calls(&ctx.target));
     if ctx.target.origins.is_empty() || calls.is_empty() {
-        let why = if ctx.target.origins.is_empty() {
+        let no_origin = ctx.target.origins.is_empty();
+        let why = if no_origin {
             "no frontend origin to check from: pass --origin https://your-frontend (it could not be inferred from the API host)"
         } else {
             "no endpoint of the map is called cross-origin (cors = false everywhere)"
         };
-        for row in ["preflight", "actual", "security", "cache"] {
-            sink.push(
-                Finding::new(Module::Cors, row, format!("CORS {row}"))
-                    .skip()
-                    .detail(why),
-            );
+        for row in Row::of(Module::Cors) {
+            let f = Finding::of(row, Subject::Deployment, words::skipped_title(row))
+                .skip()
+                .detail(why);
+            sink.push(if no_origin {
+                f.fault(Unchecked(Missing::Origin))
+            } else {
+                f
+            });
         }
         return;
     }
@@ -128,14 +135,16 @@ async fn check_origin(
         seen.extend(s);
         max_ages.extend(m);
     }
-    let f = Finding::new(
-        Module::Cors,
-        "cache",
+    let f = Finding::of(
+        Row::CorsCache,
+        Subject::origin(&origin),
         format!("CORS answers to {origin} are safe to cache (Vary: Origin)"),
     );
     let judged = judge::judge_cache(&seen, &max_ages);
+    let host = api_host(&ctx.target.api_base);
     sink.push(
         words::cache_row(f, &origin, !seen.is_empty(), &judged)
+            .maybe_fault(judge::cache_fault(&host, &judged).map(crate::engine::Fault::new))
             .seq(oi)
             .duration(start.elapsed()),
     );
@@ -174,9 +183,9 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
         seen: Vec::new(),
         max_age: None,
     };
-    let actual = Finding::new(
-        Module::Cors,
-        "actual",
+    let actual = Finding::of(
+        Row::CorsActual,
+        Subject::call(o, &c.call.method, &c.path),
         format!("CORS on the {} response, from {o}", c.label),
     )
     .seq(seq);
@@ -187,20 +196,20 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
         )));
         return out;
     }
-    let preflight = Finding::new(
-        Module::Cors,
-        "preflight",
+    let preflight = Finding::of(
+        Row::CorsPreflight,
+        Subject::call(o, &c.call.method, &c.path),
         format!("CORS preflight from {o} to {}", c.label),
     )
     .seq(seq);
     if run.page.blocks_insecure(&c.url) {
-        out.rows.extend(words::insecure_call_rows(
-            preflight,
-            actual,
-            c,
-            &run.page,
-            c.call.needs_preflight(),
-        ));
+        let fault = CorsFault::MixedContent {
+            host: api_host(&c.url),
+        };
+        let rows =
+            words::insecure_call_rows(preflight, actual, c, &run.page, c.call.needs_preflight());
+        out.rows
+            .extend(rows.into_iter().map(|r| r.fault(fault.clone())));
         return out;
     }
     if c.call.needs_preflight() {
@@ -208,10 +217,17 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
         let (row, passed) = first_preflight(run, preflight, c, &mut out).await;
         out.rows.push(row.duration(start.elapsed()));
         if !passed {
-            out.rows.push(actual.skip().detail(format!(
-                "not sent: a browser sends the {} only after its preflight passes (see cors.preflight)",
-                c.label
-            )));
+            out.rows.push(
+                actual
+                    .skip()
+                    .detail(format!(
+                        "not sent: a browser sends the {} only after its preflight passes (see cors.preflight)",
+                        c.label
+                    ))
+                    .fault(CorsFault::AfterPreflight {
+                        host: api_host(&c.url),
+                    }),
+            );
             return out;
         }
     }
@@ -241,7 +257,7 @@ async fn first_preflight(
         .send(preflight_request(&c.url, o, &c.call))
         .await
     {
-        Err(e) => return (run.ctx.net_failure(f, &e), false),
+        Err(e) => return (net_failure(run.ctx, f, &c.url, &e), false),
         Ok(ex) => ex,
     };
     let rec = Recorded::from_exchange(&ex);
@@ -255,7 +271,11 @@ async fn first_preflight(
         Ok(ok) => {
             out.max_age = Some(ok.max_age);
             let row = if ok.authorization_by_wildcard {
-                words::wildcard_authorization_warning(f, &detail)
+                words::wildcard_authorization_warning(f, &detail).fault(
+                    CorsFault::AuthorizationByWildcard {
+                        host: api_host(&c.url),
+                    },
+                )
             } else {
                 f.pass().detail(format!("allowed: {detail}"))
             };
@@ -272,10 +292,25 @@ async fn first_preflight(
                     c.label
                 ))
                 .hint(hints::hint(&err, &h))
-                .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err));
+                .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
+                .fault(CorsFault::blocked(&api_host(&c.url), &err, &rec, true));
             (row, false)
         }
     }
+}
+
+/// The API host of a URL as subjects name it (with a non-default port): the scope of a CORS
+/// configuration mistake.
+fn api_host(url: &Url) -> String {
+    Subject::host_of(url).to_string()
+}
+
+/// A network failure on a request to `url`, owned by `url`'s host (not the origin's), on a row
+/// that keeps its own subject.
+fn net_failure(ctx: &Context, f: Finding, url: &Url, e: &NetError) -> Finding {
+    let subject = f.subject.clone();
+    ctx.net_failure(f.subject(Subject::host_of(url)), e)
+        .subject(subject)
 }
 
 /// Evidence that the requests went through a proxy (the browser's, from the environment, or
@@ -367,11 +402,15 @@ async fn judge_actual(run: &OriginRun<'_>, f: Finding, c: &ApiCall, chain: &Chai
         sent.push_str(" and a stand-in bearer token");
     }
     sent.push_str(&via(run.ctx));
+    let last_url = chain.hops.last().map_or(&c.url, |h| &h.leg.url);
     match (&chain.end, chain.redirected()) {
-        (End::Net(e), false) => run.ctx.net_failure(f, e),
-        (End::Net(e), true) => run
-            .ctx
-            .net_failure(f.detail(words::describe_chain(chain, o)), e),
+        (End::Net(e), false) => net_failure(run.ctx, f, last_url, e),
+        (End::Net(e), true) => net_failure(
+            run.ctx,
+            f.detail(words::describe_chain(chain, o)),
+            last_url,
+            e,
+        ),
         (End::Read(summary), redirected) => {
             words::actual_read(f, chain, o, summary, redirected, &sent)
         }
@@ -379,15 +418,13 @@ async fn judge_actual(run: &OriginRun<'_>, f: Finding, c: &ApiCall, chain: &Chai
             let rec = chain.hops[0].response.clone().unwrap_or_default();
             let lh = localhost_default(run, err, &rec).await;
             let h = hint_ctx(run, c, &rec, false, lh);
-            words::actual_blocked(f, err, &h, &sent).browser_error(chrome::message(
-                INITIATOR,
-                c.url.as_str(),
-                o,
-                err,
-            ))
+            words::actual_blocked(f, err, &h, &sent)
+                .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, err))
+                .fault(CorsFault::blocked(&api_host(&c.url), err, &rec, false))
         }
         (End::Blocked(block), _) => words::chain_blocked(f, chain, block, &run.page, &sent)
-            .browser_error(chrome::chain_message(INITIATOR, chain, block, &run.page)),
+            .browser_error(chrome::chain_message(INITIATOR, chain, block, &run.page))
+            .fault(judge::chain_fault(chain, block, &api_host(last_url))),
     }
 }
 
@@ -425,9 +462,9 @@ async fn localhost_default(run: &OriginRun<'_>, err: &CorsError, rec: &Recorded)
 
 async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) -> Finding {
     let start = Instant::now();
-    let f = Finding::new(
-        Module::Cors,
-        "security",
+    let f = Finding::of(
+        Row::CorsSecurity,
+        Subject::origin(origin),
         format!("CORS refuses untrusted origins posing as {origin}"),
     )
     .seq(oi);
@@ -464,7 +501,7 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
     let f = f.duration(start.elapsed());
     if verdicts.is_empty() {
         return match first_err {
-            Some(e) => ctx.net_failure(f, &e),
+            Some(e) => net_failure(ctx, f, &c.url, &e),
             None => f.skip().detail("no probe origin to try"),
         };
     }
@@ -476,5 +513,6 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
         answers: &verdicts,
         unanswered: probes.len() - verdicts.len(),
     };
-    words::security_row(f, &report, &verdict)
+    let fault = judge::security_fault(&api_host(&c.url), &verdict);
+    words::security_row(f, &report, &verdict).maybe_fault(fault.map(crate::engine::Fault::new))
 }
