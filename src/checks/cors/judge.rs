@@ -3,6 +3,8 @@
 
 use super::decide::{cors_check, CorsError, Recorded};
 use super::redirect::Block;
+use crate::stack::fix::Fix;
+use crate::stack::{Backend, Sample, Stack};
 use crate::target::Origin;
 
 /// even for an origin it does not allow, as django-cors-headers does).
@@ -471,6 +473,61 @@ pub fn cache_fault(host: &str, j: &CacheJudgement) -> Option<CorsFault> {
     (j.naming_origin > 0 && !j.missing_vary.is_empty()).then(|| CorsFault::VaryMissing {
         host: host.to_string(),
     })
+}
+
+/// The configuration change a blocked call needs, for wording in the stack's terms (`None`:
+/// not a setting of the CORS layer: an error page, a redirect, a proxy duplicating a header).
+pub fn fix_for(what: Blocked, error: &CorsError, origin: &str, include: bool) -> Option<Fix> {
+    let origins = vec![origin.to_string()];
+    Some(match (what, error) {
+        (
+            Blocked::OriginNotAllowed | Blocked::AllowOriginMissing | Blocked::AllowOriginMismatch,
+            _,
+        ) => Fix::AllowOrigins {
+            origins,
+            credentials: include,
+        },
+        (Blocked::WildcardWithCredentials, _) => Fix::AllowOrigins {
+            origins,
+            credentials: true,
+        },
+        (Blocked::AllowCredentialsMissing | Blocked::AllowCredentialsInvalid, _) => {
+            Fix::AllowCredentials
+        }
+        (Blocked::AllowHeadersMissing, CorsError::HeaderDisallowed { header }) => {
+            Fix::AllowHeaders {
+                headers: vec![header.clone()],
+            }
+        }
+        (Blocked::AllowMethodsMissing, CorsError::MethodDisallowed { method }) => {
+            Fix::AllowMethods {
+                methods: vec![method.clone()],
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// A recorded answer as the stack fingerprint reads it (`body`: at most 4 KB of it).
+pub fn sample_of(rec: &Recorded, body: &[u8], preflight: bool) -> Sample {
+    let cut = body.len().min(4096);
+    Sample {
+        preflight,
+        status: rec.status,
+        headers: rec.headers.clone(),
+        body: String::from_utf8_lossy(&body[..cut]).into_owned(),
+    }
+}
+
+/// Whether the stack-worded fix should replace the django-cors-headers wording: only when the
+/// answer shows a backend other than Django. (An unrecognised stack keeps today's wording: the
+/// CORS module sees only its own answers, and a Django preflight refusing an origin carries no
+/// sign of Django.)
+pub fn word_for_stack(stack: &Stack, rec: &Recorded) -> bool {
+    match stack.backend() {
+        Some(Backend::Django) | None => false,
+        Some(_) => !looks_like_django(rec),
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use crate::engine::{Row, Subject};
 use crate::model::{Finding, Module};
 use crate::net::http::{HttpRequest, NetError};
 use crate::runner::{ModuleSpec, Sink};
+use crate::stack::fingerprint::recognise;
 use crate::target::Origin;
 use calls::{api_calls, probe_call, ApiCall, LOCALHOST_DEFAULT};
 use chrome::Initiator;
@@ -261,11 +262,16 @@ async fn first_preflight(
         Ok(ex) => ex,
     };
     let rec = Recorded::from_exchange(&ex);
+    let stack = recognise(
+        c.url.host_str().unwrap_or(""),
+        &[judge::sample_of(&rec, &ex.body, true)],
+    );
     let detail = format!(
-        "{} — {}{}",
+        "{} — {}{}{}",
         words::describe_response(&rec, PREFLIGHT_HEADERS),
         words::describe_preflight(&c.url, o, &c.call),
-        via(run.ctx)
+        via(run.ctx),
+        words::stack_evidence(&stack)
     );
     match decide::preflight_check(&c.call, o, &rec) {
         Ok(ok) => {
@@ -291,7 +297,7 @@ async fn first_preflight(
                     words::verdict_line(&err, &rec, o),
                     c.label
                 ))
-                .hint(hints::hint(&err, &h))
+                .hint(hints::stack_hint(&err, &h, &stack).unwrap_or_else(|| hints::hint(&err, &h)))
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
                 .fault(CorsFault::blocked(&api_host(&c.url), &err, &rec, true));
             (row, false)

@@ -204,6 +204,15 @@ pub fn skipped_title(row: crate::engine::Row) -> &'static str {
     }
 }
 
+/// The recognised stack as evidence ("; stack: Express (X-Powered-By: Express)"), or nothing.
+pub fn stack_evidence(stack: &crate::stack::Stack) -> String {
+    if stack.is_known() {
+        format!("; stack: {stack}")
+    } else {
+        String::new()
+    }
+}
+
 pub fn regex_escape(host: &str) -> String {
     host.replace('.', "\\.")
 }
