@@ -42,7 +42,7 @@ impl ApiCall {
 /// The calls the SPA makes: every CORS endpoint of the map plus the token refresh, with the
 /// headers axios adds (`Content-Type: application/json` on bodies, `Authorization` when
 /// logged in).
-pub fn api_calls(t: &Target) -> Vec<ApiCall> {
+pub fn api_calls(t: &Target, include_credentials: bool) -> Vec<ApiCall> {
     let mut v: Vec<ApiCall> = Vec::new();
     let mut add =
         |path: &str, method: &str, auth: bool, body: Option<String>, row: Option<String>| {
@@ -73,7 +73,7 @@ pub fn api_calls(t: &Target) -> Vec<ApiCall> {
                 call: Call {
                     method,
                     headers,
-                    include_credentials: t.credentials_mode_include,
+                    include_credentials,
                 },
                 body: sends_body.then(|| body.unwrap_or_else(|| "{}".into())),
                 auth,
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn calls_follow_axios() {
         let t = Target::new("api.tiktrue.com", None).unwrap();
-        let calls = api_calls(&t);
+        let calls = api_calls(&t, t.credentials_mode_include);
         let login = calls
             .iter()
             .find(|c| c.label == "POST auth/login/")

@@ -3,6 +3,7 @@
 
 use super::decide::{cors_check, CorsError, Recorded};
 use super::redirect::Block;
+use crate::observe::bundle::discover::{CredentialsMode, Discovery, TokenSend};
 use crate::stack::fix::Fix;
 use crate::stack::{Backend, Sample, Stack};
 use crate::target::Origin;
@@ -343,6 +344,14 @@ impl CorsFault {
         }
     }
 
+    /// The same fault, listing what else is wrong with the answer.
+    pub fn with_others(mut self, more: Vec<CorsError>) -> CorsFault {
+        if let CorsFault::Blocked { others, .. } = &mut self {
+            *others = more;
+        }
+        self
+    }
+
     /// The stable key (`cors.<kebab>`).
     pub fn kind_key(&self) -> &'static str {
         match self {
@@ -473,6 +482,17 @@ pub fn cache_fault(host: &str, j: &CacheJudgement) -> Option<CorsFault> {
     (j.naming_origin > 0 && !j.missing_vary.is_empty()).then(|| CorsFault::VaryMissing {
         host: host.to_string(),
     })
+}
+
+/// The credentials mode the SPA's bundle shows: `Default` only counts when the bundle was read
+/// (it named an API base or a call); otherwise `assumed`.
+pub fn include_credentials(d: &Discovery, assumed: bool) -> bool {
+    let read = !d.api_bases.is_empty() || !d.calls.is_empty();
+    match d.credentials {
+        CredentialsMode::Include => true,
+        CredentialsMode::Default if read => matches!(d.token_sent, Some(TokenSend::Cookie)),
+        CredentialsMode::Default => assumed,
+    }
 }
 
 /// The configuration change a blocked call needs, for wording in the stack's terms (`None`:
@@ -663,5 +683,31 @@ mod tests {
             None
         );
         assert_eq!(vary_ok(&Recorded::new(200, &[])), None);
+    }
+
+    #[test]
+    fn the_bundle_decides_the_credentials_mode_only_when_it_was_read() {
+        use crate::observe::bundle::discover::{CredentialsMode, Discovery, TokenSend};
+        let unread = Discovery::default();
+        assert!(include_credentials(&unread, true));
+        assert!(!include_credentials(&unread, false));
+        let bearer = Discovery {
+            api_bases: vec!["https://api.x.test".into()],
+            token_sent: Some(TokenSend::Authorization {
+                scheme: Some("Bearer".into()),
+            }),
+            ..Discovery::default()
+        };
+        assert!(!include_credentials(&bearer, true));
+        let cookie = Discovery {
+            token_sent: Some(TokenSend::Cookie),
+            ..bearer.clone()
+        };
+        assert!(include_credentials(&cookie, true));
+        let with = Discovery {
+            credentials: CredentialsMode::Include,
+            ..bearer
+        };
+        assert!(include_credentials(&with, false));
     }
 }

@@ -49,7 +49,8 @@ pub const SPEC: ModuleSpec = ModuleSpec {
 const INITIATOR: Initiator = Initiator::Xhr;
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let calls = Arc::new(api_calls(&ctx.target));
+    let include = credentials_mode(&ctx).await;
+    let calls = Arc::new(api_calls(&ctx.target, include));
     if ctx.target.origins.is_empty() || calls.is_empty() {
         let no_origin = ctx.target.origins.is_empty();
         let why = if no_origin {
@@ -81,6 +82,18 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         async move { check_origin(ctx, sink, oi, origin, calls, localhost).await }
     });
     join_all(tasks).await;
+}
+
+/// Whether the SPA's calls carry credentials: a flag or the profile decides; otherwise the
+/// bundle, when it was read and shows none (no `withCredentials`, no `credentials: 'include'`),
+/// says they don't; otherwise conncheck assumes they do.
+async fn credentials_mode(ctx: &Context) -> bool {
+    let t = &ctx.target;
+    if t.credentials_mode_explicit || t.frontend.is_empty() {
+        return t.credentials_mode_include;
+    }
+    let d = ctx.observed.discovery(&ctx.http, &t.frontend).await;
+    judge::include_credentials(&d, t.credentials_mode_include)
 }
 
 /// What one call taught us, beyond its rows.
@@ -116,7 +129,7 @@ async fn check_origin(
         page: Page {
             origin: origin.as_str().to_string(),
             parsed: origin.url().origin(),
-            include_credentials: ctx.target.credentials_mode_include,
+            include_credentials: calls.first().is_some_and(|c| c.call.include_credentials),
         },
         calls: &calls[..],
         localhost: &localhost,
@@ -290,16 +303,22 @@ async fn first_preflight(
         Err(err) => {
             let lh = localhost_default(run, &err, &rec).await;
             let h = hint_ctx(run, c, &rec, true, lh);
+            let others: Vec<CorsError> = decide::preflight_problems(&c.call, o, &rec)
+                .into_iter()
+                .filter(|e| *e != err)
+                .collect();
+            let fix = hints::stack_hint(&err, &h, &stack).unwrap_or_else(|| hints::hint(&err, &h));
             let row = f
                 .fail()
                 .detail(format!(
-                    "{}: {detail}; the browser stops here and never sends the {} itself",
+                    "{}{}: {detail}; the browser stops here and never sends the {} itself",
                     words::verdict_line(&err, &rec, o),
+                    words::also_line(&others, &rec, o),
                     c.label
                 ))
-                .hint(hints::stack_hint(&err, &h, &stack).unwrap_or_else(|| hints::hint(&err, &h)))
+                .hint(fix)
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
-                .fault(CorsFault::blocked(&api_host(&c.url), &err, &rec, true));
+                .fault(CorsFault::blocked(&api_host(&c.url), &err, &rec, true).with_others(others));
             (row, false)
         }
     }

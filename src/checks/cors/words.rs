@@ -213,6 +213,19 @@ pub fn stack_evidence(stack: &crate::stack::Stack) -> String {
     }
 }
 
+/// The other faults of a preflight's answer, after the one Chrome names: " (also:
+/// Access-Control-Allow-Headers lacks authorization)", or nothing.
+pub fn also_line(others: &[CorsError], rec: &Recorded, origin: &str) -> String {
+    if others.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = others
+        .iter()
+        .map(|e| verdict_line(e, rec, origin))
+        .collect();
+    format!(" (also: {})", lines.join("; "))
+}
+
 pub fn regex_escape(host: &str) -> String {
     host.replace('.', "\\.")
 }
