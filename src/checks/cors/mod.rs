@@ -49,8 +49,7 @@ pub const SPEC: ModuleSpec = ModuleSpec {
 const INITIATOR: Initiator = Initiator::Xhr;
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let include = credentials_mode(&ctx).await;
-    let calls = Arc::new(api_calls(&ctx.target, include));
+    let calls = Arc::new(calls_of(&ctx).await);
     if ctx.target.origins.is_empty() || calls.is_empty() {
         let no_origin = ctx.target.origins.is_empty();
         let why = if no_origin {
@@ -84,16 +83,36 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     join_all(tasks).await;
 }
 
-/// Whether the SPA's calls carry credentials: a flag or the profile decides; otherwise the
-/// bundle, when it was read and shows none (no `withCredentials`, no `credentials: 'include'`),
-/// says they don't; otherwise conncheck assumes they do.
-async fn credentials_mode(ctx: &Context) -> bool {
+/// The calls to check, with the SPA's credentials mode: a flag or the profile decides it;
+/// otherwise the bundle, when it was read and shows none (no `withCredentials`, no
+/// `credentials: 'include'`), says the calls carry none; otherwise conncheck assumes they do.
+/// Methods the bundle uses that no call of the map covers (PUT, DELETE…) get a preflight.
+async fn calls_of(ctx: &Context) -> Vec<ApiCall> {
     let t = &ctx.target;
-    if t.credentials_mode_explicit || t.frontend.is_empty() {
-        return t.credentials_mode_include;
+    if t.frontend.is_empty() {
+        return api_calls(t, t.credentials_mode_include);
     }
     let d = ctx.observed.discovery(&ctx.http, &t.frontend).await;
-    judge::include_credentials(&d, t.credentials_mode_include)
+    let include = if t.credentials_mode_explicit {
+        t.credentials_mode_include
+    } else {
+        judge::include_credentials(&d, t.credentials_mode_include)
+    };
+    let mut calls = api_calls(t, include);
+    let api_host = t.api_base.host_str();
+    let found: Vec<(String, String)> = d
+        .calls
+        .iter()
+        .filter(|c| {
+            c.url
+                .as_deref()
+                .is_none_or(|u| Url::parse(u).ok().as_ref().and_then(Url::host_str) == api_host)
+        })
+        .filter_map(|c| Some((c.method.clone()?, c.path.clone())))
+        .collect();
+    let more = calls::method_calls(t, include, &found, &calls);
+    calls.extend(more);
+    calls
 }
 
 /// What one call taught us, beyond its rows.
@@ -242,6 +261,13 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
                         host: api_host(&c.url),
                     }),
             );
+            return out;
+        }
+        if c.preflight_only {
+            out.rows.push(actual.skip().detail(format!(
+                "not sent: the {} changes data, so conncheck sends only its preflight (which passed)",
+                c.label
+            )));
             return out;
         }
     }
