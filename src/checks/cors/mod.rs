@@ -5,7 +5,13 @@
 //! answers are safe to cache.
 //!
 //! This file does the I/O; `decide.rs` and `redirect.rs` decide the Fetch rules, `judge.rs`
-//! judges probes and caching, `words.rs` words the rows and `chrome.rs` Chrome's console lines.
+//! judges probes and caching and types every fault (`CorsFault`, keys `cors.<kebab>`, scoped
+//! by the API host so one configuration mistake is one cause; `fault.rs` puts it on the
+//! engine's spine), `words.rs` words the rows and causes, `hints.rs` the fixes (through
+//! `stack::fix` when the preflight's answer shows a non-Django backend) and `chrome.rs` Chrome's
+//! console lines. The calls come from the endpoint map, plus a preflight for each method the
+//! bundle uses that the map does not; the credentials mode from a flag, the profile, or the
+//! bundle.
 
 pub mod calls;
 pub mod chrome;
