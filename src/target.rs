@@ -265,6 +265,9 @@ pub struct Target {
     pub http_port: u16,
     /// Whether the frontend sends credentials (cookies) cross-origin (axios withCredentials).
     pub credentials_mode_include: bool,
+    /// Whether a flag (`--no-credentials`) or the profile set the credentials mode; otherwise
+    /// the frontend's bundle may tell it.
+    pub credentials_mode_explicit: bool,
     pub credentials: Option<Credentials>,
     pub overrides: std::collections::BTreeMap<String, Override>,
     /// The profile's own checklist, when it declares one.
@@ -289,6 +292,7 @@ impl Target {
             expect_cname: None,
             http_port: 80,
             credentials_mode_include: true,
+            credentials_mode_explicit: false,
             credentials: None,
             overrides: Default::default(),
             checklist: None,

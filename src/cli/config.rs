@@ -251,6 +251,7 @@ impl RunArgs {
         }
         t.http_port = self.http_port;
         t.credentials_mode_include = !self.no_credentials && profile.credentials.unwrap_or(true);
+        t.credentials_mode_explicit = self.no_credentials || profile.credentials.is_some();
         t.credentials = env.credentials.clone();
         t.finish();
         Ok(t)

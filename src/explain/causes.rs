@@ -37,7 +37,11 @@ const JWT_ROWS: &[Row] = &[
 const FRONTEND_ROWS: &[Row] = &[FrontendPage, FrontendMixedContent, FrontendBundle];
 
 const CORS_ROWS: &[Row] = &[CorsPreflight, CorsActual];
-const CORS_ANY: Sign = rows(CORS_ROWS);
+/// The origin is not let in: the CORS layer answers without this origin, or no CORS at all.
+const CORS_KEYS_ORIGIN: &[Sign] = &[sign(
+    CORS_ROWS,
+    &["cors.origin-not-allowed", "cors.allow-origin-missing"],
+)];
 
 /// Every row whose check makes a request, so can carry a network fault.
 const REQUEST_ROWS: &[Row] = &[
@@ -73,7 +77,7 @@ pub static CAUSES: &[Cause] = &[
         category: Category::Cors,
         title: "The frontend's origin is not allowed by the API's CORS settings",
         fix: "add the exact origin (scheme://host, no path, no trailing slash) to CORS_ALLOWED_ORIGINS in Django settings (django-cors-headers), and keep corsheaders.middleware.CorsMiddleware first in MIDDLEWARE",
-        signs: &[CORS_ANY],
+        signs: CORS_KEYS_ORIGIN,
     },
     Cause {
         id: "cors-error-response",
@@ -90,7 +94,7 @@ pub static CAUSES: &[Cause] = &[
                     "endpoints.not-found",
                 ],
             ),
-            rows(&[CorsActual, Endpoint]),
+            sign(&[CorsActual], &["cors.error-without-cors-headers"]),
         ],
     },
     Cause {
@@ -103,7 +107,7 @@ pub static CAUSES: &[Cause] = &[
                 ENDPOINT_ROWS,
                 &["endpoints.post-redirected", "endpoints.redirected"],
             ),
-            rows(&[CorsPreflight]),
+            sign(&[CorsPreflight], &["cors.preflight-redirected"]),
         ],
     },
     Cause {
@@ -111,49 +115,49 @@ pub static CAUSES: &[Cause] = &[
         category: Category::Cors,
         title: "The CORS preflight (OPTIONS) does not get a 2xx: the proxy, a WAF or an auth layer answers it",
         fix: "let OPTIONS reach Django unauthenticated (django-cors-headers answers it); in nginx/Traefik do not require auth or return 405 for OPTIONS",
-        signs: &[rows(&[CorsPreflight])],
+        signs: &[sign(&[CorsPreflight], &["cors.preflight-status"])],
     },
     Cause {
         id: "cors-duplicate-origin",
         category: Category::Cors,
         title: "Access-Control-Allow-Origin is sent twice (the proxy adds one and django-cors-headers another)",
         fix: "set CORS in one place only: remove the add_header Access-Control-Allow-Origin from nginx (or the Traefik headers middleware) and keep django-cors-headers",
-        signs: &[CORS_ANY],
+        signs: &[sign(CORS_ROWS, &["cors.allow-origin-duplicated", "cors.allow-origin-multiple"])],
     },
     Cause {
         id: "cors-wildcard-credentials",
         category: Category::Cors,
         title: "The API answers Access-Control-Allow-Origin: * to a request with credentials",
         fix: "replace CORS_ALLOW_ALL_ORIGINS = True with CORS_ALLOWED_ORIGINS = [your origins] and keep CORS_ALLOW_CREDENTIALS = True",
-        signs: &[CORS_ANY],
+        signs: &[sign(CORS_ROWS, &["cors.wildcard-with-credentials"])],
     },
     Cause {
         id: "cors-credentials-not-allowed",
         category: Category::Cors,
         title: "The API does not send Access-Control-Allow-Credentials: true while the frontend sends cookies",
         fix: "set CORS_ALLOW_CREDENTIALS = True (or drop withCredentials / credentials: 'include' in the frontend if it needs no cookies)",
-        signs: &[CORS_ANY],
+        signs: &[sign(CORS_ROWS, &["cors.allow-credentials-missing", "cors.allow-credentials-invalid"])],
     },
     Cause {
         id: "cors-header-not-allowed",
         category: Category::Cors,
         title: "A request header (Authorization, Content-Type, a custom X- header) is not in the preflight's Access-Control-Allow-Headers",
         fix: "add the header to CORS_ALLOW_HEADERS (start from corsheaders.defaults.default_headers: (*default_headers, \"x-my-header\"))",
-        signs: &[rows(&[CorsPreflight])],
+        signs: &[sign(&[CorsPreflight], &["cors.allow-headers-missing", "cors.allow-headers-invalid"])],
     },
     Cause {
         id: "cors-method-not-allowed",
         category: Category::Cors,
         title: "The request method is not in the preflight's Access-Control-Allow-Methods",
         fix: "add the method to CORS_ALLOW_METHODS (django-cors-headers' default covers DELETE, GET, OPTIONS, PATCH, POST, PUT)",
-        signs: &[rows(&[CorsPreflight])],
+        signs: &[sign(&[CorsPreflight], &["cors.allow-methods-missing", "cors.allow-methods-invalid"])],
     },
     Cause {
         id: "cors-origin-mismatch",
         category: Category::Cors,
         title: "Access-Control-Allow-Origin names a different origin than the page's (hard-coded by a proxy, or www vs apex)",
         fix: "let django-cors-headers echo the request's origin from CORS_ALLOWED_ORIGINS instead of a fixed value in nginx/Traefik; list both www and apex",
-        signs: &[CORS_ANY],
+        signs: &[sign(CORS_ROWS, &["cors.allow-origin-mismatch", "cors.allow-origin-invalid"])],
     },
     Cause {
         id: "dns-not-resolved",

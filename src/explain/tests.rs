@@ -463,26 +463,32 @@ fn a_network_fault_confirms_its_cause_on_any_row() {
 #[test]
 fn a_fault_beats_a_row_and_the_key_must_match() {
     let ex = explain("Network Error");
-    // cors.preflight failing without a typed fault: row evidence for the CORS causes.
-    let cors = Finding::of(
+    // cors.preflight failing without a typed fault: every CORS cause has a keyed sign now, so
+    // the row alone is no evidence.
+    let untyped = Finding::of(
         Row::CorsPreflight,
-        Subject::origin("https://x.test"),
+        Subject::call("https://x.test", "GET", "a/"),
         "preflight",
     )
     .fail();
+    assert!(CAUSES.iter().all(|c| shows(c, &untyped).is_none()));
+    // With the origin missing from the allow-list.
+    let cors = untyped
+        .clone()
+        .fault(ModuleFault("cors.origin-not-allowed"));
     let expired = Finding::of(Row::TlsExpiry, host(), "expiry")
         .fail()
         .fault(ModuleFault("tls.certificate-expired"));
-    let (id, rows, certain) = confirmed(&judge(&ex, &report(vec![cors.clone(), expired.clone()])));
+    let (id, rows, certain) = confirmed(&judge(&ex, &report(vec![untyped, expired.clone()])));
     assert_eq!(
         (id, certain),
         ("tls-expired", true),
         "an unlisted cause shown by its fault"
     );
     assert_eq!(rows, ["tls.expiry"]);
-    // With only the row: probably the first listed CORS cause, not certain (several share it).
+    // With only the CORS row: its fault names the cause, certainly.
     let (id, _, certain) = confirmed(&judge(&ex, &report(vec![cors])));
-    assert_eq!((id, certain), ("cors-origin-not-allowed", false));
+    assert_eq!((id, certain), ("cors-origin-not-allowed", true));
     // A fault the catalog knows but on a row of another cause does not confirm that cause.
     assert_eq!(shows(cause("tls-expired"), &expired), Some(Strength::Fault));
     assert_eq!(shows(cause("tls-untrusted"), &expired), None);

@@ -1,6 +1,6 @@
 //! The cross-origin calls the SPA makes, as axios makes them.
 
-use super::decide::Call;
+use super::decide::{is_safelisted_method, Call};
 use super::redirect::Leg;
 use crate::target::Target;
 use url::Url;
@@ -16,12 +16,17 @@ pub const LOCALHOST_DEFAULT: &str = "http://localhost:3000";
 pub struct ApiCall {
     /// "POST auth/login/"
     pub label: String,
+    /// The route as the app writes it ("auth/login/").
+    pub path: String,
     /// The endpoints row that reports this route's own status.
     pub endpoint_row: Option<String>,
     pub url: Url,
     pub call: Call,
     pub body: Option<String>,
     pub auth: bool,
+    /// Only its preflight is sent: a state-changing call the bundle makes (PUT, PATCH,
+    /// DELETE), which conncheck never sends for real.
+    pub preflight_only: bool,
 }
 
 impl ApiCall {
@@ -37,44 +42,74 @@ impl ApiCall {
     }
 }
 
+/// One call as axios makes it (`Content-Type: application/json` on bodies, `Authorization`
+/// when logged in).
+struct CallSpec<'a> {
+    path: &'a str,
+    method: &'a str,
+    auth: bool,
+    body: Option<String>,
+    row: Option<String>,
+    preflight_only: bool,
+}
+
+fn make_call(t: &Target, include_credentials: bool, s: CallSpec) -> ApiCall {
+    let method = s.method.to_ascii_uppercase();
+    let mut headers = vec![(
+        "Accept".to_string(),
+        "application/json, text/plain, */*".to_string(),
+    )];
+    let sends_body = matches!(method.as_str(), "POST" | "PUT" | "PATCH");
+    if sends_body {
+        headers.push(("Content-Type".into(), "application/json".into()));
+    }
+    if s.auth {
+        headers.push((
+            "Authorization".into(),
+            format!("{} {PROBE_TOKEN}", t.auth.scheme),
+        ));
+    }
+    ApiCall {
+        label: format!("{method} {}", s.path),
+        path: s.path.to_string(),
+        endpoint_row: s.row,
+        url: t.url_for(s.path),
+        call: Call {
+            method,
+            headers,
+            include_credentials,
+        },
+        body: sends_body.then(|| s.body.unwrap_or_else(|| "{}".into())),
+        auth: s.auth,
+        preflight_only: s.preflight_only,
+    }
+}
+
 /// The calls the SPA makes: every CORS endpoint of the map plus the token refresh, with the
 /// headers axios adds (`Content-Type: application/json` on bodies, `Authorization` when
 /// logged in).
-pub fn api_calls(t: &Target) -> Vec<ApiCall> {
+pub fn api_calls(t: &Target, include_credentials: bool) -> Vec<ApiCall> {
     let mut v: Vec<ApiCall> = Vec::new();
     let mut add =
         |path: &str, method: &str, auth: bool, body: Option<String>, row: Option<String>| {
-            let method = method.to_ascii_uppercase();
-            let url = t.url_for(path);
-            if v.iter().any(|c| c.url == url && c.call.method == method) {
-                return;
-            }
-            let mut headers = vec![(
-                "Accept".to_string(),
-                "application/json, text/plain, */*".to_string(),
-            )];
-            let sends_body = matches!(method.as_str(), "POST" | "PUT" | "PATCH");
-            if sends_body {
-                headers.push(("Content-Type".into(), "application/json".into()));
-            }
-            if auth {
-                headers.push((
-                    "Authorization".into(),
-                    format!("{} {PROBE_TOKEN}", t.auth.scheme),
-                ));
-            }
-            v.push(ApiCall {
-                label: format!("{method} {path}"),
-                endpoint_row: row,
-                url,
-                call: Call {
+            let c = make_call(
+                t,
+                include_credentials,
+                CallSpec {
+                    path,
                     method,
-                    headers,
-                    include_credentials: t.credentials_mode_include,
+                    auth,
+                    body,
+                    row,
+                    preflight_only: false,
                 },
-                body: sends_body.then(|| body.unwrap_or_else(|| "{}".into())),
-                auth,
-            });
+            );
+            if !v
+                .iter()
+                .any(|x| x.url == c.url && x.call.method == c.call.method)
+            {
+                v.push(c);
+            }
         };
     for e in t.endpoints.iter().filter(|e| e.cors) {
         add(
@@ -87,6 +122,57 @@ pub fn api_calls(t: &Target) -> Vec<ApiCall> {
     }
     add(&t.auth.refresh_path, "POST", false, None, None);
     v
+}
+
+/// A route the bundle calls, as a path relative to the API base with its computed parts filled
+/// in (`/orders/{id}` → `orders/1`).
+pub fn discovered_path(t: &Target, path: &str) -> String {
+    let base = t.api_base.path().trim_end_matches('/');
+    let p = path.strip_prefix(base).unwrap_or(path);
+    let filled: Vec<String> = p
+        .trim_start_matches('/')
+        .split('/')
+        .map(|seg| {
+            if seg.starts_with('{') {
+                "1".to_string()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect();
+    filled.join("/")
+}
+
+/// One preflight-only call for each method the bundle uses that needs a preflight and no call
+/// of `calls` covers yet (the first route it is used on), authenticated as the app's calls are.
+pub fn method_calls(
+    t: &Target,
+    include_credentials: bool,
+    found: &[(String, String)],
+    calls: &[ApiCall],
+) -> Vec<ApiCall> {
+    let mut out: Vec<ApiCall> = Vec::new();
+    for (method, path) in found {
+        let m = method.to_ascii_uppercase();
+        let covered = |c: &ApiCall| c.call.method == m;
+        if is_safelisted_method(&m) || calls.iter().any(covered) || out.iter().any(covered) {
+            continue;
+        }
+        let path = discovered_path(t, path);
+        out.push(make_call(
+            t,
+            include_credentials,
+            CallSpec {
+                path: &path,
+                method: &m,
+                auth: true,
+                body: None,
+                row: None,
+                preflight_only: true,
+            },
+        ));
+    }
+    out
 }
 
 /// The call the security probes imitate: an authenticated one that needs a preflight.
@@ -129,7 +215,7 @@ mod tests {
     #[test]
     fn calls_follow_axios() {
         let t = Target::new("api.tiktrue.com", None).unwrap();
-        let calls = api_calls(&t);
+        let calls = api_calls(&t, t.credentials_mode_include);
         let login = calls
             .iter()
             .find(|c| c.label == "POST auth/login/")

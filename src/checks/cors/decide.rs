@@ -342,6 +342,56 @@ pub fn preflight_check(
     })
 }
 
+/// Everything wrong with a preflight's answer, in the order Chrome checks (so the first is the
+/// one its console names): the redirect, the origin and credentials, the status, the methods,
+/// each request header. Empty when the preflight passes.
+pub fn preflight_problems(call: &Call, origin: &str, resp: &Recorded) -> Vec<CorsError> {
+    if resp.is_redirect() {
+        return preflight_check(call, origin, resp)
+            .err()
+            .into_iter()
+            .collect();
+    }
+    let include = call.include_credentials;
+    let mut v: Vec<CorsError> = cors_check(resp, origin, include, true)
+        .err()
+        .into_iter()
+        .collect();
+    if !(200..300).contains(&resp.status) {
+        v.push(CorsError::PreflightInvalidStatus {
+            status: resp.status,
+        });
+    }
+    let methods = parse_list(resp.combined("access-control-allow-methods"));
+    let headers = parse_list(resp.combined("access-control-allow-headers"));
+    match &methods {
+        None => v.push(CorsError::InvalidAllowMethods),
+        Some(m) => {
+            let ok = is_safelisted_method(&call.method)
+                || m.contains(&call.method)
+                || (!include && m.iter().any(|x| x == "*"));
+            if !ok {
+                v.push(CorsError::MethodDisallowed {
+                    method: call.method.clone(),
+                });
+            }
+        }
+    }
+    match headers {
+        None => v.push(CorsError::InvalidAllowHeaders),
+        Some(h) => {
+            let h: Vec<String> = h.iter().map(|x| x.to_ascii_lowercase()).collect();
+            let wildcard = !include && h.iter().any(|x| x == "*");
+            for name in call.unsafe_header_names() {
+                if !wildcard && !h.contains(&name) {
+                    v.push(CorsError::HeaderDisallowed { header: name });
+                }
+            }
+        }
+    }
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,5 +834,55 @@ mod tests {
                 value: format!("*, {O}")
             })
         );
+    }
+
+    #[test]
+    fn every_problem_of_a_preflight_is_listed_in_chrome_order() {
+        let c = call(
+            "PUT",
+            &[
+                ("Authorization", "Bearer x"),
+                ("Content-Type", "application/json"),
+            ],
+            true,
+        );
+        let r = Recorded::new(
+            200,
+            &[
+                ("access-control-allow-origin", O),
+                ("access-control-allow-methods", "GET, POST"),
+                ("access-control-allow-headers", "content-type"),
+            ],
+        );
+        let got = preflight_problems(&c, O, &r);
+        assert_eq!(
+            got,
+            vec![
+                CorsError::InvalidAllowCredentials {
+                    preflight: true,
+                    value: String::new()
+                },
+                CorsError::MethodDisallowed {
+                    method: "PUT".into()
+                },
+                CorsError::HeaderDisallowed {
+                    header: "authorization".into()
+                },
+            ]
+        );
+        assert_eq!(Err(got[0].clone()), preflight_check(&c, O, &r).map(|_| ()));
+        let ok = Recorded::new(
+            204,
+            &[
+                ("access-control-allow-origin", O),
+                ("access-control-allow-credentials", "true"),
+                ("access-control-allow-methods", "PUT"),
+                (
+                    "access-control-allow-headers",
+                    "authorization, content-type",
+                ),
+            ],
+        );
+        assert!(preflight_problems(&c, O, &ok).is_empty());
     }
 }

@@ -2,8 +2,12 @@
 //! proxy's words where the answer shows them.
 
 use super::decide::{CorsError, Recorded};
-use super::judge::{cors_middleware_active, looks_like_django};
+use super::judge::{
+    blocked_kind, cors_middleware_active, fix_for, looks_like_django, word_for_stack,
+};
 use super::redirect::{Block, Chain};
+use crate::stack::fix::word;
+use crate::stack::Stack;
 use url::Url;
 
 pub struct HintCtx<'a> {
@@ -105,6 +109,15 @@ pub fn hint(err: &CorsError, h: &HintCtx) -> String {
             "the allow list must be comma-separated tokens (e.g. `accept, authorization, content-type`); fix the proxy or middleware that writes it".to_string()
         }
     }
+}
+
+/// The fix worded for the recognised stack (Express `cors({ origin, credentials })`,
+/// Starlette's `CORSMiddleware`, flask-cors, or the exact header when the stack is unknown);
+/// `None` keeps the django-cors-headers wording of [`hint`].
+pub fn stack_hint(err: &CorsError, h: &HintCtx, stack: &Stack) -> Option<String> {
+    let what = blocked_kind(err, h.rec, h.preflight);
+    let fix = fix_for(what, err, h.origin, h.include)?;
+    word_for_stack(stack, h.rec).then(|| format!("{} (stack: {stack})", word(&fix, stack)))
 }
 
 pub fn redirect_hint(status: u16, location: &str, h: &HintCtx) -> String {
@@ -371,5 +384,42 @@ mod tests {
             &hctx(&rec, &http, true, false),
         );
         assert!(got.contains("SECURE_SSL_REDIRECT"), "{got}");
+    }
+
+    #[test]
+    fn fixes_are_worded_for_a_recognised_non_django_stack() {
+        use crate::checks::cors::judge::sample_of;
+        use crate::stack::fingerprint::recognise;
+        let url = Url::parse("https://api.shop.test/orders").unwrap();
+        let express = Recorded::new(
+            204,
+            &[
+                ("x-powered-by", "Express"),
+                ("access-control-allow-origin", "https://tiktrue.com"),
+                ("vary", "Origin, Access-Control-Request-Headers"),
+            ],
+        );
+        let stack = recognise("api.shop.test", &[sample_of(&express, b"", true)]);
+        let creds = CorsError::InvalidAllowCredentials {
+            preflight: true,
+            value: String::new(),
+        };
+        let got = stack_hint(&creds, &hctx(&express, &url, true, false), &stack).unwrap();
+        assert!(got.contains("credentials: true to cors("), "{got}");
+        assert!(got.contains("stack: Express"), "{got}");
+        let starlette = Recorded::new(400, &[("server", "uvicorn"), ("vary", "Origin")]);
+        let stack = recognise("api.shop.test", &[sample_of(&starlette, b"", true)]);
+        let missing = CorsError::MissingAllowOrigin { preflight: true };
+        let refused = Recorded::new(200, &[("server", "uvicorn"), ("vary", "Origin")]);
+        let h = hctx(&refused, &url, true, false);
+        let got = stack_hint(&missing, &h, &stack).unwrap();
+        assert!(
+            got.contains("CORSMiddleware, allow_origins=[\"https://tiktrue.com\"]"),
+            "{got}"
+        );
+        // Django, or nothing recognised: the django-cors-headers wording stays.
+        let plain = Recorded::new(200, &[("vary", "Origin")]);
+        let none = recognise("api.shop.test", &[sample_of(&plain, b"", true)]);
+        assert!(stack_hint(&missing, &hctx(&plain, &url, true, false), &none).is_none());
     }
 }

@@ -5,20 +5,30 @@
 //! answers are safe to cache.
 //!
 //! This file does the I/O; `decide.rs` and `redirect.rs` decide the Fetch rules, `judge.rs`
-//! judges probes and caching, `words.rs` words the rows and `chrome.rs` Chrome's console lines.
+//! judges probes and caching and types every fault (`CorsFault`, keys `cors.<kebab>`, scoped
+//! by the API host so one configuration mistake is one cause; `fault.rs` puts it on the
+//! engine's spine), `words.rs` words the rows and causes, `hints.rs` the fixes (through
+//! `stack::fix` when the preflight's answer shows a non-Django backend) and `chrome.rs` Chrome's
+//! console lines. The calls come from the endpoint map, plus a preflight for each method the
+//! bundle uses that the map does not; the credentials mode from a flag, the profile, or the
+//! bundle.
 
 pub mod calls;
 pub mod chrome;
 pub mod decide;
+pub mod fault;
 pub mod hints;
 pub mod judge;
 pub mod redirect;
 pub mod words;
 
 use crate::context::Context;
+use crate::engine::fault::{Missing, Unchecked};
+use crate::engine::{Row, Subject};
 use crate::model::{Finding, Module};
 use crate::net::http::{HttpRequest, NetError};
 use crate::runner::{ModuleSpec, Sink};
+use crate::stack::fingerprint::recognise;
 use crate::target::Origin;
 use calls::{api_calls, probe_call, ApiCall, LOCALHOST_DEFAULT};
 use chrome::Initiator;
@@ -27,7 +37,7 @@ use futures::future::join_all;
 use futures::FutureExt;
 use hints::HintCtx;
 use http::Method;
-use judge::ProbeAnswer;
+use judge::{CorsFault, ProbeAnswer};
 use redirect::{Block, Chain, End, HopSeen, Leg, Page, Step};
 use std::sync::Arc;
 use std::time::Instant;
@@ -45,19 +55,23 @@ pub const SPEC: ModuleSpec = ModuleSpec {
 const INITIATOR: Initiator = Initiator::Xhr;
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let calls = Arc::new(api_calls(&ctx.target));
+    let calls = Arc::new(calls_of(&ctx).await);
     if ctx.target.origins.is_empty() || calls.is_empty() {
-        let why = if ctx.target.origins.is_empty() {
+        let no_origin = ctx.target.origins.is_empty();
+        let why = if no_origin {
             "no frontend origin to check from: pass --origin https://your-frontend (it could not be inferred from the API host)"
         } else {
             "no endpoint of the map is called cross-origin (cors = false everywhere)"
         };
-        for row in ["preflight", "actual", "security", "cache"] {
-            sink.push(
-                Finding::new(Module::Cors, row, format!("CORS {row}"))
-                    .skip()
-                    .detail(why),
-            );
+        for row in Row::of(Module::Cors) {
+            let f = Finding::of(row, Subject::Deployment, words::skipped_title(row))
+                .skip()
+                .detail(why);
+            sink.push(if no_origin {
+                f.fault(Unchecked(Missing::Origin))
+            } else {
+                f
+            });
         }
         return;
     }
@@ -73,6 +87,38 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         async move { check_origin(ctx, sink, oi, origin, calls, localhost).await }
     });
     join_all(tasks).await;
+}
+
+/// The calls to check, with the SPA's credentials mode: a flag or the profile decides it;
+/// otherwise the bundle, when it was read and shows none (no `withCredentials`, no
+/// `credentials: 'include'`), says the calls carry none; otherwise conncheck assumes they do.
+/// Methods the bundle uses that no call of the map covers (PUT, DELETE…) get a preflight.
+async fn calls_of(ctx: &Context) -> Vec<ApiCall> {
+    let t = &ctx.target;
+    if t.frontend.is_empty() {
+        return api_calls(t, t.credentials_mode_include);
+    }
+    let d = ctx.observed.discovery(&ctx.http, &t.frontend).await;
+    let include = if t.credentials_mode_explicit {
+        t.credentials_mode_include
+    } else {
+        judge::include_credentials(&d, t.credentials_mode_include)
+    };
+    let mut calls = api_calls(t, include);
+    let api_host = t.api_base.host_str();
+    let found: Vec<(String, String)> = d
+        .calls
+        .iter()
+        .filter(|c| {
+            c.url
+                .as_deref()
+                .is_none_or(|u| Url::parse(u).ok().as_ref().and_then(Url::host_str) == api_host)
+        })
+        .filter_map(|c| Some((c.method.clone()?, c.path.clone())))
+        .collect();
+    let more = calls::method_calls(t, include, &found, &calls);
+    calls.extend(more);
+    calls
 }
 
 /// What one call taught us, beyond its rows.
@@ -108,7 +154,7 @@ async fn check_origin(
         page: Page {
             origin: origin.as_str().to_string(),
             parsed: origin.url().origin(),
-            include_credentials: ctx.target.credentials_mode_include,
+            include_credentials: calls.first().is_some_and(|c| c.call.include_credentials),
         },
         calls: &calls[..],
         localhost: &localhost,
@@ -128,14 +174,16 @@ async fn check_origin(
         seen.extend(s);
         max_ages.extend(m);
     }
-    let f = Finding::new(
-        Module::Cors,
-        "cache",
+    let f = Finding::of(
+        Row::CorsCache,
+        Subject::origin(&origin),
         format!("CORS answers to {origin} are safe to cache (Vary: Origin)"),
     );
     let judged = judge::judge_cache(&seen, &max_ages);
+    let host = api_host(&ctx.target.api_base);
     sink.push(
         words::cache_row(f, &origin, !seen.is_empty(), &judged)
+            .maybe_fault(judge::cache_fault(&host, &judged).map(crate::engine::Fault::new))
             .seq(oi)
             .duration(start.elapsed()),
     );
@@ -174,9 +222,9 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
         seen: Vec::new(),
         max_age: None,
     };
-    let actual = Finding::new(
-        Module::Cors,
-        "actual",
+    let actual = Finding::of(
+        Row::CorsActual,
+        Subject::call(o, &c.call.method, &c.path),
         format!("CORS on the {} response, from {o}", c.label),
     )
     .seq(seq);
@@ -187,20 +235,20 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
         )));
         return out;
     }
-    let preflight = Finding::new(
-        Module::Cors,
-        "preflight",
+    let preflight = Finding::of(
+        Row::CorsPreflight,
+        Subject::call(o, &c.call.method, &c.path),
         format!("CORS preflight from {o} to {}", c.label),
     )
     .seq(seq);
     if run.page.blocks_insecure(&c.url) {
-        out.rows.extend(words::insecure_call_rows(
-            preflight,
-            actual,
-            c,
-            &run.page,
-            c.call.needs_preflight(),
-        ));
+        let fault = CorsFault::MixedContent {
+            host: api_host(&c.url),
+        };
+        let rows =
+            words::insecure_call_rows(preflight, actual, c, &run.page, c.call.needs_preflight());
+        out.rows
+            .extend(rows.into_iter().map(|r| r.fault(fault.clone())));
         return out;
     }
     if c.call.needs_preflight() {
@@ -208,8 +256,22 @@ async fn check_call(run: &OriginRun<'_>, seq: usize, c: &ApiCall) -> CallOutcome
         let (row, passed) = first_preflight(run, preflight, c, &mut out).await;
         out.rows.push(row.duration(start.elapsed()));
         if !passed {
+            out.rows.push(
+                actual
+                    .skip()
+                    .detail(format!(
+                        "not sent: a browser sends the {} only after its preflight passes (see cors.preflight)",
+                        c.label
+                    ))
+                    .fault(CorsFault::AfterPreflight {
+                        host: api_host(&c.url),
+                    }),
+            );
+            return out;
+        }
+        if c.preflight_only {
             out.rows.push(actual.skip().detail(format!(
-                "not sent: a browser sends the {} only after its preflight passes (see cors.preflight)",
+                "not sent: the {} changes data, so conncheck sends only its preflight (which passed)",
                 c.label
             )));
             return out;
@@ -241,21 +303,30 @@ async fn first_preflight(
         .send(preflight_request(&c.url, o, &c.call))
         .await
     {
-        Err(e) => return (run.ctx.net_failure(f, &e), false),
+        Err(e) => return (net_failure(run.ctx, f, &c.url, &e), false),
         Ok(ex) => ex,
     };
     let rec = Recorded::from_exchange(&ex);
+    let stack = recognise(
+        c.url.host_str().unwrap_or(""),
+        &[judge::sample_of(&rec, &ex.body, true)],
+    );
     let detail = format!(
-        "{} — {}{}",
+        "{} — {}{}{}",
         words::describe_response(&rec, PREFLIGHT_HEADERS),
         words::describe_preflight(&c.url, o, &c.call),
-        via(run.ctx)
+        via(run.ctx),
+        words::stack_evidence(&stack)
     );
     match decide::preflight_check(&c.call, o, &rec) {
         Ok(ok) => {
             out.max_age = Some(ok.max_age);
             let row = if ok.authorization_by_wildcard {
-                words::wildcard_authorization_warning(f, &detail)
+                words::wildcard_authorization_warning(f, &detail).fault(
+                    CorsFault::AuthorizationByWildcard {
+                        host: api_host(&c.url),
+                    },
+                )
             } else {
                 f.pass().detail(format!("allowed: {detail}"))
             };
@@ -264,18 +335,39 @@ async fn first_preflight(
         Err(err) => {
             let lh = localhost_default(run, &err, &rec).await;
             let h = hint_ctx(run, c, &rec, true, lh);
+            let others: Vec<CorsError> = decide::preflight_problems(&c.call, o, &rec)
+                .into_iter()
+                .filter(|e| *e != err)
+                .collect();
+            let fix = hints::stack_hint(&err, &h, &stack).unwrap_or_else(|| hints::hint(&err, &h));
             let row = f
                 .fail()
                 .detail(format!(
-                    "{}: {detail}; the browser stops here and never sends the {} itself",
+                    "{}{}: {detail}; the browser stops here and never sends the {} itself",
                     words::verdict_line(&err, &rec, o),
+                    words::also_line(&others, &rec, o),
                     c.label
                 ))
-                .hint(hints::hint(&err, &h))
-                .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err));
+                .hint(fix)
+                .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, &err))
+                .fault(CorsFault::blocked(&api_host(&c.url), &err, &rec, true).with_others(others));
             (row, false)
         }
     }
+}
+
+/// The API host of a URL as subjects name it (with a non-default port): the scope of a CORS
+/// configuration mistake.
+fn api_host(url: &Url) -> String {
+    Subject::host_of(url).to_string()
+}
+
+/// A network failure on a request to `url`, owned by `url`'s host (not the origin's), on a row
+/// that keeps its own subject.
+fn net_failure(ctx: &Context, f: Finding, url: &Url, e: &NetError) -> Finding {
+    let subject = f.subject.clone();
+    ctx.net_failure(f.subject(Subject::host_of(url)), e)
+        .subject(subject)
 }
 
 /// Evidence that the requests went through a proxy (the browser's, from the environment, or
@@ -367,11 +459,15 @@ async fn judge_actual(run: &OriginRun<'_>, f: Finding, c: &ApiCall, chain: &Chai
         sent.push_str(" and a stand-in bearer token");
     }
     sent.push_str(&via(run.ctx));
+    let last_url = chain.hops.last().map_or(&c.url, |h| &h.leg.url);
     match (&chain.end, chain.redirected()) {
-        (End::Net(e), false) => run.ctx.net_failure(f, e),
-        (End::Net(e), true) => run
-            .ctx
-            .net_failure(f.detail(words::describe_chain(chain, o)), e),
+        (End::Net(e), false) => net_failure(run.ctx, f, last_url, e),
+        (End::Net(e), true) => net_failure(
+            run.ctx,
+            f.detail(words::describe_chain(chain, o)),
+            last_url,
+            e,
+        ),
         (End::Read(summary), redirected) => {
             words::actual_read(f, chain, o, summary, redirected, &sent)
         }
@@ -379,15 +475,13 @@ async fn judge_actual(run: &OriginRun<'_>, f: Finding, c: &ApiCall, chain: &Chai
             let rec = chain.hops[0].response.clone().unwrap_or_default();
             let lh = localhost_default(run, err, &rec).await;
             let h = hint_ctx(run, c, &rec, false, lh);
-            words::actual_blocked(f, err, &h, &sent).browser_error(chrome::message(
-                INITIATOR,
-                c.url.as_str(),
-                o,
-                err,
-            ))
+            words::actual_blocked(f, err, &h, &sent)
+                .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, err))
+                .fault(CorsFault::blocked(&api_host(&c.url), err, &rec, false))
         }
         (End::Blocked(block), _) => words::chain_blocked(f, chain, block, &run.page, &sent)
-            .browser_error(chrome::chain_message(INITIATOR, chain, block, &run.page)),
+            .browser_error(chrome::chain_message(INITIATOR, chain, block, &run.page))
+            .fault(judge::chain_fault(chain, block, &api_host(last_url))),
     }
 }
 
@@ -425,9 +519,9 @@ async fn localhost_default(run: &OriginRun<'_>, err: &CorsError, rec: &Recorded)
 
 async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) -> Finding {
     let start = Instant::now();
-    let f = Finding::new(
-        Module::Cors,
-        "security",
+    let f = Finding::of(
+        Row::CorsSecurity,
+        Subject::origin(origin),
         format!("CORS refuses untrusted origins posing as {origin}"),
     )
     .seq(oi);
@@ -464,7 +558,7 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
     let f = f.duration(start.elapsed());
     if verdicts.is_empty() {
         return match first_err {
-            Some(e) => ctx.net_failure(f, &e),
+            Some(e) => net_failure(ctx, f, &c.url, &e),
             None => f.skip().detail("no probe origin to try"),
         };
     }
@@ -476,5 +570,6 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
         answers: &verdicts,
         unanswered: probes.len() - verdicts.len(),
     };
-    words::security_row(f, &report, &verdict)
+    let fault = judge::security_fault(&api_host(&c.url), &verdict);
+    words::security_row(f, &report, &verdict).maybe_fault(fault.map(crate::engine::Fault::new))
 }

@@ -5,8 +5,8 @@ use super::calls::ApiCall;
 use super::decide::{Call, CorsError, Recorded};
 use super::hints::{chain_hint, hint, HintCtx};
 use super::judge::{
-    CacheJudgement, MaxAge, ProbeAnswer, ProbeKind, Security, CHROME_DEFAULT_MAX_AGE,
-    CHROME_MAX_AGE_CAP,
+    Blocked, CacheJudgement, CorsFault, MaxAge, ProbeAnswer, ProbeKind, RedirectStop, Security,
+    CHROME_DEFAULT_MAX_AGE, CHROME_MAX_AGE_CAP,
 };
 use super::redirect::{Block, Chain, Leg, Page, MAX_REDIRECTS};
 use crate::model::Finding;
@@ -100,6 +100,130 @@ pub fn verdict_line(err: &CorsError, rec: &Recorded, origin: &str) -> String {
             format!("Access-Control-Allow-Headers lacks {header}")
         }
     }
+}
+
+/// The cause in a few words, as the report's cause list names it.
+pub fn headline(f: &CorsFault) -> String {
+    let h = f.host();
+    match f {
+        CorsFault::Blocked { what, error, .. } => blocked_headline(*what, error, h),
+        CorsFault::RedirectBlocked { why, .. } => match why {
+            RedirectStop::MixedContent => {
+                format!("a call to {h} is redirected to plain http:// (Mixed Content)")
+            }
+            RedirectStop::TooMany => format!("calls to {h} redirect more than {MAX_REDIRECTS} times"),
+            RedirectStop::InvalidLocation => {
+                format!("{h} redirects a call to a Location that is not a URL")
+            }
+            RedirectStop::LocationWithCredentials => {
+                format!("{h} redirects a call to a URL carrying a username and password")
+            }
+        },
+        CorsFault::MixedContent { .. } => {
+            format!("the frontend calls {h} over plain http:// from an HTTPS page")
+        }
+        CorsFault::AfterPreflight { .. } => format!("calls to {h} not sent: their preflight fails"),
+        CorsFault::AuthorizationByWildcard { .. } => format!(
+            "{h} allows Authorization only through Access-Control-Allow-Headers: * (the Fetch standard refuses that)"
+        ),
+        CorsFault::Reflects { any_origin: true, .. } => {
+            format!("{h} lets any origin read answers with users' credentials (it echoes the Origin)")
+        }
+        CorsFault::Reflects { .. } => format!(
+            "{h} matches origins loosely and lets look-alike origins read answers with credentials"
+        ),
+        CorsFault::OpenToOthers { wildcard: true, .. } => {
+            format!("{h} answers Access-Control-Allow-Origin: * on an authenticated API")
+        }
+        CorsFault::OpenToOthers { .. } => format!("{h} lets untrusted origins read its answers"),
+        CorsFault::ProbesInconclusive { status, .. } => format!(
+            "untrusted origins could not be tried on {h}: every preflight is answered HTTP {status}"
+        ),
+        CorsFault::VaryMissing { .. } => format!(
+            "{h} names the origin in Access-Control-Allow-Origin without Vary: Origin (a cache can serve one origin's answer to another)"
+        ),
+    }
+}
+
+fn blocked_headline(what: Blocked, error: &CorsError, h: &str) -> String {
+    match what {
+        Blocked::ErrorWithoutHeaders => format!(
+            "{h} answers errors without CORS headers, so the browser hides the real error behind a CORS one"
+        ),
+        Blocked::PreflightStatus => format!("{h} does not answer the CORS preflight (OPTIONS) with a 2xx"),
+        Blocked::OriginNotAllowed => {
+            format!("the frontend's origin is missing from {h}'s list of allowed CORS origins")
+        }
+        Blocked::AllowOriginMissing => format!("{h} sends no CORS headers (no Access-Control-Allow-Origin)"),
+        Blocked::AllowOriginDuplicated => format!(
+            "Access-Control-Allow-Origin is sent twice by {h} (the proxy adds it on top of the app)"
+        ),
+        Blocked::AllowOriginMultiple => {
+            format!("{h}'s Access-Control-Allow-Origin lists several origins in one value")
+        }
+        Blocked::AllowOriginMismatch | Blocked::AllowOriginInvalid => format!(
+            "{h}'s Access-Control-Allow-Origin names another value than the frontend's origin"
+        ),
+        Blocked::WildcardWithCredentials => format!(
+            "{h} answers Access-Control-Allow-Origin: * to calls that carry credentials"
+        ),
+        Blocked::AllowCredentialsMissing => format!(
+            "{h} does not send Access-Control-Allow-Credentials: true while the frontend sends credentials"
+        ),
+        Blocked::AllowCredentialsInvalid => {
+            format!("{h}'s Access-Control-Allow-Credentials is not exactly 'true'")
+        }
+        Blocked::PreflightRedirected => {
+            format!("{h} redirects the CORS preflight (OPTIONS), which the browser refuses")
+        }
+        Blocked::AllowMethodsInvalid => format!("{h}'s Access-Control-Allow-Methods cannot be parsed"),
+        Blocked::AllowHeadersInvalid => format!("{h}'s Access-Control-Allow-Headers cannot be parsed"),
+        Blocked::AllowMethodsMissing => match error {
+            CorsError::MethodDisallowed { method } => {
+                format!("{h}'s Access-Control-Allow-Methods does not allow {method}, which the frontend uses")
+            }
+            _ => format!("{h}'s Access-Control-Allow-Methods lacks a method the frontend uses"),
+        },
+        Blocked::AllowHeadersMissing => match error {
+            CorsError::HeaderDisallowed { header } => format!(
+                "{h}'s Access-Control-Allow-Headers does not allow {header}, which the frontend sends"
+            ),
+            _ => format!("{h}'s Access-Control-Allow-Headers lacks a header the frontend sends"),
+        },
+    }
+}
+
+/// The title of a row skipped for the whole module.
+pub fn skipped_title(row: crate::engine::Row) -> &'static str {
+    use crate::engine::Row::*;
+    match row {
+        CorsPreflight => "CORS preflight",
+        CorsActual => "CORS actual",
+        CorsSecurity => "CORS security",
+        _ => "CORS cache",
+    }
+}
+
+/// The recognised stack as evidence ("; stack: Express (X-Powered-By: Express)"), or nothing.
+pub fn stack_evidence(stack: &crate::stack::Stack) -> String {
+    if stack.is_known() {
+        format!("; stack: {stack}")
+    } else {
+        String::new()
+    }
+}
+
+/// The other faults of a preflight's answer, after the one Chrome names: " (also:
+/// Access-Control-Allow-Headers lacks authorization)", or nothing.
+pub fn also_line(others: &[CorsError], rec: &Recorded, origin: &str) -> String {
+    if others.is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = others
+        .iter()
+        .map(|e| verdict_line(e, rec, origin))
+        .collect();
+    format!(" (also: {})", lines.join("; "))
 }
 
 pub fn regex_escape(host: &str) -> String {
@@ -392,7 +516,8 @@ pub fn chain_blocked(f: Finding, chain: &Chain, block: &Block, page: &Page, sent
 mod tests {
     use super::super::judge::{judge_cache, judge_probes, ProbeVerdict};
     use super::*;
-    use crate::model::{Module, Status};
+    use crate::engine::{Row, Subject};
+    use crate::model::Status;
 
     #[test]
     fn probe_answers_decide_the_security_row() {
@@ -405,7 +530,7 @@ mod tests {
                 unanswered,
             };
             security_row(
-                Finding::new(Module::Cors, "security", "t"),
+                Finding::of(Row::CorsSecurity, Subject::origin("https://x.test"), "t"),
                 &r,
                 &judge_probes(a, not_ok, auth),
             )
@@ -517,7 +642,7 @@ mod tests {
     #[test]
     fn cache_row_wants_vary_where_the_origin_is_named() {
         let cache_at = |o: &Origin, seen: &[(String, Recorded)], ages: &[Option<u64>]| {
-            let f = Finding::new(Module::Cors, "cache", "t");
+            let f = Finding::of(Row::CorsCache, Subject::origin("https://x.test"), "t");
             cache_row(f, o, !seen.is_empty(), &judge_cache(seen, ages))
         };
         let o = Origin::parse("https://x.test").unwrap();

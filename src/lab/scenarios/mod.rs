@@ -3,6 +3,7 @@
 //! (empty when it is 443), so the same scenario reads like the real deployment.
 
 mod cors;
+mod cors_seed;
 mod dns;
 mod endpoints;
 mod frontend;
@@ -369,6 +370,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(profiles::list());
     v.extend(seed::list());
     v.extend(plane_seed::list());
+    v.extend(cors_seed::list());
     v.extend(hostile::list());
     v
 }
