@@ -261,11 +261,11 @@ fn nginx_conf(dir: &Path, s: &StackSpec, d: (u16, u16, u16)) -> String {
          fastcgi_temp_path {p}/t-fcgi; uwsgi_temp_path {p}/t-uwsgi; scgi_temp_path {p}/t-scgi;\n\
          types {{ text/html html; application/javascript js; text/css css; }}\n\
          server {{ listen 127.0.0.1:{http}; server_name _; return 301 https://$host:{https}$request_uri; }}\n\
-         server {{ listen 127.0.0.1:{https} ssl; http2 on; server_name api.{n}.test;\n\
+         server {{ listen 127.0.0.1:{https} ssl http2; server_name api.{n}.test;\n\
            ssl_certificate {p}/api.pem; ssl_certificate_key {p}/api.key;\n {security}\n\
            location / {{ proxy_pass http://127.0.0.1:{backend}; proxy_set_header Host $host;\n\
              proxy_set_header X-Forwarded-Proto https; proxy_set_header X-Forwarded-For $remote_addr; }} }}\n\
-         server {{ listen 127.0.0.1:{https} ssl; server_name app.{n}.test;\n\
+         server {{ listen 127.0.0.1:{https} ssl http2; server_name app.{n}.test;\n\
            ssl_certificate {p}/app.pem; ssl_certificate_key {p}/app.key;\n {security}\n\
            root {p}/dist; location / {{ try_files $uri /index.html; }} }}\n}}\n",
         n = s.name
