@@ -310,3 +310,15 @@ pub fn browser_error(v: &Verdict, method: &str, url: &str, status: u16) -> Optio
         _ => None,
     }
 }
+
+/// A guessed route (not one the frontend calls) the API does not have.
+pub fn guessed_absent(method: &str, url: &str, summary: &str) -> String {
+    format!(
+        "{method} {url} → {summary}; not a route the frontend calls (conncheck guessed it): a 404 here is information, not a fault"
+    )
+}
+
+/// A guessed route's unexpected answer, noted as a guess.
+pub fn guessed(detail: &str) -> String {
+    format!("{detail} (a route conncheck guessed, not one the frontend calls: a warning, not a failure)")
+}
