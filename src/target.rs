@@ -142,7 +142,10 @@ impl Endpoint {
 /// The default endpoint map: a Django REST framework + simplejwt API as TikTrue deploys it.
 /// Every route of it is a guess until the frontend's calls or a profile confirm it.
 pub fn default_endpoints() -> Vec<Endpoint> {
-    guessed_endpoints().into_iter().map(Endpoint::guess).collect()
+    guessed_endpoints()
+        .into_iter()
+        .map(Endpoint::guess)
+        .collect()
 }
 
 fn guessed_endpoints() -> Vec<Endpoint> {

@@ -331,10 +331,16 @@ mod tests {
     fn the_field_a_400_asks_for_is_found_once() {
         let a = AuthFlow::default();
         let drf = json!({"email": ["This field is required."]});
-        assert_eq!(field_asked_for(Some(&drf), "", &a).as_deref(), Some("email"));
+        assert_eq!(
+            field_asked_for(Some(&drf), "", &a).as_deref(),
+            Some("email")
+        );
         let express = json!({"error": "email and password are required"});
         let text = express.to_string();
-        assert_eq!(field_asked_for(Some(&express), &text, &a).as_deref(), Some("email"));
+        assert_eq!(
+            field_asked_for(Some(&express), &text, &a).as_deref(),
+            Some("email")
+        );
         // A field we sent is not asked for again; a plain refusal names none.
         let sent = json!({"username": ["This field is required."]});
         assert_eq!(field_asked_for(Some(&sent), "", &a), None);
@@ -352,7 +358,10 @@ mod tests {
         };
         let req = request(&t, &a, "a@b.test", "p w");
         assert_eq!(req.url.as_str(), "https://api.x.test/auth/token");
-        assert_eq!(req.body.as_deref(), Some(&b"username=a%40b.test&password=p+w"[..]));
+        assert_eq!(
+            req.body.as_deref(),
+            Some(&b"username=a%40b.test&password=p+w"[..])
+        );
     }
 
     #[test]

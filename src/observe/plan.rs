@@ -89,50 +89,59 @@ fn name_of(target: &Target, route: &str) -> String {
     }
 }
 
-/// The endpoint map from the calls the app makes, login/refresh named as such; computed paths
-/// (`/orders/{id}`) are left out (no id to call them with). conncheck's own guesses (the health
-/// route, the admin) stay, marked guessed.
+/// The endpoint map from the calls the app makes: the default map's routes the app calls keep
+/// their names and expectations and stop being guesses; the other calls are added after them,
+/// the login named as such (the refresh is the JWT module's row); computed paths (`/orders/{id}`) are left out (no id to call
+/// them with). The defaults the app does not call stay, as guesses.
 fn endpoints(target: &Target, d: &Discovery) -> Vec<Endpoint> {
+    let mut out = target.endpoints.clone();
+    let same = |a: &str, b: &str| target.url_for(a) == target.url_for(b);
+    for ep in discovered(target, d) {
+        let known = out
+            .iter_mut()
+            .find(|e| same(&e.path, &ep.path) && e.method.eq_ignore_ascii_case(&ep.method));
+        match known {
+            Some(e) => e.guessed = false,
+            None => {
+                // A discovered route takes the name; a guess by that name gives way.
+                out.retain(|e| !(e.guessed && e.name == ep.name));
+                if !out.iter().any(|e| e.name == ep.name) {
+                    out.push(ep);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One endpoint per call the app makes, with expectations any healthy API meets.
+fn discovered(target: &Target, d: &Discovery) -> Vec<Endpoint> {
     let bearer = matches!(d.token_sent, Some(TokenSend::Authorization { .. }));
-    let mut out: Vec<Endpoint> = Vec::new();
     let login = d.login.as_ref().map(|l| route_of(target, d, &l.call));
     let refresh = d.refresh.as_ref().map(|r| route_of(target, d, &r.call));
-    for call in &d.calls {
-        if call.path.contains('{') {
-            continue;
-        }
+    let mut out = Vec::new();
+    for call in d.calls.iter().filter(|c| !c.path.contains('{')) {
         let route = route_of(target, d, call);
         let method = call.method.clone().unwrap_or_else(|| "GET".into());
+        if Some(&route) == refresh.as_ref() {
+            // The JWT module's refresh row calls it with a real refresh token.
+            continue;
+        }
         let name = if Some(&route) == login.as_ref() {
             "login".to_string()
-        } else if Some(&route) == refresh.as_ref() {
-            "refresh".to_string()
         } else {
             name_of(target, &route)
         };
         let ep = match (name.as_str(), method.as_str()) {
-            ("login", _) => Endpoint::new("login", &method, &route, &[400, 401, 422]),
-            ("refresh", _) => Endpoint::new("refresh", &method, &route, &[400, 401, 422]),
-            (_, "GET" | "HEAD") if bearer => Endpoint {
-                auth: true,
+            ("login", _) => Endpoint::new(&name, &method, &route, &[400, 401, 422]),
+            (_, "GET" | "HEAD") => Endpoint {
+                auth: bearer,
                 ..Endpoint::new(&name, &method, &route, &[200, 401, 403])
             },
-            (_, "GET" | "HEAD") => Endpoint::new(&name, &method, &route, &[200, 401, 403]),
             _ => Endpoint::new(&name, &method, &route, &[200, 201, 204, 400, 401, 403, 422]),
         };
-        if !out.iter().any(|e| e.name == ep.name) {
-            out.push(ep);
-        }
+        out.push(ep);
     }
-    let guesses: Vec<Endpoint> = target
-        .endpoints
-        .iter()
-        .filter(|e| e.guessed && !out.iter().any(|o| o.name == e.name))
-        .filter(|e| !matches!(e.name.as_str(), "login" | "refresh" | "profile"))
-        .filter(|e| !e.path.starts_with(|c: char| c.is_ascii_alphanumeric()))
-        .cloned()
-        .collect();
-    out.extend(guesses);
     out
 }
 
@@ -220,18 +229,27 @@ mod tests {
         let eps: Vec<(&str, &str, &str, bool)> = p
             .endpoints
             .iter()
-            .map(|e| (e.name.as_str(), e.method.as_str(), e.path.as_str(), e.guessed))
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.method.as_str(),
+                    e.path.as_str(),
+                    e.guessed,
+                )
+            })
             .collect();
+        let called: Vec<_> = eps.iter().filter(|e| !e.3).collect();
         assert_eq!(
-            eps,
+            called,
             [
-                ("login", "POST", "/api/auth/login", false),
-                ("me", "GET", "/api/me", false),
-                ("health", "GET", "/health/", true),
-                ("admin", "GET", "/admin/", true),
+                &("login", "POST", "/api/auth/login", false),
+                &("me", "GET", "/api/me", false)
             ]
         );
-        assert!(p.endpoints[1].auth);
+        // The defaults stay, as guesses, but for the login the app's own call replaced.
+        assert!(eps.contains(&("register", "POST", "auth/register/", true)));
+        assert_eq!(eps.iter().filter(|e| e.0 == "login").count(), 1);
+        assert!(p.endpoints.iter().any(|e| e.name == "me" && e.auth));
         assert_eq!(p.auth.login_path, "/api/auth/login");
         assert_eq!(p.auth.username_field, "email");
         assert_eq!(p.auth.profile_path, "/api/me");

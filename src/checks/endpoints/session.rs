@@ -115,12 +115,7 @@ impl<'a> TokenCalls<'a> {
             .answers
             .iter()
             .any(|(n, a)| *n != ep.name && matches!(a, Ok((ex, _)) if ex.status.is_success()));
-        let clues = token_clues(
-            &phase.token,
-            ex,
-            accepted_elsewhere,
-            &self.plan.auth.scheme,
-        );
+        let clues = token_clues(&phase.token, ex, accepted_elsewhere, &self.plan.auth.scheme);
         let v = judge::classify_with_token(ep, &seen, &clues);
         let url = self.ctx.target.url_for(&ep.path);
         let suffix = words::with_token(
