@@ -26,7 +26,11 @@ async fn a_bearer_spa_is_checked_on_the_routes_it_calls_with_its_login() {
     assert_eq!(me.status, Status::Pass, "{me:#?}");
     assert_eq!(t.one("jwt.login").status, Status::Pass);
     assert_eq!(t.one("jwt.authenticated").status, Status::Pass);
-    assert!(t.not_passing("jwt").is_empty(), "{:#?}", t.not_passing("jwt"));
+    assert!(
+        t.not_passing("jwt").is_empty(),
+        "{:#?}",
+        t.not_passing("jwt")
+    );
     assert!(
         t.not_passing("endpoints")
             .iter()
@@ -55,6 +59,14 @@ async fn the_login_tries_once_more_with_the_field_its_400_names() {
     let t = diagnose("stack-email-login", &["--only", "jwt"], true).await;
     let login = t.one("jwt.login");
     assert_eq!(login.status, Status::Pass, "{login:#?}");
+    assert!(login.detail.contains("`email`"), "{}", login.detail);
+    // Two login POSTs: the first, and the one retry.
+    let posts = t
+        .log
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.ends_with("/auth/login/"))
+        .count();
+    assert_eq!(posts, 2);
     assert_eq!(t.one("jwt.authenticated").status, Status::Pass);
 }
 
@@ -106,7 +118,12 @@ async fn typed_without_origin(lab: &Lab, extra: &[&str]) -> conncheck::model::Re
     while let Some(i) = argv.iter().position(|a| a == "--origin") {
         argv.drain(i..i + 2);
     }
-    argv.extend(["--deadline", "60"].iter().chain(extra).map(|s| s.to_string()));
+    argv.extend(
+        ["--deadline", "60"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string()),
+    );
     let cli = conncheck::cli::Cli::parse_from(&argv);
     let env = conncheck::cli::Env {
         no_color: true,
@@ -149,7 +166,11 @@ async fn no_origin_is_incomplete_and_fails_under_fail_on_warn() {
             f.id
         );
     }
-    assert_eq!(warn.code, 1, "incomplete under --fail-on warn:\n{}", warn.stdout);
+    assert_eq!(
+        warn.code, 1,
+        "incomplete under --fail-on warn:\n{}",
+        warn.stdout
+    );
     assert_eq!(default.code, 0, "{}", default.stdout);
     for id in ["frontend.page", "websocket.upgrade"] {
         let rows = warn.rows(id);

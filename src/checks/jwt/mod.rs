@@ -269,7 +269,7 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
         };
         (head, v)
     };
-    let notes = match &a.access {
+    let mut notes = match &a.access {
         Some(acc) => words::token_notes(
             &acc.path,
             &auth.access_path,
@@ -277,6 +277,9 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
         ),
         None => Vec::new(),
     };
+    if let Some(field) = &a.retried_with {
+        notes.push(words::retried_with(&auth.username_field, field));
+    }
     let detail = words::login_detail(&head, verdict.fault.as_ref(), &notes);
     let mut f = with_verdict(f, verdict.clone()).detail(detail);
     if let Some(fault) = &verdict.fault {

@@ -356,3 +356,8 @@ mod tests {
         assert!(hint.unwrap().contains("does not verify signatures"));
     }
 }
+
+/// The login was tried once more with the field its first answer named.
+pub fn retried_with(sent: &str, asked: &str) -> String {
+    format!("the first login sent `{sent}` and its 400 asked for `{asked}`: conncheck tried once more with `{asked}` (never more than once)")
+}

@@ -167,7 +167,11 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
         // With no page to read (no origin given or inferable) the socket is unchecked, not
         // absent: the rows say what to pass and the run is incomplete.
         let unchecked = scans.is_empty();
-        let why = if unchecked { words::NO_ORIGIN.into() } else { why };
+        let why = if unchecked {
+            words::NO_ORIGIN.into()
+        } else {
+            why
+        };
         for (row, title) in rows.into_iter().zip(words::UNNAMED_TITLES) {
             let f = Finding::of(row, Subject::Deployment, title)
                 .skip()

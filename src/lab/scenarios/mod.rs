@@ -10,8 +10,8 @@ mod hostile;
 mod https;
 mod jwt;
 mod profiles;
-mod stacks;
 pub mod seed;
+mod stacks;
 mod tls;
 
 use super::dns::DnsBehavior;
