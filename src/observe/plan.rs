@@ -18,6 +18,8 @@ pub struct Plan {
     /// Whether the app's API calls carry credentials (cookies): what its code shows when the
     /// plan is discovered, else the target's setting.
     pub credentials_include: bool,
+    /// The frontend's code shows a token refresh call.
+    pub refresh_called: bool,
 }
 
 /// The plan for `target` given what its frontend's code showed.
@@ -43,6 +45,7 @@ pub fn plan(target: &Target, d: &Discovery) -> Plan {
         auth,
         discovered: from_calls,
         credentials_include,
+        refresh_called: d.refresh.is_some(),
     }
 }
 
