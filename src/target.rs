@@ -253,6 +253,9 @@ pub struct Target {
     pub origins_inferred: bool,
     /// Frontend page URLs (default: each origin's `/`).
     pub frontend: Vec<Url>,
+    /// TARGET was a bare host: the API base is the default, which the frontend's code may
+    /// correct.
+    pub api_base_defaulted: bool,
     pub endpoints: Vec<Endpoint>,
     /// A profile set the endpoint map: the frontend's calls do not replace it.
     pub endpoints_pinned: bool,
@@ -273,9 +276,11 @@ pub struct Target {
 impl Target {
     /// A target from the TARGET argument with the defaults for everything else.
     pub fn new(target: &str, api_base: Option<&str>) -> Result<Target> {
+        let api_base_defaulted = api_base.is_none() && !is_url_not_host(target);
         let api_base = parse_api_base(target, api_base)?;
         Ok(Target {
             api_base,
+            api_base_defaulted,
             origins: Vec::new(),
             origins_inferred: false,
             frontend: Vec::new(),

@@ -20,10 +20,22 @@ pub struct Plan {
     pub credentials_include: bool,
     /// The frontend's code shows a token refresh call.
     pub refresh_called: bool,
+    /// The API base path the frontend's code uses (`/api/`), when TARGET was a bare host and
+    /// the default base was wrong: relative routes were moved under it.
+    pub base_corrected: Option<String>,
 }
 
 /// The plan for `target` given what its frontend's code showed.
 pub fn plan(target: &Target, d: &Discovery) -> Plan {
+    let base_corrected = corrected_base(target, d);
+    let rebased;
+    let target = match &base_corrected {
+        Some(base) => {
+            rebased = rebase(target, base);
+            &rebased
+        }
+        None => target,
+    };
     let auth = if target.auth_pinned {
         target.auth.clone()
     } else {
@@ -46,7 +58,48 @@ pub fn plan(target: &Target, d: &Discovery) -> Plan {
         discovered: from_calls,
         credentials_include,
         refresh_called: d.refresh.is_some(),
+        base_corrected,
     }
+}
+
+/// The API base path the bundle uses on the API's own host, when TARGET was a bare host and
+/// it differs from the default.
+fn corrected_base(target: &Target, d: &Discovery) -> Option<String> {
+    if !target.api_base_defaulted {
+        return None;
+    }
+    let api = &target.api_base;
+    let found = d
+        .api_bases
+        .iter()
+        .filter_map(|b| Url::parse(b).ok())
+        .find(|u| {
+            u.host_str() == api.host_str()
+                && u.port_or_known_default() == api.port_or_known_default()
+        })?;
+    let path = format!("{}/", found.path().trim_end_matches('/'));
+    (path != api.path()).then_some(path)
+}
+
+/// The target with its default relative routes moved under `base` (from the host root).
+fn rebase(target: &Target, base: &str) -> Target {
+    let under = |p: &str| {
+        if p.starts_with('/') || p.contains("://") {
+            p.to_string()
+        } else {
+            format!("{base}{p}")
+        }
+    };
+    let mut t = target.clone();
+    for e in &mut t.endpoints {
+        e.path = under(&e.path);
+    }
+    if !t.auth_pinned {
+        t.auth.login_path = under(&t.auth.login_path);
+        t.auth.refresh_path = under(&t.auth.refresh_path);
+        t.auth.profile_path = under(&t.auth.profile_path);
+    }
+    t
 }
 
 /// Where a discovered call goes, as an endpoint path: the absolute URL when it is on another
@@ -275,8 +328,25 @@ mod tests {
         let p = plan(&pinned, &discover(js));
         assert_eq!(p.endpoints, t.endpoints);
         assert_eq!(p.auth, t.auth);
+        assert_eq!(p.base_corrected, None, "a URL is taken as given");
         // Nothing discovered: the defaults, guessed.
         let p = plan(&t, &Discovery::default());
         assert!(!p.discovered && p.endpoints.iter().all(|e| e.guessed));
+    }
+
+    #[test]
+    fn a_bare_host_takes_the_base_the_bundle_uses_and_says_so() {
+        let js = br#"const a="https://api.x.test/api";i().defaults.baseURL=a;"#;
+        let t = target("api.x.test");
+        let p = plan(&t, &discover(js));
+        assert_eq!(p.base_corrected.as_deref(), Some("/api/"));
+        assert_eq!(p.auth.login_path, "/api/auth/login/");
+        let register = p.endpoints.iter().find(|e| e.name == "register").unwrap();
+        assert_eq!(register.path, "/api/auth/register/");
+        // The same base, or another host's: nothing to correct.
+        let same = br#"const a="https://api.x.test/api/v1";"#;
+        assert_eq!(plan(&t, &discover(same)).base_corrected, None);
+        let other = br#"const a="https://cdn.x.test/api";"#;
+        assert_eq!(plan(&t, &discover(other)).base_corrected, None);
     }
 }

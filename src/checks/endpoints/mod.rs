@@ -60,10 +60,18 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let debug_seen = AtomicBool::new(false);
     let tokens = session::TokenCalls::new(&ctx, &plan);
     let rows = plan.endpoints.iter().enumerate().map(|(i, ep)| {
-        let (ctx, sink, debug_seen, tokens) = (&ctx, &sink, &debug_seen, &tokens);
+        let (ctx, sink, debug_seen, tokens, plan) = (&ctx, &sink, &debug_seen, &tokens, &plan);
         async move {
-            let (f, debug) = check_endpoint(ctx, ep, tokens).await;
+            let (mut f, debug) = check_endpoint(ctx, ep, tokens).await;
             debug_seen.fetch_or(debug, Ordering::Relaxed);
+            if let Some(base) = plan
+                .base_corrected
+                .as_deref()
+                .filter(|b| ep.path.starts_with(b))
+            {
+                let detail = words::base_corrected(&f.detail, base, ctx.target.api_base.path());
+                f = f.detail(detail);
+            }
             sink.push(f.seq(i));
         }
     });
