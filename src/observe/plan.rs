@@ -4,7 +4,9 @@
 //! slash added or dropped); routes conncheck only guesses are marked `guessed`, so a 404 there
 //! is information, not a failure.
 
-use super::bundle::discover::{ApiCall, Body, CredentialsMode, Discovery, Encoding, TokenSend};
+use super::bundle::discover::{
+    ApiCall, Body, Client, CredentialsMode, Discovery, Encoding, TokenSend,
+};
 use crate::target::{AuthFlow, Endpoint, Target};
 use url::Url;
 
@@ -102,6 +104,17 @@ fn rebase(target: &Target, base: &str) -> Target {
     t
 }
 
+/// Whether a call goes to the API being diagnosed: not another host (a payment provider,
+/// analytics), and not a bare `fetch("/path")` (the page's own origin). An axios-style call
+/// with a path only goes to the instance's `baseURL`: the API.
+fn calls_the_api(target: &Target, d: &Discovery, call: &ApiCall) -> bool {
+    let bare_fetch = call.client == Client::Fetch
+        && call.url.is_none()
+        && call.base_expr.is_none()
+        && call.base_value.is_none();
+    !route_of(target, d, call).contains("://") && !bare_fetch
+}
+
 /// Where a discovered call goes, as an endpoint path: the absolute URL when it is on another
 /// host, the path from the host root when the code spells the URL out, else relative to the
 /// API base the code's base constant names (or the target's).
@@ -176,7 +189,11 @@ fn discovered(target: &Target, d: &Discovery) -> Vec<Endpoint> {
     let login = d.login.as_ref().map(|l| route_of(target, d, &l.call));
     let refresh = d.refresh.as_ref().map(|r| route_of(target, d, &r.call));
     let mut out = Vec::new();
-    for call in d.calls.iter().filter(|c| !c.path.contains('{')) {
+    let api_calls = d
+        .calls
+        .iter()
+        .filter(|c| !c.path.contains('{') && calls_the_api(target, d, c));
+    for call in api_calls {
         let route = route_of(target, d, call);
         let method = call.method.clone().unwrap_or_else(|| "GET".into());
         if Some(&route) == refresh.as_ref() {
@@ -312,6 +329,20 @@ mod tests {
         assert!(!p.auth.form);
         // A Bearer-only SPA sends no cookies.
         assert!(!p.credentials_include);
+    }
+
+    #[test]
+    fn only_the_api_hosts_routes_enter_the_map() {
+        let js = br#"const n="https://api.x.test/api";fetch(`${n}/orders`);fetch("https://pay.other.test/v1/charges",{method:"POST"});fetch("/config.json");"#;
+        let t = target("https://api.x.test/api");
+        let p = plan(&t, &discover(js));
+        let called: Vec<&str> = p
+            .endpoints
+            .iter()
+            .filter(|e| !e.guessed)
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(called, ["/api/orders"]);
     }
 
     #[test]
