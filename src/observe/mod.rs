@@ -5,6 +5,7 @@
 //! This layer knows the network client, the target and the run's secrets, never the engine or
 //! the checks.
 
+pub mod api;
 pub mod bundle;
 pub mod login;
 pub mod pages;
@@ -57,6 +58,19 @@ impl Observations {
                     Arc::new(bundle::Discovery::default())
                 } else {
                     self.discovery(http, &target.frontend).await
+                };
+                let d = match d.calls.is_empty() && d.login.is_none() && !target.endpoints_pinned {
+                    // The frontend's code showed nothing: ask the API for its OpenAPI document.
+                    true => match api::fetch(http, &target.api_base).await {
+                        Some(doc) => Arc::new(bundle::Discovery {
+                            api_bases: d.api_bases.clone(),
+                            token_sent: d.token_sent.clone(),
+                            credentials: d.credentials,
+                            ..api::discovery_of(&doc, &target.api_base)
+                        }),
+                        None => d,
+                    },
+                    false => d,
                 };
                 Arc::new(plan::plan(target, &d))
             })

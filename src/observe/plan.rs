@@ -189,9 +189,13 @@ fn discovered(target: &Target, d: &Discovery) -> Vec<Endpoint> {
     let login = d.login.as_ref().map(|l| route_of(target, d, &l.call));
     let refresh = d.refresh.as_ref().map(|r| route_of(target, d, &r.call));
     let mut out = Vec::new();
+    // Never a method that changes data on a guess: the anonymous probe of a POST carries `{}`
+    // (answered 400/401), but a DELETE or PUT could act.
+    let safe = |c: &&ApiCall| matches!(c.method.as_deref(), None | Some("GET" | "HEAD" | "POST"));
     let api_calls = d
         .calls
         .iter()
+        .filter(safe)
         .filter(|c| !c.path.contains('{') && calls_the_api(target, d, c));
     for call in api_calls {
         let route = route_of(target, d, call);
@@ -343,6 +347,17 @@ mod tests {
             .map(|e| e.path.as_str())
             .collect();
         assert_eq!(called, ["/api/orders"]);
+    }
+
+    #[test]
+    fn a_call_that_changes_data_is_never_probed() {
+        let js = br#"const n="https://api.x.test/api";i.delete(`${n}/cart`);i.put(`${n}/me`,{a:1});fetch(`${n}/cart`);"#;
+        let t = target("https://api.x.test/api");
+        let p = plan(&t, &discover(js));
+        assert!(p
+            .endpoints
+            .iter()
+            .all(|e| matches!(e.method.as_str(), "GET" | "POST")));
     }
 
     #[test]
