@@ -212,18 +212,51 @@ pub fn exit_code_of_run(run: &Run, fail_on: FailOn) -> u8 {
         .unwrap_or(EXIT_OK)
 }
 
-/// The exit code under `--fail-on`: 1 when a row failed or errored, or (with `warn`) warned;
-/// never 1 with `never`.
+/// The exit code under `--fail-on`: 1 when a row failed or errored, or (with `warn`) warned or
+/// the run is incomplete (something could not be checked for lack of input: a CI step must not
+/// go green having checked less than it thinks); never 1 with `never`.
 pub fn exit_code_on(report: &Report, fail_on: FailOn) -> u8 {
     let s = report.summary();
+    let incomplete = || {
+        crate::report::view::View::of(report).verdict.outcome
+            == crate::report::view::Outcome::Incomplete
+    };
     let bad = match fail_on {
         FailOn::Never => false,
         FailOn::Fail => s.fail > 0 || s.error > 0,
-        FailOn::Warn => s.fail > 0 || s.error > 0 || s.warn > 0,
+        FailOn::Warn => s.fail > 0 || s.error > 0 || s.warn > 0 || incomplete(),
     };
     if bad {
         EXIT_FAILED
     } else {
         EXIT_OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Finding, Row, Subject};
+
+    fn report(origins: &[&str]) -> Report {
+        let pass = Finding::of(Row::DnsResolve, Subject::host("api.x.test", None), "r");
+        Report {
+            target: "https://gateway.x.test/".into(),
+            origins: origins.iter().map(|s| s.to_string()).collect(),
+            origins_inferred: false,
+            findings: vec![pass],
+            duration_ms: 0,
+            metrics: vec![],
+        }
+    }
+
+    #[test]
+    fn an_incomplete_run_fails_under_fail_on_warn_only() {
+        let no_origin = report(&[]);
+        assert_eq!(exit_code_on(&no_origin, FailOn::Warn), EXIT_FAILED);
+        assert_eq!(exit_code_on(&no_origin, FailOn::Fail), EXIT_OK);
+        assert_eq!(exit_code_on(&no_origin, FailOn::Never), EXIT_OK);
+        let complete = report(&["https://x.test"]);
+        assert_eq!(exit_code_on(&complete, FailOn::Warn), EXIT_OK);
     }
 }

@@ -736,6 +736,15 @@ mod tests {
         let p = Profile::parse("init", &text).unwrap().resolve().unwrap();
         assert_eq!(p.api_base.as_deref(), Some("https://api.x.test/api/v1"));
         assert_eq!(p.origins.len(), 2);
-        assert_eq!(p.endpoints.unwrap(), t.endpoints);
+        // Written down in a profile, the guessed defaults become the user's own map.
+        let written: Vec<_> = t
+            .endpoints
+            .iter()
+            .map(|e| crate::target::Endpoint {
+                guessed: false,
+                ..e.clone()
+            })
+            .collect();
+        assert_eq!(p.endpoints.unwrap(), written);
     }
 }

@@ -93,6 +93,9 @@ pub struct Endpoint {
     /// The frontend calls it cross-origin, so CORS applies.
     #[serde(default = "yes")]
     pub cors: bool,
+    /// conncheck's guess, not a route the app is known to have: a 404 there is information.
+    #[serde(default, skip_serializing)]
+    pub guessed: bool,
 }
 
 fn default_method() -> String {
@@ -114,6 +117,7 @@ impl Endpoint {
             expect_with_token: None,
             json: true,
             cors: true,
+            guessed: false,
         }
     }
     fn auth(mut self) -> Endpoint {
@@ -129,10 +133,22 @@ impl Endpoint {
         self.cors = false;
         self
     }
+    fn guess(mut self) -> Endpoint {
+        self.guessed = true;
+        self
+    }
 }
 
 /// The default endpoint map: a Django REST framework + simplejwt API as TikTrue deploys it.
+/// Every route of it is a guess until the frontend's calls or a profile confirm it.
 pub fn default_endpoints() -> Vec<Endpoint> {
+    guessed_endpoints()
+        .into_iter()
+        .map(Endpoint::guess)
+        .collect()
+}
+
+fn guessed_endpoints() -> Vec<Endpoint> {
     vec![
         Endpoint::new("health", "GET", "/health/", &[200]).no_cors(),
         Endpoint::new("login", "POST", "auth/login/", &[400, 401]),
@@ -165,6 +181,8 @@ pub struct AuthFlow {
     pub rotation: Option<bool>,
     /// `Authorization` scheme.
     pub scheme: String,
+    /// The login body is form-encoded (`URLSearchParams`, an OAuth2 password grant), not JSON.
+    pub form: bool,
 }
 
 impl Default for AuthFlow {
@@ -180,6 +198,7 @@ impl Default for AuthFlow {
             refresh_field: "refresh".into(),
             rotation: None,
             scheme: "Bearer".into(),
+            form: false,
         }
     }
 }
@@ -256,8 +275,15 @@ pub struct Target {
     pub origins_inferred: bool,
     /// Frontend page URLs (default: each origin's `/`).
     pub frontend: Vec<Url>,
+    /// TARGET was a bare host: the API base is the default, which the frontend's code may
+    /// correct.
+    pub api_base_defaulted: bool,
     pub endpoints: Vec<Endpoint>,
+    /// A profile set the endpoint map: the frontend's calls do not replace it.
+    pub endpoints_pinned: bool,
     pub auth: AuthFlow,
+    /// A profile set the auth flow: the frontend's login call does not replace it.
+    pub auth_pinned: bool,
     pub websocket: Option<WebSocketSpec>,
     pub expect_ips: Vec<IpAddr>,
     pub expect_cname: Option<String>,
@@ -279,14 +305,18 @@ pub struct Target {
 impl Target {
     /// A target from the TARGET argument with the defaults for everything else.
     pub fn new(target: &str, api_base: Option<&str>) -> Result<Target> {
+        let api_base_defaulted = api_base.is_none() && !is_url_not_host(target);
         let api_base = parse_api_base(target, api_base)?;
         Ok(Target {
             api_base,
+            api_base_defaulted,
             origins: Vec::new(),
             origins_inferred: false,
             frontend: Vec::new(),
             endpoints: default_endpoints(),
+            endpoints_pinned: false,
             auth: AuthFlow::default(),
+            auth_pinned: false,
             websocket: None,
             expect_ips: Vec::new(),
             expect_cname: None,

@@ -239,14 +239,15 @@ async fn disallowed_host_names_allowed_hosts_on_every_route() {
         true,
     )
     .await;
-    for id in [
-        "endpoints.health",
-        "endpoints.login",
-        "endpoints.profile",
-        "endpoints.admin",
+    // The routes the bundle calls fail; conncheck's own guesses (health, admin) only warn.
+    for (id, status) in [
+        ("endpoints.health", Status::Warn),
+        ("endpoints.login", Status::Fail),
+        ("endpoints.profile", Status::Fail),
+        ("endpoints.admin", Status::Warn),
     ] {
         let f = t.one(id);
-        assert_eq!(f.status, Status::Fail, "{id}");
+        assert_eq!(f.status, status, "{id}");
         assert_eq!(
             f.fault_as::<EndpointFault>(),
             Some(&EndpointFault::DisallowedHost)
@@ -372,9 +373,13 @@ async fn forbidden_instead_of_401_warns() {
 #[tokio::test]
 async fn the_proxy_ssl_loop_fails_routes_that_redirect_to_themselves() {
     let t = diagnose("https-proxy-ssl-loop", &["--only", "https,endpoints"], true).await;
+    // /health/ is conncheck's guess (the bundle never calls it): a warning, same cause.
     let f = t.one("endpoints.health");
-    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.status, Status::Warn);
     assert_eq!(key(f), "endpoints.redirects-to-itself");
+    let login = t.one("endpoints.login");
+    assert_eq!(login.status, Status::Fail);
+    assert_eq!(key(login), "endpoints.redirects-to-itself");
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_TOO_MANY_REDIRECTS")

@@ -261,11 +261,11 @@ fn nginx_conf(dir: &Path, s: &StackSpec, d: (u16, u16, u16)) -> String {
          fastcgi_temp_path {p}/t-fcgi; uwsgi_temp_path {p}/t-uwsgi; scgi_temp_path {p}/t-scgi;\n\
          types {{ text/html html; application/javascript js; text/css css; }}\n\
          server {{ listen 127.0.0.1:{http}; server_name _; return 301 https://$host:{https}$request_uri; }}\n\
-         server {{ listen 127.0.0.1:{https} ssl; http2 on; server_name api.{n}.test;\n\
+         server {{ listen 127.0.0.1:{https} ssl http2; server_name api.{n}.test;\n\
            ssl_certificate {p}/api.pem; ssl_certificate_key {p}/api.key;\n {security}\n\
            location / {{ proxy_pass http://127.0.0.1:{backend}; proxy_set_header Host $host;\n\
              proxy_set_header X-Forwarded-Proto https; proxy_set_header X-Forwarded-For $remote_addr; }} }}\n\
-         server {{ listen 127.0.0.1:{https} ssl; server_name app.{n}.test;\n\
+         server {{ listen 127.0.0.1:{https} ssl http2; server_name app.{n}.test;\n\
            ssl_certificate {p}/app.pem; ssl_certificate_key {p}/app.key;\n {security}\n\
            root {p}/dist; location / {{ try_files $uri /index.html; }} }}\n}}\n",
         n = s.name
@@ -344,9 +344,13 @@ async fn deploy(s: &StackSpec, env: &[(&str, &str)]) -> (Deployment, tokio::task
 
 /// conncheck, zero-config: the URL, the origin, the resolver, the CA, credentials.
 fn diagnose(d: &Deployment, s: &StackSpec) -> common::Run {
+    diagnose_with(d, s, &["--origin", &d.origin])
+}
+
+fn diagnose_with(d: &Deployment, s: &StackSpec, extra: &[&str]) -> common::Run {
     let out = Command::new(common::bin())
         .arg(&d.api)
-        .args(["--origin", &d.origin])
+        .args(extra)
         .args(["--resolver", &d.dns.to_string()])
         .args(["--ns-port", &d.dns.port().to_string()])
         .arg("--ca-cert")
@@ -409,4 +413,21 @@ async fn fastapi_healthy_passes_zero_config() {
 #[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
 async fn flask_healthy_passes_zero_config() {
     healthy(&FLASK, &[("CORS_ORIGINS", "$ORIGIN")]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
+async fn fastapi_without_its_frontend_learns_the_login_from_openapi() {
+    let (d, dns) = deploy(&FASTAPI, &[("CORS_ORIGINS", "$ORIGIN")]).await;
+    // No origin: no bundle to read; FastAPI's /openapi.json names the form login at /auth/token.
+    let run =
+        tokio::task::block_in_place(|| diagnose_with(&d, &FASTAPI, &["--only", "endpoints,jwt"]));
+    dns.abort();
+    assert!(
+        failing(&run).is_empty() && run.status("jwt.login") == conncheck::model::Status::Pass,
+        "failing rows:\n{}",
+        failing(&run).join("\n")
+    );
+    let login = &run.rows("endpoints.login")[0];
+    assert!(login.detail.contains("/auth/token"), "{}", login.detail);
 }

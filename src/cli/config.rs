@@ -235,9 +235,11 @@ impl RunArgs {
         t.expect_cname = self.expect_cname.clone().or(profile.expect_cname.clone());
         if let Some(eps) = profile.endpoints.clone() {
             t.endpoints = eps;
+            t.endpoints_pinned = true;
         }
         if let Some(auth) = profile.auth.clone() {
             t.auth = auth;
+            t.auth_pinned = true;
         }
         t.overrides = profile.overrides.clone();
         t.checklist = profile.checklist.clone();

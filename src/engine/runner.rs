@@ -221,7 +221,12 @@ fn declared(ctx: &Context, spec: &ModuleSpec) -> Vec<(Row, Subject)> {
             out.push((row, Subject::Deployment));
             continue;
         }
-        for ep in &ctx.target.endpoints {
+        // The run's endpoint map: the plan's (the routes the frontend calls) once made.
+        let endpoints = match ctx.observed.plan.get() {
+            Some(plan) => &plan.endpoints,
+            None => &ctx.target.endpoints,
+        };
+        for ep in endpoints {
             out.push((row, Subject::endpoint(&ep.name, &ep.method, &ep.path)));
         }
     }

@@ -455,10 +455,22 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         return (s, h, b);
     }
     let body = req.json().unwrap_or(Value::Null);
-    let user = body
-        .get("username")
-        .or_else(|| body.get("email"))
-        .and_then(Value::as_str);
+    let user = match &j.login_field {
+        Some(field) => {
+            let Some(user) = body.get(field.as_str()).and_then(Value::as_str) else {
+                // An Express handler's own check, naming what it reads.
+                return json_resp(
+                    400,
+                    json!({"error": format!("{field} and password are required")}),
+                );
+            };
+            Some(user)
+        }
+        None => body
+            .get("username")
+            .or_else(|| body.get("email"))
+            .and_then(Value::as_str),
+    };
     let pass = body.get("password").and_then(Value::as_str);
     let (Some(user), Some(pass)) = (user, pass) else {
         return json_resp(

@@ -46,8 +46,11 @@ pub fn bundle(state: &LabState) -> Vec<u8> {
         None => (String::new(), ""),
     };
     let mut js = format!(
-        "/*! For license information please see main.8f2c1a7e.js.LICENSE.txt */\n(()=>{{var e={{7463:(e,t,n)=>{{\"use strict\";var r=n(2791);const a=\"{api}\";var o=n(4569),i=n.n(o);i().defaults.baseURL=a||\"{api}\",i().defaults.withCredentials=!0;const s=\"{ws}\";function l(e){{return i().post(\"/auth/login/\",e)}}function c(){{return i().get(\"/auth/profile/\")}}function u(e){{return i().post(\"/auth/refresh/\",{{refresh:e}})}}{socket}t.Z={{login:l,profile:c,refresh:u,ws:s{open}}}}}}};var t={{}};function n(r){{var a=t[r];if(void 0!==a)return a.exports;var o=t[r]={{exports:{{}}}};return e[r](o,o.exports,n),o.exports}}n(7463)}})();\n//# sourceMappingURL=main.8f2c1a7e.js.map\n"
+        "/*! For license information please see main.8f2c1a7e.js.LICENSE.txt */\n(()=>{{var e={{7463:(e,t,n)=>{{\"use strict\";var r=n(2791);const a=\"{api}\";var o=n(4569),i=n.n(o);i().defaults.baseURL=a||\"{api}\",i().defaults.withCredentials=!0;const s=\"{ws}\";function l(e){{return i().post(\"/auth/login/\",e)}}function c(){{return i().get(\"/auth/profile/\")}}function u(e){{return i().post(\"/auth/refresh/\",{{refresh:e}})}}{socket}function p(e){{return i().post(\"/auth/register/\",e)}}function f(e){{return i().post(\"/auth/forgot-password/\",e)}}function g(e){{return i().post(\"/auth/reset-password/\",e)}}function h(){{return i().get(\"/license/info/\")}}function m(){{return i().get(\"/models/available/\")}}t.Z={{login:l,profile:c,refresh:u,register:p,forgot:f,reset:g,license:h,models:m,ws:s{open}}}}}}};var t={{}};function n(r){{var a=t[r];if(void 0!==a)return a.exports;var o=t[r]={{exports:{{}}}};return e[r](o,o.exports,n),o.exports}}n(7463)}})();\n//# sourceMappingURL=main.8f2c1a7e.js.map\n"
     );
+    if let Some(script) = &f.script {
+        js = format!("{}\n", state.expand(script).replace("{api}", &api));
+    }
     if f.bundle_padding > 0 {
         js.push_str("/*");
         js.push_str(&"x".repeat(f.bundle_padding));

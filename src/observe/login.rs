@@ -8,7 +8,7 @@
 
 use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
 use crate::redact::Secrets;
-use crate::target::Target;
+use crate::target::{AuthFlow, Target};
 use http::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -29,11 +29,19 @@ impl TokenKind {
                 "access",
                 "tokens.access",
                 "access_token",
+                "accessToken",
                 "token",
+                "jwt",
                 "data.access",
                 "data.token",
             ],
-            TokenKind::Refresh => &["refresh", "tokens.refresh", "refresh_token", "data.refresh"],
+            TokenKind::Refresh => &[
+                "refresh",
+                "tokens.refresh",
+                "refresh_token",
+                "refreshToken",
+                "data.refresh",
+            ],
         }
     }
 }
@@ -100,16 +108,47 @@ pub fn register_tokens(secrets: &Secrets, ex: &Exchange) -> Option<Value> {
     Some(body)
 }
 
-/// The login POST the frontend makes (the target's auth flow), with these credentials.
-pub fn request(target: &Target, user: &str, pass: &str) -> HttpRequest {
-    let a = &target.auth;
+/// The login POST the frontend makes (the auth flow `a`), with these credentials: JSON, or
+/// form-encoded where the app sends a form (an OAuth2 password grant).
+pub fn request(target: &Target, a: &AuthFlow, user: &str, pass: &str) -> HttpRequest {
+    let req = HttpRequest::new(Method::POST, target.url_for(&a.login_path))
+        .header("accept", "application/json")
+        .max_body(256 * 1024);
+    if a.form {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair(&a.username_field, user)
+            .append_pair(&a.password_field, pass)
+            .finish();
+        return req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.into_bytes());
+    }
     let mut body = serde_json::Map::new();
     body.insert(a.username_field.clone(), json!(user));
     body.insert(a.password_field.clone(), json!(pass));
-    HttpRequest::new(Method::POST, target.url_for(&a.login_path))
-        .header("accept", "application/json")
-        .json_body(&Value::Object(body))
-        .max_body(256 * 1024)
+    req.json_body(&Value::Object(body))
+}
+
+/// The field a login's 400 answer asks for instead of the one sent: a JSON error keyed by a
+/// field we did not send (`{"email": ["This field is required."]}`), or a message naming one
+/// (`"email and password are required"`). Only plain identifier-like names are taken.
+pub fn field_asked_for(body: Option<&Value>, text: &str, a: &AuthFlow) -> Option<String> {
+    const NAMES: [&str; 5] = ["email", "username", "login", "identifier", "phone"];
+    let sent = |k: &str| k == a.username_field || k == a.password_field;
+    if let Some(Value::Object(o)) = body {
+        if let Some(k) = o.keys().find(|k| NAMES.contains(&k.as_str()) && !sent(k)) {
+            return Some(k.clone());
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .collect();
+    let names_required = words.iter().any(|w| matches!(*w, "required" | "missing"));
+    NAMES
+        .iter()
+        .find(|n| names_required && !sent(n) && words.contains(n))
+        .map(|n| n.to_string())
 }
 
 /// What the run's login saw.
@@ -139,6 +178,8 @@ pub struct Answer {
     pub body: Option<Value>,
     /// The tokens found in a successful answer.
     pub access: Option<Found>,
+    /// The field the first answer asked for, when the login was tried once more with it.
+    pub retried_with: Option<String>,
     pub refresh: Option<Found>,
     pub elapsed: Duration,
 }
@@ -165,13 +206,40 @@ pub struct Inputs<'a> {
     pub allow_insecure: bool,
 }
 
-/// Log in with the target's credentials the way the frontend does.
-pub async fn log_in(inputs: Inputs<'_>) -> Login {
+/// Log in with the target's credentials the way the frontend does (`auth`); when the answer
+/// is a 400 naming the field it wants instead of the one sent, try once more with it — never
+/// more (lockout plugins count attempts).
+pub async fn log_in(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
+    let first = attempt(inputs, auth).await;
+    let Login::Answered(a) = &first else {
+        return first;
+    };
+    if a.exchange.status.as_u16() != 400 {
+        return first;
+    }
+    let Some(field) = field_asked_for(a.body.as_ref(), &a.exchange.body_text(), auth) else {
+        return first;
+    };
+    let retry = AuthFlow {
+        username_field: field.clone(),
+        ..auth.clone()
+    };
+    match attempt(inputs, &retry).await {
+        Login::Answered(mut b) => {
+            b.retried_with = Some(field);
+            Login::Answered(b)
+        }
+        _ => first,
+    }
+}
+
+/// One login POST and what came back.
+async fn attempt(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
     let t = inputs.target;
     let Some(creds) = &t.credentials else {
         return Login::NoCredentials;
     };
-    let req = request(t, &creds.username, &creds.password);
+    let req = request(t, auth, &creds.username, &creds.password);
     let url = req.url.clone();
     if url.scheme() == "http" && !inputs.allow_insecure {
         return Login::PlainHttp { url };
@@ -195,8 +263,8 @@ pub async fn log_in(inputs: Inputs<'_>) -> Login {
             .filter(|_| ok)
             .and_then(|b| find_token(b, path, kind))
     };
-    let access = find(&t.auth.access_path, TokenKind::Access);
-    let refresh = find(&t.auth.refresh_token_path, TokenKind::Refresh);
+    let access = find(&auth.access_path, TokenKind::Access);
+    let refresh = find(&auth.refresh_token_path, TokenKind::Refresh);
     for f in access.iter().chain(refresh.iter()) {
         inputs.secrets.add_token(&f.token);
     }
@@ -207,6 +275,7 @@ pub async fn log_in(inputs: Inputs<'_>) -> Login {
         body,
         access,
         refresh,
+        retried_with: None,
         elapsed: start.elapsed(),
     }))
 }
@@ -256,6 +325,43 @@ mod tests {
             TokenKind::Refresh,
         );
         assert_eq!(r.map(|f| f.path).as_deref(), Some("tokens.refresh"));
+    }
+
+    #[test]
+    fn the_field_a_400_asks_for_is_found_once() {
+        let a = AuthFlow::default();
+        let drf = json!({"email": ["This field is required."]});
+        assert_eq!(
+            field_asked_for(Some(&drf), "", &a).as_deref(),
+            Some("email")
+        );
+        let express = json!({"error": "email and password are required"});
+        let text = express.to_string();
+        assert_eq!(
+            field_asked_for(Some(&express), &text, &a).as_deref(),
+            Some("email")
+        );
+        // A field we sent is not asked for again; a plain refusal names none.
+        let sent = json!({"username": ["This field is required."]});
+        assert_eq!(field_asked_for(Some(&sent), "", &a), None);
+        let bad = json!({"detail": "No active account found with the given credentials"});
+        assert_eq!(field_asked_for(Some(&bad), &bad.to_string(), &a), None);
+    }
+
+    #[test]
+    fn a_form_login_is_form_encoded() {
+        let t = Target::new("https://api.x.test/", None).unwrap();
+        let a = AuthFlow {
+            form: true,
+            login_path: "/auth/token".into(),
+            ..AuthFlow::default()
+        };
+        let req = request(&t, &a, "a@b.test", "p w");
+        assert_eq!(req.url.as_str(), "https://api.x.test/auth/token");
+        assert_eq!(
+            req.body.as_deref(),
+            Some(&b"username=a%40b.test&password=p+w"[..])
+        );
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! This layer knows the network client, the target and the run's secrets, never the engine or
 //! the checks.
 
+pub mod api;
 pub mod bundle;
 pub mod login;
 pub mod pages;
+pub mod plan;
 
 use crate::net::http::HttpClient;
+use crate::target::Target;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 use url::Url;
@@ -23,6 +26,8 @@ pub struct Observations {
     pub discovery: OnceCell<Arc<bundle::Discovery>>,
     /// The login with the user's credentials (read by the JWT and WebSocket checks).
     pub login: OnceCell<Arc<login::Login>>,
+    /// The endpoint map and auth flow, from the frontend's calls unless a profile pinned them.
+    pub plan: OnceCell<Arc<plan::Plan>>,
 }
 
 impl Observations {
@@ -44,10 +49,42 @@ impl Observations {
             .clone()
     }
 
-    /// The run's login, made on first use.
+    /// The run's plan of what to call, made on first use from the discovery (pinned parts of
+    /// the target need no discovery and wait for none).
+    pub async fn plan(&self, http: &HttpClient, target: &Target) -> Arc<plan::Plan> {
+        self.plan
+            .get_or_init(|| async {
+                let d = if target.endpoints_pinned && target.auth_pinned {
+                    Arc::new(bundle::Discovery::default())
+                } else {
+                    self.discovery(http, &target.frontend).await
+                };
+                let d = match d.calls.is_empty() && d.login.is_none() && !target.endpoints_pinned {
+                    // The frontend's code showed nothing: ask the API for its OpenAPI document.
+                    true => match api::fetch(http, &target.api_base).await {
+                        Some(doc) => Arc::new(bundle::Discovery {
+                            api_bases: d.api_bases.clone(),
+                            token_sent: d.token_sent.clone(),
+                            credentials: d.credentials,
+                            ..api::discovery_of(&doc, &target.api_base)
+                        }),
+                        None => d,
+                    },
+                    false => d,
+                };
+                Arc::new(plan::plan(target, &d))
+            })
+            .await
+            .clone()
+    }
+
+    /// The run's login, made on first use, the way the plan says the app logs in.
     pub async fn login(&self, inputs: login::Inputs<'_>) -> Arc<login::Login> {
         self.login
-            .get_or_init(|| async { Arc::new(login::log_in(inputs).await) })
+            .get_or_init(|| async {
+                let plan = self.plan(inputs.http, inputs.target).await;
+                Arc::new(login::log_in(inputs, &plan.auth).await)
+            })
             .await
             .clone()
     }

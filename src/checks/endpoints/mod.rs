@@ -54,14 +54,24 @@ const CONTROL_PATH: &str = "conncheck-probe-no-such-route/";
 pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let n = ctx.target.endpoints.len();
+    // The map: the routes the frontend calls (awaiting the shared discovery), or a profile's.
+    let plan = ctx.observed.plan(&ctx.http, &ctx.target).await;
+    let n = plan.endpoints.len();
     let debug_seen = AtomicBool::new(false);
-    let tokens = session::TokenCalls::new(&ctx);
-    let rows = ctx.target.endpoints.iter().enumerate().map(|(i, ep)| {
-        let (ctx, sink, debug_seen, tokens) = (&ctx, &sink, &debug_seen, &tokens);
+    let tokens = session::TokenCalls::new(&ctx, &plan);
+    let rows = plan.endpoints.iter().enumerate().map(|(i, ep)| {
+        let (ctx, sink, debug_seen, tokens, plan) = (&ctx, &sink, &debug_seen, &tokens, &plan);
         async move {
-            let (f, debug) = check_endpoint(ctx, ep, tokens).await;
+            let (mut f, debug) = check_endpoint(ctx, ep, tokens).await;
             debug_seen.fetch_or(debug, Ordering::Relaxed);
+            if let Some(base) = plan
+                .base_corrected
+                .as_deref()
+                .filter(|b| ep.path.starts_with(b))
+            {
+                let detail = words::base_corrected(&f.detail, base, ctx.target.api_base.path());
+                f = f.detail(detail);
+            }
             sink.push(f.seq(i));
         }
     });
@@ -197,6 +207,11 @@ async fn check_endpoint(
         &[("endpoint", &ep.name)],
         f64::from(seen.status),
     );
+    if ep.guessed && seen.status == 404 {
+        // A route conncheck guessed and the app does not have: information, not a fault.
+        let detail = words::guessed_absent(&ep.method, url.as_str(), &ex.summary());
+        return (f.skip().detail(detail).duration(start.elapsed()), false);
+    }
     let near = if seen.status == 404 {
         near_miss(ctx, ep, &url).await
     } else {
@@ -227,6 +242,11 @@ async fn check_endpoint(
         None => {}
     }
     let debug = v.debug.is_some();
+    if ep.guessed && v.status == Status::Fail {
+        // conncheck's guess, not the app's route: worth a look, never a failure.
+        v.status = Status::Warn;
+        detail = words::guessed(&detail);
+    }
     let mut f = verdict_row(f, &v, detail, &ep.method, &url, status);
     if ex.truncated && f.status != Status::Fail {
         // An API answer this large is a fault in itself: the SPA would wait for all of it.

@@ -9,6 +9,7 @@ use super::judge::{self, Verdict};
 use super::{request_for, seen_of, send_minding_429, token_clues, words};
 use crate::context::Context;
 use crate::net::http::{Exchange, NetError};
+use crate::observe::plan::Plan;
 use crate::target::{Credentials, Endpoint};
 use std::sync::Arc;
 
@@ -56,6 +57,7 @@ struct Phase {
 /// The calls with a token, made once for all protected routes.
 pub struct TokenCalls<'a> {
     ctx: &'a Context,
+    plan: &'a Plan,
     cell: tokio::sync::OnceCell<Option<Arc<Phase>>>,
 }
 
@@ -68,9 +70,10 @@ pub enum WithToken {
 }
 
 impl<'a> TokenCalls<'a> {
-    pub fn new(ctx: &'a Context) -> TokenCalls<'a> {
+    pub fn new(ctx: &'a Context, plan: &'a Plan) -> TokenCalls<'a> {
         TokenCalls {
             ctx,
+            plan,
             cell: tokio::sync::OnceCell::new(),
         }
     }
@@ -82,8 +85,8 @@ impl<'a> TokenCalls<'a> {
             return None;
         }
         let token = login(ctx, creds).await.ok()?.access?;
-        let scheme = &ctx.target.auth.scheme;
-        let calls = ctx.target.endpoints.iter().filter(|e| e.auth).map(|ep| {
+        let scheme = &self.plan.auth.scheme;
+        let calls = self.plan.endpoints.iter().filter(|e| e.auth).map(|ep| {
             let req = request_for(ep, ctx.target.url_for(&ep.path))
                 .header("authorization", &format!("{scheme} {token}"));
             async move { (ep.name.clone(), send_minding_429(ctx, req).await) }
@@ -112,12 +115,7 @@ impl<'a> TokenCalls<'a> {
             .answers
             .iter()
             .any(|(n, a)| *n != ep.name && matches!(a, Ok((ex, _)) if ex.status.is_success()));
-        let clues = token_clues(
-            &phase.token,
-            ex,
-            accepted_elsewhere,
-            &self.ctx.target.auth.scheme,
-        );
+        let clues = token_clues(&phase.token, ex, accepted_elsewhere, &self.plan.auth.scheme);
         let v = judge::classify_with_token(ep, &seen, &clues);
         let url = self.ctx.target.url_for(&ep.path);
         let suffix = words::with_token(

@@ -310,3 +310,21 @@ pub fn browser_error(v: &Verdict, method: &str, url: &str, status: u16) -> Optio
         _ => None,
     }
 }
+
+/// A route moved under the API base the frontend's code uses, from the default a bare host
+/// implies.
+pub fn base_corrected(detail: &str, base: &str, default: &str) -> String {
+    format!("{detail} (API base {base} as the frontend's code uses it, not the default {default} a bare host implies: pass the API URL to pin it)")
+}
+
+/// A guessed route (not one the frontend calls) the API does not have.
+pub fn guessed_absent(method: &str, url: &str, summary: &str) -> String {
+    format!(
+        "{method} {url} → {summary}; not a route the frontend calls (conncheck guessed it): a 404 here is information, not a fault"
+    )
+}
+
+/// A guessed route's unexpected answer, noted as a guess.
+pub fn guessed(detail: &str) -> String {
+    format!("{detail} (a route conncheck guessed, not one the frontend calls: a warning, not a failure)")
+}

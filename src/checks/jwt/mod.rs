@@ -23,8 +23,9 @@ use crate::engine::fault::{Missing, RunFault, Unchecked};
 use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::{Exchange, HttpRequest, NetError};
 use crate::observe::login::{self, find_token, register_tokens, Answer, Login, TokenKind};
+use crate::observe::plan::Plan;
 use crate::runner::{ModuleSpec, Sink};
-use crate::target::Target;
+use crate::target::AuthFlow;
 use futures::FutureExt;
 use http::Method;
 use judge::{Forgery, JwtFault, Verdict};
@@ -45,21 +46,24 @@ struct Subjects {
     login: Subject,
     profile: Subject,
     refresh: Subject,
+    /// The auth flow the run follows (the frontend's, unless a profile pinned one).
+    auth: AuthFlow,
 }
 
 impl Subjects {
-    fn new(t: &Target) -> Subjects {
-        let a = &t.auth;
+    fn new(plan: &Plan) -> Subjects {
+        let a = &plan.auth;
         Subjects {
-            login: route(t, "login", "POST", &a.login_path),
-            profile: route(t, "profile", "GET", &a.profile_path),
-            refresh: route(t, "refresh", "POST", &a.refresh_path),
+            login: route(plan, "login", "POST", &a.login_path),
+            profile: route(plan, "profile", "GET", &a.profile_path),
+            refresh: route(plan, "refresh", "POST", &a.refresh_path),
+            auth: a.clone(),
         }
     }
 }
 
 /// An auth route as a subject: the endpoint map's entry for it when there is one, else `name`.
-fn route(t: &Target, name: &str, method: &str, path: &str) -> Subject {
+fn route(t: &Plan, name: &str, method: &str, path: &str) -> Subject {
     let mapped = t
         .endpoints
         .iter()
@@ -79,8 +83,9 @@ fn later_rows<'a>(t: &'a Titles, s: &Subjects) -> [(Row, Subject, &'a str); 5] {
 }
 
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
-    let titles = Titles::new(&ctx.target.auth);
-    let subjects = Subjects::new(&ctx.target);
+    let plan = ctx.observed.plan(&ctx.http, &ctx.target).await;
+    let titles = Titles::new(&plan.auth);
+    let subjects = Subjects::new(&plan);
     if ctx.target.credentials.is_none() {
         let (login, forged) = tokio::join!(
             probe_login(&ctx, &titles, &subjects),
@@ -130,7 +135,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         }
         Login::NoCredentials => return skip_rest(NotChecked::NoToken),
     };
-    let (login_row, verdict) = login_row(&ctx, row, answer);
+    let (login_row, verdict) = login_row(row, answer, &subjects.auth);
     sink.push(login_row);
     let Some(access) = answer.access.as_ref().filter(|_| verdict.fault.is_none()) else {
         return skip_rest(NotChecked::NoToken);
@@ -235,8 +240,7 @@ fn answer_text(ex: &Exchange, body: Option<&Value>) -> String {
 }
 
 /// The login row, from the run's login answer.
-fn login_row(ctx: &Context, f: Finding, a: &Answer) -> (Finding, Verdict) {
-    let auth = &ctx.target.auth;
+fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
     let ex = &a.exchange;
     let st = ex.status.as_u16();
     let f = f.duration(a.elapsed);
@@ -265,7 +269,7 @@ fn login_row(ctx: &Context, f: Finding, a: &Answer) -> (Finding, Verdict) {
         };
         (head, v)
     };
-    let notes = match &a.access {
+    let mut notes = match &a.access {
         Some(acc) => words::token_notes(
             &acc.path,
             &auth.access_path,
@@ -273,6 +277,9 @@ fn login_row(ctx: &Context, f: Finding, a: &Answer) -> (Finding, Verdict) {
         ),
         None => Vec::new(),
     };
+    if let Some(field) = &a.retried_with {
+        notes.push(words::retried_with(&auth.username_field, field));
+    }
     let detail = words::login_detail(&head, verdict.fault.as_ref(), &notes);
     let mut f = with_verdict(f, verdict.clone()).detail(detail);
     if let Some(fault) = &verdict.fault {
@@ -290,6 +297,7 @@ async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
     let f = Finding::of(Row::JwtLogin, s.login.clone(), &t.login);
     let req = login::request(
         &ctx.target,
+        &s.auth,
         "conncheck-no-such-user@example.invalid",
         "conncheck-not-a-password",
     );
@@ -307,8 +315,11 @@ async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
 }
 
 /// GET the profile route, with this bearer token or none.
-async fn status_of(ctx: &Context, bearer: Option<&str>) -> Result<Exchange, NetError> {
-    let a = &ctx.target.auth;
+async fn status_of(
+    ctx: &Context,
+    a: &AuthFlow,
+    bearer: Option<&str>,
+) -> Result<Exchange, NetError> {
     let mut req = HttpRequest::get(ctx.target.url_for(&a.profile_path))
         .header("accept", "application/json")
         .max_body(64 * 1024);
@@ -324,7 +335,7 @@ async fn status_of(ctx: &Context, bearer: Option<&str>) -> Result<Exchange, NetE
 async fn probe_no_token(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
     let start = Instant::now();
     let f = Finding::of(Row::JwtRejectsForged, s.profile.clone(), &t.forged);
-    let ex = match status_of(ctx, None).await {
+    let ex = match status_of(ctx, &s.auth, None).await {
         Ok(ex) => ex,
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
@@ -346,7 +357,7 @@ async fn probe_no_token(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
 async fn authenticated(ctx: &Context, t: &Titles, s: &Subjects, access: &str) -> Finding {
     let start = Instant::now();
     let f = Finding::of(Row::JwtAuthenticated, s.profile.clone(), &t.authenticated);
-    let ex = match status_of(ctx, Some(access)).await {
+    let ex = match status_of(ctx, &s.auth, Some(access)).await {
         Ok(ex) => ex,
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
@@ -355,7 +366,7 @@ async fn authenticated(ctx: &Context, t: &Titles, s: &Subjects, access: &str) ->
     let said = answer_text(&ex, ex.json().as_ref());
     let head = format!(
         "GET {} with Authorization: {} <access token> → {said}",
-        ex.url, ctx.target.auth.scheme
+        ex.url, s.auth.scheme
     );
     let v = judge::authenticated(st, ex.is_json());
     let (detail, hint) = words::authenticated(head, v.fault.as_ref());
@@ -373,8 +384,7 @@ async fn authenticated(ctx: &Context, t: &Titles, s: &Subjects, access: &str) ->
 }
 
 /// The refresh call the frontend makes with this refresh token.
-fn refresh_request(ctx: &Context, tok: &str) -> HttpRequest {
-    let a = &ctx.target.auth;
+fn refresh_request(ctx: &Context, a: &AuthFlow, tok: &str) -> HttpRequest {
     HttpRequest::new(Method::POST, ctx.target.url_for(&a.refresh_path))
         .header("accept", "application/json")
         .json_body(&json!({ a.refresh_field.clone(): tok }))
@@ -383,7 +393,7 @@ fn refresh_request(ctx: &Context, tok: &str) -> HttpRequest {
 
 async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>) -> Finding {
     let start = Instant::now();
-    let a = &ctx.target.auth;
+    let a = &s.auth;
     let f = Finding::of(Row::JwtRefresh, s.refresh.clone(), &t.refresh);
     let Some(refresh) = refresh else {
         let (detail, hint) = words::NO_REFRESH_TOKEN;
@@ -393,7 +403,7 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
             .detail(detail)
             .hint(hint);
     };
-    let req = refresh_request(ctx, refresh);
+    let req = refresh_request(ctx, a, refresh);
     let url = req.url.clone();
     let ex = match ctx.http.send(req).await {
         Ok(ex) => ex,
@@ -414,7 +424,7 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
             .browser_error(failed_call("POST", &url, ex.status.as_u16()))
             .duration(start.elapsed());
     }
-    refreshed(ctx, f, &head, body.as_ref(), refresh)
+    refreshed(ctx, a, f, &head, body.as_ref(), refresh)
         .await
         .duration(start.elapsed())
 }
@@ -423,12 +433,12 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
 /// (the old one replayed).
 async fn refreshed(
     ctx: &Context,
+    a: &AuthFlow,
     f: Finding,
     head: &str,
     body: Option<&Value>,
     refresh: &str,
 ) -> Finding {
-    let a = &ctx.target.auth;
     let found = |path: &str, kind| body.and_then(|b| find_token(b, path, kind));
     let Some(new_access) = found(&a.access_path, TokenKind::Access) else {
         let fault = JwtFault::RefreshNoAccessToken;
@@ -446,11 +456,11 @@ async fn refreshed(
     // answer: ask both at once.
     let replay = async {
         new_refresh.as_ref()?;
-        let ex = ctx.http.send(refresh_request(ctx, refresh)).await.ok()?;
+        let ex = ctx.http.send(refresh_request(ctx, a, refresh)).await.ok()?;
         register_tokens(&ctx.secrets, &ex);
         Some(ex.status.as_u16())
     };
-    let (works, old) = tokio::join!(status_of(ctx, Some(&new_access.token)), replay);
+    let (works, old) = tokio::join!(status_of(ctx, a, Some(&new_access.token)), replay);
     let works = match works {
         Ok(ex) => ex.status.as_u16(),
         Err(e) => return ctx.net_failure(f, &e),
@@ -481,7 +491,7 @@ async fn forged(ctx: &Context, t: &Titles, s: &Subjects, access: &str) -> Findin
     ];
     let calls = cases
         .iter()
-        .map(|(forgery, tok)| async move { (*forgery, status_of(ctx, *tok).await) });
+        .map(|(forgery, tok)| async move { (*forgery, status_of(ctx, &s.auth, *tok).await) });
     let answers = futures::future::join_all(calls).await;
     let f = f.duration(start.elapsed());
     let mut results = Vec::new();

@@ -325,6 +325,11 @@ pub fn weak_secret(f: &JwtFault, tried: &str) -> (String, Option<&'static str>) 
     }
 }
 
+/// The login was tried once more with the field its first answer named.
+pub fn retried_with(sent: &str, asked: &str) -> String {
+    format!("the first login sent `{sent}` and its 400 asked for `{asked}`: conncheck tried once more with `{asked}` (never more than once)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

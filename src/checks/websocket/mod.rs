@@ -13,7 +13,7 @@ pub mod words;
 use crate::browser::frontend::mixed_ws_message;
 use crate::browser::websocket::handshake_failed;
 use crate::context::Context;
-use crate::engine::fault::{owning_row, NetFault};
+use crate::engine::fault::{owning_row, Missing, NetFault, Unchecked};
 use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::NetError;
 use crate::net::ws::{Connector, Outcome};
@@ -164,12 +164,23 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
             Row::WebsocketScheme,
             Row::WebsocketOriginCheck,
         ];
+        // With no page to read (no origin given or inferable) the socket is unchecked, not
+        // absent: the rows say what to pass and the run is incomplete.
+        let unchecked = scans.is_empty();
+        let why = if unchecked {
+            words::NO_ORIGIN.into()
+        } else {
+            why
+        };
         for (row, title) in rows.into_iter().zip(words::UNNAMED_TITLES) {
-            sink.push(
-                Finding::of(row, Subject::Deployment, title)
-                    .skip()
-                    .detail(why.clone()),
-            );
+            let f = Finding::of(row, Subject::Deployment, title)
+                .skip()
+                .detail(why.clone());
+            sink.push(if unchecked {
+                f.fault(Unchecked(Missing::Origin))
+            } else {
+                f
+            });
         }
         return None;
     };

@@ -28,6 +28,9 @@ pub const UNNAMED_TITLES: [&str; 3] = [
 ];
 
 /// Why there is nothing to check: no URL given and none found in these pages.
+/// No frontend page to find the socket in.
+pub const NO_ORIGIN: &str = "not checked: no frontend origin, so no page to find the WebSocket URL in; pass --origin https://<your frontend> (or --websocket wss://<host>/<path>)";
+
 pub fn no_url(pages: &[String]) -> String {
     if pages.is_empty() {
         return "no WebSocket URL: none given with --websocket and no frontend page to discover one in".into();

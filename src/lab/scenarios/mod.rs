@@ -13,6 +13,7 @@ mod jwt;
 mod plane_seed;
 mod profiles;
 pub mod seed;
+mod stacks;
 mod tls;
 
 use super::dns::DnsBehavior;
@@ -78,6 +79,10 @@ pub struct JwtSpec {
     /// Login answers `{"user":…, "tokens": {"access","refresh"}}` (TikTrue) rather than
     /// simplejwt's top-level `{"access","refresh"}`.
     pub nested_tokens: bool,
+    /// The login reads exactly this field for the user (`email`, as an Express app's
+    /// `req.body.email`) and answers 400 "email and password are required" without it; `None`:
+    /// simplejwt's `username` (or `email`).
+    pub login_field: Option<String>,
 }
 
 impl Default for JwtSpec {
@@ -94,6 +99,7 @@ impl Default for JwtSpec {
             username: "demo@tiktrue.test".into(),
             password: "lab-demo-Passw0rd!".into(),
             nested_tokens: true,
+            login_field: None,
         }
     }
 }
@@ -217,6 +223,8 @@ pub struct FrontendSpec {
     /// for it with index.html, as `try_files $uri /index.html` does).
     pub bundle_missing: bool,
     pub hsts: Option<String>,
+    /// The app's own minified code instead of the TikTrue bundle (`{api}` becomes `api_url`).
+    pub script: Option<String>,
 }
 
 impl Default for FrontendSpec {
@@ -231,6 +239,7 @@ impl Default for FrontendSpec {
             ws_token_param: None,
             bundle_missing: false,
             hsts: Some("max-age=31536000; includeSubDomains".into()),
+            script: None,
         }
     }
 }
@@ -372,6 +381,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(plane_seed::list());
     v.extend(cors_seed::list());
     v.extend(hostile::list());
+    v.extend(stacks::list());
     v
 }
 
