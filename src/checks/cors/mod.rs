@@ -94,7 +94,35 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
 /// `credentials: 'include'`), says the calls carry none; otherwise conncheck assumes they do.
 /// Methods the bundle uses that no call of the map covers (PUT, DELETE…) get a preflight.
 async fn calls_of(ctx: &Context) -> Vec<ApiCall> {
-    let t = &ctx.target;
+    let plan = ctx.observed.plan(&ctx.http, &ctx.target).await;
+    let planned = planned_target(&ctx.target, &plan);
+    let t = &planned;
+    let mut calls = planned_calls(ctx, t).await;
+    // A refresh call the app's code does not make is not checked.
+    if plan.discovered && !plan.refresh_called {
+        calls.retain(|c| c.endpoint_row.is_some() || c.path != t.auth.refresh_path);
+    }
+    calls
+}
+
+/// The target as the run's plan sees it: the routes the app calls (guessed ones left out when
+/// the plan was discovered) and the app's own login flow.
+fn planned_target(
+    target: &crate::target::Target,
+    plan: &crate::observe::plan::Plan,
+) -> crate::target::Target {
+    let mut t = target.clone();
+    t.endpoints = plan
+        .endpoints
+        .iter()
+        .filter(|e| !(plan.discovered && e.guessed))
+        .cloned()
+        .collect();
+    t.auth = plan.auth.clone();
+    t
+}
+
+async fn planned_calls(ctx: &Context, t: &crate::target::Target) -> Vec<ApiCall> {
     if t.frontend.is_empty() {
         return api_calls(t, t.credentials_mode_include);
     }
