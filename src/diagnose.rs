@@ -3,8 +3,8 @@
 //! [`crate::cmd`] and `serve` call down into this module; it calls no command.
 
 use crate::cli::{Config, Env, FailOn, Format, Output};
-use crate::context::Context;
-use crate::model::{Module, Report};
+use crate::engine::context::Context;
+use crate::engine::model::{Module, Report};
 use crate::net::dns::DnsClient;
 use crate::net::tls::TrustStore;
 use crate::redact::Secrets;
@@ -76,7 +76,7 @@ pub async fn diagnose_observed(
 async fn diagnose_with_progress(
     config: &Config,
     secrets: Secrets,
-    progress: Option<crate::runner::Progress>,
+    progress: Option<crate::engine::runner::Progress>,
 ) -> Result<Report> {
     if let Some(c) = &config.target.credentials {
         secrets.add(&c.password);
@@ -94,7 +94,7 @@ async fn diagnose_with_progress(
         trust,
         secrets,
     )?);
-    Ok(crate::runner::run_with_progress(ctx, crate::checks::REGISTRY, progress).await)
+    Ok(crate::engine::runner::run_with_progress(ctx, crate::checks::REGISTRY, progress).await)
 }
 
 /// The deployment and, after it, each of its fallback API hosts as a deployment of its own:

@@ -1,7 +1,8 @@
 //! conncheck: diagnose why a web frontend cannot talk to its backend, the way a browser would.
 //!
-//! Data flows one way: a [`target::Target`] → independent [`checks`] run concurrently by the
-//! [`runner`] over one shared [`context::Context`] → one [`model::Report`] → a [`report`] renderer.
+//! Data flows one way: a [`target::Target`] → [`observe`]d once → independent [`checks`] run
+//! concurrently by the [`engine`]'s runner, each judging into typed rows and faults → one
+//! [`engine::Report`] → a [`report`] renderer. `ARCHITECTURE.md` says where each change goes.
 
 pub mod browser;
 pub mod checks;
@@ -21,7 +22,4 @@ pub mod report;
 pub mod serve;
 pub mod stack;
 pub mod target;
-
-// Transitional paths while every module moves onto the engine's: `crate::model` and friends.
-pub use engine::{context, model, runner};
 pub mod text;

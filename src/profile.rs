@@ -7,7 +7,7 @@
 
 mod checklist;
 
-use crate::model::Status;
+use crate::engine::model::Status;
 use crate::target::{AuthFlow, Endpoint, Origin, Override, WsAuth};
 use anyhow::{anyhow, bail, Result};
 use serde::Deserialize;

@@ -3,8 +3,8 @@
 //! Shown only when stderr is a terminal and the output is the table (main decides); erased before
 //! the report is printed, so piped or CI output never contains it.
 
-use crate::model::Module;
-use crate::runner::{Progress, ProgressEvent};
+use crate::engine::model::Module;
+use crate::engine::runner::{Progress, ProgressEvent};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

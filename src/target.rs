@@ -239,7 +239,7 @@ impl std::fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Override {
     /// Cap or raise the status (`warn` turns a fail into a warning).
-    pub severity: Option<crate::model::Status>,
+    pub severity: Option<crate::engine::model::Status>,
     /// Skip the row with this reason.
     pub skip: Option<String>,
 }

@@ -13,8 +13,8 @@
 //! component updates, sync and QUIC off; conncheck is pointed at the generator's DNS server and
 //! CA.
 
+use conncheck::engine::model::{Finding, Status};
 use conncheck::lab::corsgen::{self, Case, CorsGen};
-use conncheck::model::{Finding, Status};
 use conncheck::report::json::JsonReport;
 use futures::StreamExt;
 use std::collections::BTreeMap;

@@ -91,7 +91,7 @@ async fn one_run_writes_every_report_file_beside_the_table() {
     let failed: Vec<_> = doc.deployments[0]
         .checks
         .iter()
-        .filter(|c| c.status == conncheck::model::Status::Fail)
+        .filter(|c| c.status == conncheck::engine::model::Status::Fail)
         .collect();
     assert!(
         failed.iter().any(|c| c.id.starts_with("cors.")),

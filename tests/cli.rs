@@ -290,7 +290,7 @@ async fn json_has_exactly_the_contract_keys() {
         run.report
             .checks
             .iter()
-            .filter(|c| c.status == conncheck::model::Status::Fail)
+            .filter(|c| c.status == conncheck::engine::model::Status::Fail)
             .count()
     );
 }
@@ -332,7 +332,8 @@ async fn silent_resolver_ends_at_the_deadline_with_a_report() {
         run.report
             .checks
             .iter()
-            .any(|c| c.status == conncheck::model::Status::Error && c.detail.contains("timed out")),
+            .any(|c| c.status == conncheck::engine::model::Status::Error
+                && c.detail.contains("timed out")),
         "{}",
         run.stdout
     );
@@ -357,7 +358,7 @@ async fn unreachable_resolver_fails_naming_it() {
         .unwrap();
     let run = common::parse(out);
     assert_eq!(run.code, 1);
-    let f = run.find("dns.resolve", conncheck::model::Status::Fail);
+    let f = run.find("dns.resolve", conncheck::engine::model::Status::Fail);
     assert!(f.detail.contains("127.0.0.1:9"), "{}", f.detail);
 }
 
@@ -428,9 +429,11 @@ fn demo_plane_passes_with_no_profile() {
         .unwrap();
     let run = common::parse(out);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(run
-        .report
-        .checks
-        .iter()
-        .any(|c| c.id == "websocket.upgrade" && c.status == conncheck::model::Status::Pass));
+    assert!(
+        run.report
+            .checks
+            .iter()
+            .any(|c| c.id == "websocket.upgrade"
+                && c.status == conncheck::engine::model::Status::Pass)
+    );
 }

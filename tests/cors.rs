@@ -2,7 +2,7 @@
 //! message (real URL and origin filled in) and a fix in django-cors-headers' or the proxy's words.
 mod common;
 use common::*;
-use conncheck::model::{Finding, Status};
+use conncheck::engine::model::{Finding, Status};
 
 fn api(r: &Run, path: &str) -> String {
     format!("{}{path}", r.report.target)

@@ -4,10 +4,10 @@
 //! console line and the chain.
 mod common;
 use common::*;
+use conncheck::engine::model::{Finding, Status};
 use conncheck::lab::corsgen::{
     Acac, Acao, Answer, Case, CorsGen, List, Redirect, Target, API, APP,
 };
-use conncheck::model::{Finding, Status};
 
 fn good(status: u16) -> Answer {
     Answer {

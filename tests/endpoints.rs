@@ -6,8 +6,8 @@ mod common;
 mod typed;
 use common::*;
 use conncheck::checks::endpoints::judge::{EndpointFault, TokenCause};
+use conncheck::engine::model::Status;
 use conncheck::engine::{Row, Subject};
-use conncheck::model::Status;
 use typed::{diagnose, key};
 
 const ENDPOINT_IDS: [&str; 12] = [

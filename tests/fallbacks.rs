@@ -65,9 +65,9 @@ async fn each_fallback_host_is_diagnosed_as_its_own_deployment() {
             .iter()
             .filter(|c| c.id == id)
             .map(|c| c.status)
-            .reduce(conncheck::model::Status::worst)
+            .reduce(conncheck::engine::model::Status::worst)
     };
-    use conncheck::model::Status::*;
+    use conncheck::engine::model::Status::*;
     // The platform host serves the same app: it passes, CORS and the login included.
     for id in [
         "dns.resolve",

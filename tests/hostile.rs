@@ -3,8 +3,8 @@
 //! credential follows a redirect, and the exit code is 1 — never a crash.
 mod common;
 use common::*;
+use conncheck::engine::model::Status;
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::Status;
 use std::time::Duration;
 
 /// Run conncheck against the lab; its report and its own peak RSS (KiB).

@@ -5,8 +5,8 @@ mod common;
 mod typed;
 use common::*;
 use conncheck::checks::https::judge::{CookieProblem, HttpsFault};
+use conncheck::engine::model::Status;
 use conncheck::engine::{Row, Subject};
-use conncheck::model::Status;
 use typed::{diagnose, key};
 
 const ONLY: &[&str] = &["--only", "dns,tls,https"];

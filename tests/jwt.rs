@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use conncheck::checks::jwt::judge::{Forgery, JwtFault};
 use conncheck::engine::fault::{Missing, Unchecked};
+use conncheck::engine::model::Status;
 use conncheck::engine::{Row, Subject};
-use conncheck::model::Status;
 
 const LATER_ROWS: [Row; 4] = [
     Row::JwtClaims,
@@ -15,7 +15,7 @@ const LATER_ROWS: [Row; 4] = [
     Row::JwtWeakSecret,
 ];
 
-fn fault(r: &conncheck::model::Report, which: Row) -> Option<&JwtFault> {
+fn fault(r: &conncheck::engine::model::Report, which: Row) -> Option<&JwtFault> {
     row(r, which).fault_as::<JwtFault>()
 }
 

@@ -40,7 +40,7 @@ async fn lab_prints_a_command_that_diagnoses_it() {
     let run = common::parse(out);
     assert_eq!(run.code, 1);
     assert_eq!(
-        run.find("dns.resolve", conncheck::model::Status::Fail)
+        run.find("dns.resolve", conncheck::engine::model::Status::Fail)
             .browser_error
             .as_deref(),
         Some("net::ERR_NAME_NOT_RESOLVED")

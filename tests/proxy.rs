@@ -3,8 +3,8 @@
 //! The proxy is a tiny CONNECT proxy on loopback that tunnels every host to the lab.
 mod common;
 use common::*;
+use conncheck::engine::model::Status;
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::Status;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

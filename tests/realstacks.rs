@@ -371,7 +371,7 @@ fn failing(run: &common::Run) -> Vec<String> {
         .filter(|c| {
             matches!(
                 c.status,
-                conncheck::model::Status::Fail | conncheck::model::Status::Error
+                conncheck::engine::model::Status::Fail | conncheck::engine::model::Status::Error
             )
         })
         .map(|c| format!("{} [{}] {}: {}", c.id, c.status, c.title, c.detail))
@@ -424,7 +424,8 @@ async fn fastapi_without_its_frontend_learns_the_login_from_openapi() {
         tokio::task::block_in_place(|| diagnose_with(&d, &FASTAPI, &["--only", "endpoints,jwt"]));
     dns.abort();
     assert!(
-        failing(&run).is_empty() && run.status("jwt.login") == conncheck::model::Status::Pass,
+        failing(&run).is_empty()
+            && run.status("jwt.login") == conncheck::engine::model::Status::Pass,
         "failing rows:\n{}",
         failing(&run).join("\n")
     );

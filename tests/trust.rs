@@ -3,8 +3,8 @@
 //! the lab's CA (rustls-native-certs reads it as OpenSSL does); no --ca-cert is given.
 mod common;
 use common::*;
+use conncheck::engine::model::Status;
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::Status;
 
 /// The lab's arguments without `--ca-cert FILE`.
 fn args_without_ca(lab: &Lab) -> Vec<String> {

@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use conncheck::checks::websocket::judge::{TokenState, WsFault};
 use conncheck::engine::fault::NetFault;
+use conncheck::engine::model::{Report, Status};
 use conncheck::engine::{Row, Subject};
-use conncheck::model::{Report, Status};
 use conncheck::net::http::NetError;
 
 const ONLY: &[&str] = &["--only", "dns,websocket"];

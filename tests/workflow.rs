@@ -1,8 +1,8 @@
 //! Where people work: profiles, CI formats, `explain`, completions, against the lab.
 mod common;
 use common::*;
+use conncheck::engine::model::Status;
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::Status;
 use std::path::PathBuf;
 
 async fn lab(name: &str) -> Lab {

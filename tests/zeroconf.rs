@@ -7,9 +7,9 @@ mod typed;
 use common::*;
 use conncheck::checks::endpoints::judge::EndpointFault;
 use conncheck::engine::fault::{Missing, Unchecked};
+use conncheck::engine::model::Status;
 use conncheck::engine::Subject;
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::Status;
 use typed::diagnose;
 
 #[tokio::test]
@@ -111,7 +111,7 @@ async fn without_origin(lab: &Lab, extra: &[&str]) -> Run {
 }
 
 /// The same, in this process, for the typed rows.
-async fn typed_without_origin(lab: &Lab, extra: &[&str]) -> conncheck::model::Report {
+async fn typed_without_origin(lab: &Lab, extra: &[&str]) -> conncheck::engine::model::Report {
     use clap::Parser;
     let mut argv: Vec<String> = vec!["conncheck".into()];
     argv.extend(lab.args());

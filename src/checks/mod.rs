@@ -16,7 +16,7 @@ pub mod jwt;
 pub mod tls;
 pub mod websocket;
 
-use crate::runner::ModuleSpec;
+use crate::engine::runner::ModuleSpec;
 
 /// Every module, in checklist order. The runner, `--only`/`--skip` and the docs read this.
 pub static REGISTRY: &[ModuleSpec] = &[

@@ -3,8 +3,8 @@
 //! re-reads flags.
 
 use super::args::{ColorChoice, FailOn, Format, OutputArgs, RunArgs};
-use crate::context::RunOptions;
-use crate::model::Module;
+use crate::engine::context::RunOptions;
+use crate::engine::model::Module;
 use crate::target::{Credentials, Origin, Target};
 use anyhow::{anyhow, bail, Context as _, Result};
 use std::net::{IpAddr, SocketAddr};
@@ -262,11 +262,14 @@ impl RunArgs {
     /// The modules `--only`/`--skip` leave, in registry order.
     fn modules(&self) -> Result<Vec<Module>> {
         let mut modules: Vec<Module> = match &self.only {
-            Some(list) => crate::runner::parse_modules(list).map_err(|e| anyhow!("--only: {e}"))?,
+            Some(list) => {
+                crate::engine::runner::parse_modules(list).map_err(|e| anyhow!("--only: {e}"))?
+            }
             None => Module::ALL.to_vec(),
         };
         if let Some(list) = &self.skip {
-            let skip = crate::runner::parse_modules(list).map_err(|e| anyhow!("--skip: {e}"))?;
+            let skip =
+                crate::engine::runner::parse_modules(list).map_err(|e| anyhow!("--skip: {e}"))?;
             modules.retain(|m| !skip.contains(m));
         }
         if modules.is_empty() {

@@ -17,7 +17,10 @@ pub fn command() -> clap::Command {
         .iter()
         .map(|s| format!("{} ({})", s.module.name(), s.about))
         .collect();
-    let names: Vec<&str> = crate::model::Module::ALL.iter().map(|m| m.name()).collect();
+    let names: Vec<&str> = crate::engine::model::Module::ALL
+        .iter()
+        .map(|m| m.name())
+        .collect();
     let list = names.join(", ");
     let long = modules.join("\n  ");
     let patch = move |c: clap::Command| -> clap::Command {

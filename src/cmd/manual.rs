@@ -11,7 +11,10 @@ use std::path::Path;
 
 /// The command as completion sees it: the names a value can take, where conncheck knows them.
 pub fn completion_command() -> clap::Command {
-    let modules: Vec<&'static str> = crate::model::Module::ALL.iter().map(|m| m.name()).collect();
+    let modules: Vec<&'static str> = crate::engine::model::Module::ALL
+        .iter()
+        .map(|m| m.name())
+        .collect();
     let scenarios: Vec<&'static str> = crate::lab::scenarios::all()
         .iter()
         .map(|s| s.name)

@@ -65,8 +65,8 @@ pub struct Context {
     pub secrets: Secrets,
     pub started: Instant,
     pub deadline: Instant,
-    /// Numbers for `serve` to expose (see [`crate::model::Metric`]).
-    pub metrics: Mutex<Vec<crate::model::Metric>>,
+    /// Numbers for `serve` to expose (see [`crate::engine::model::Metric`]).
+    pub metrics: Mutex<Vec<crate::engine::model::Metric>>,
     /// Observations several modules share (the frontend's pages and what they reveal, the
     /// run's one login), made once per run.
     pub observed: crate::observe::Observations,
@@ -101,11 +101,14 @@ impl Context {
     /// Record a number worth alerting on (exposed by `conncheck serve`).
     pub fn metric(&self, name: &'static str, labels: &[(&'static str, &str)], value: f64) {
         let labels = labels.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        self.metrics.lock().unwrap().push(crate::model::Metric {
-            name,
-            labels,
-            value,
-        });
+        self.metrics
+            .lock()
+            .unwrap()
+            .push(crate::engine::model::Metric {
+                name,
+                labels,
+                value,
+            });
     }
 
     /// The run's one login with the user's credentials: the first module to ask logs in, the

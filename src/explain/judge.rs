@@ -3,8 +3,8 @@
 
 use super::catalog::{named_keys, Cause, Sign, CAUSES, UNEXPLAINED};
 use super::Explanation;
+use crate::engine::model::{Finding, Report, Status};
 use crate::engine::Row;
-use crate::model::{Finding, Report, Status};
 
 /// How strongly a finding shows a cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -24,7 +24,7 @@ pub use judge::{judge, seen, Seen, Verdict};
 pub use model::{answer, Answer, Listed};
 pub use paste::redact_pasted;
 
-use crate::model::Module;
+use crate::engine::model::Module;
 
 /// What `explain` concluded from the text alone.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 use super::catalog::Cause;
 use super::judge::{seen, Seen, Verdict};
 use super::Explanation;
-use crate::model::{Finding, Report};
+use crate::engine::model::{Finding, Report};
 
 /// One cause as shown.
 #[derive(Debug, Clone)]

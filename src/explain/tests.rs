@@ -3,8 +3,8 @@ use super::judge::{shows, Strength};
 use super::phrases::{FALLBACKS, GENERIC, PATTERNS};
 use super::*;
 use crate::engine::fault::{NetFault, RunFault};
+use crate::engine::model::{Finding, Report};
 use crate::engine::{FaultKind, Row, Subject};
-use crate::model::{Finding, Report};
 use crate::net::http::{CertProblem, NetError};
 
 /// Pasted text → the first cause. Every phrase the seed documents quote, in the forms
@@ -272,7 +272,7 @@ fn defined_keys() -> Vec<String> {
         let row_id = Row::ALL.iter().any(|r| !r.is_family() && r.id(None) == lit);
         !row_id
             && lit.split_once('.').is_some_and(|(m, k)| {
-                (crate::model::Module::from_name(m).is_some()
+                (crate::engine::model::Module::from_name(m).is_some()
                     || ["net", "run", "input"].contains(&m))
                     && kebab(k)
             })
@@ -596,7 +596,7 @@ fn the_answer_lists_the_confirmed_cause_and_takes_the_rows_fix() {
 
 #[test]
 fn a_run_checks_the_modules_that_test_the_causes() {
-    use crate::model::Module;
+    use crate::engine::model::Module;
     assert_eq!(
         explain("net::ERR_NAME_NOT_RESOLVED").modules(),
         [Module::Dns]

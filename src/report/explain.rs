@@ -2,10 +2,10 @@
 //! verdict first, then the evidence), JSON for tools. All three show one
 //! [`Answer`](crate::explain::Answer); the decisions are made in [`crate::explain`].
 
+use crate::engine::model::{Finding, Report};
 use crate::engine::Row;
 use crate::explain::model::Outcome;
 use crate::explain::{answer, Answer, Explanation, Listed, Seen, Verdict};
-use crate::model::{Finding, Report};
 use crate::redact::neutralize;
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 //! the run's summary page. Takes a list of annotations so the caller decides what one is (today
 //! one per failing or warning row; one per cause once rows are grouped by cause).
 
-use crate::model::{Report, Status};
+use crate::engine::model::{Report, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -89,7 +89,7 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Finding, Module};
+    use crate::engine::model::{Finding, Module};
 
     #[test]
     fn one_line_per_annotation_with_escapes() {

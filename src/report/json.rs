@@ -17,7 +17,7 @@
 //! output before it (one object per target, an array for several).
 
 use super::run::{rfc3339, Run, Timed};
-use crate::model::{Finding, Module, Report, Section, Status, Summary};
+use crate::engine::model::{Finding, Module, Report, Section, Status, Summary};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -10,7 +10,7 @@
 //! the exit code 1.
 
 use super::run::{Run, Timed};
-use crate::model::{Finding, Report, Section, Status};
+use crate::engine::model::{Finding, Report, Section, Status};
 use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
 use std::time::{Duration, SystemTime};
 
@@ -142,7 +142,7 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Module;
+    use crate::engine::model::Module;
 
     fn report() -> Report {
         Report {

@@ -18,10 +18,10 @@ pub mod view;
 
 pub use text::{clean, shorten};
 
-use crate::model::{Report, Section, Status};
+use crate::engine::model::{Report, Section, Status};
 
 /// The checklist number of each row ("4.1"): section, then position within it.
-pub fn numbered(report: &Report) -> Vec<(String, &crate::model::Finding)> {
+pub fn numbered(report: &Report) -> Vec<(String, &crate::engine::model::Finding)> {
     let mut out = Vec::new();
     let mut last: Option<Section> = None;
     let mut n = 0;
@@ -72,7 +72,7 @@ pub fn verdict(report: &Report) -> String {
 }
 
 /// A failing row in one line: its item, then what was seen.
-pub fn headline(f: &crate::model::Finding) -> String {
+pub fn headline(f: &crate::engine::model::Finding) -> String {
     let title = f.title.lines().next().unwrap_or("");
     let seen: String = f
         .detail

@@ -3,7 +3,7 @@
 //! deployment and many give the same kind of document.
 
 use super::checklist::Checklist;
-use crate::model::{Report, Summary};
+use crate::engine::model::{Report, Summary};
 use crate::target::ChecklistSpec;
 use std::time::{Duration, SystemTime};
 

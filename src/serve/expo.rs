@@ -4,7 +4,7 @@
 //! origins and hosts), never a title or a server-chosen name. OpenMetrics, or the 0.0.4 text
 //! format when the scraper asks for it.
 
-use crate::model::{Report, Status};
+use crate::engine::model::{Report, Status};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;

@@ -1,7 +1,7 @@
 //! The human page at `/`: the recent probes, kept as bounded summaries (never whole reports),
 //! within a byte budget whatever the targets sent.
 
-use crate::model::Report;
+use crate::engine::model::Report;
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
@@ -115,7 +115,7 @@ pub fn html(recent: &VecDeque<Summary>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Finding, Module};
+    use crate::engine::model::{Finding, Module};
 
     fn report(detail_len: usize, rows: usize) -> Report {
         Report {

@@ -2,8 +2,8 @@
 //! conncheck binary against it (always with the lab's resolver and CA), parse its JSON.
 #![allow(dead_code)]
 
+use conncheck::engine::model::{Finding, Status};
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::{Finding, Status};
 use conncheck::report::json::{JsonDocument, JsonReport};
 use std::process::Output;
 
@@ -134,7 +134,7 @@ pub async fn diagnose_in_process(
     lab: &Lab,
     extra: &[&str],
     creds: bool,
-) -> conncheck::model::Report {
+) -> conncheck::engine::model::Report {
     use clap::Parser;
     let mut args = vec!["conncheck".to_string()];
     args.extend(lab.args());
@@ -159,7 +159,7 @@ pub async fn scenario_report(
     scenario: &str,
     extra: &[&str],
     creds: bool,
-) -> conncheck::model::Report {
+) -> conncheck::engine::model::Report {
     let s = conncheck::lab::scenarios::find(scenario).expect("scenario exists");
     let lab = Lab::start(s, LabOptions::default())
         .await
@@ -170,7 +170,7 @@ pub async fn scenario_report(
 }
 
 /// The one row with this typed row (panics when there is not exactly one).
-pub fn row(report: &conncheck::model::Report, row: conncheck::engine::Row) -> &Finding {
+pub fn row(report: &conncheck::engine::model::Report, row: conncheck::engine::Row) -> &Finding {
     let rows: Vec<&Finding> = report
         .findings
         .iter()

@@ -5,9 +5,9 @@
 
 use clap::Parser;
 use conncheck::cli::{Cli, Env};
+use conncheck::engine::model::{Finding, Report, Status};
 use conncheck::engine::{Row, Subject};
 use conncheck::lab::{Lab, LabOptions};
-use conncheck::model::{Finding, Report, Status};
 use conncheck::redact::Secrets;
 
 pub struct Typed {

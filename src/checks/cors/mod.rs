@@ -22,12 +22,12 @@ pub mod judge;
 pub mod redirect;
 pub mod words;
 
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::engine::fault::{Missing, Unchecked};
+use crate::engine::model::{Finding, Module};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Row, Subject};
-use crate::model::{Finding, Module};
 use crate::net::http::{HttpRequest, NetError};
-use crate::runner::{ModuleSpec, Sink};
 use crate::stack::fingerprint::recognise;
 use crate::target::Origin;
 use calls::{api_calls, probe_call, ApiCall, LOCALHOST_DEFAULT};

@@ -9,7 +9,7 @@ use super::judge::{
     CHROME_DEFAULT_MAX_AGE, CHROME_MAX_AGE_CAP,
 };
 use super::redirect::{Block, Chain, Leg, Page, MAX_REDIRECTS};
-use crate::model::Finding;
+use crate::engine::model::Finding;
 use crate::target::Origin;
 use url::Url;
 
@@ -516,8 +516,8 @@ pub fn chain_blocked(f: Finding, chain: &Chain, block: &Block, page: &Page, sent
 mod tests {
     use super::super::judge::{judge_cache, judge_probes, ProbeVerdict};
     use super::*;
+    use crate::engine::model::Status;
     use crate::engine::{Row, Subject};
-    use crate::model::Status;
 
     #[test]
     fn probe_answers_decide_the_security_row() {

@@ -13,13 +13,13 @@ mod tests;
 
 pub use judge::DnsFault;
 
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::engine::fault::{Dependent, NetFault};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Finding, Module, Row, Subject};
 use crate::net::connect::connect;
 use crate::net::dns::{DnsError, HostAddrs, Response, Rr};
 use crate::net::http::NetError;
-use crate::runner::{ModuleSpec, Sink};
 use futures::future::{join_all, BoxFuture};
 use futures::FutureExt;
 use hickory_proto::rr::RecordType;

@@ -1,8 +1,8 @@
 //! Pure decisions of section 5: one recorded answer → a verdict with a typed fault. No I/O, no
 //! prose (the words live in `words.rs`).
 
+use crate::engine::model::Status;
 use crate::engine::{FaultKind, Row};
-use crate::model::Status;
 use crate::target::Endpoint;
 use url::Url;
 

@@ -12,11 +12,11 @@ pub mod judge;
 pub mod session;
 pub mod words;
 
-use crate::context::Context;
+use crate::engine::context::Context;
+use crate::engine::model::{Finding, Module, Status};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Fault, Row, Subject};
-use crate::model::{Finding, Module, Status};
 use crate::net::http::{Exchange, HttpRequest, NetError};
-use crate::runner::{ModuleSpec, Sink};
 use crate::target::Endpoint;
 use futures::future::join_all;
 use futures::FutureExt;

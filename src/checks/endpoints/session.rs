@@ -7,7 +7,7 @@
 
 use super::judge::{self, Verdict};
 use super::{request_for, seen_of, send_minding_429, token_clues, words};
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::net::http::{Exchange, NetError};
 use crate::observe::plan::Plan;
 use crate::target::{Credentials, Endpoint};

@@ -1,7 +1,7 @@
 use super::judge::*;
 use super::words;
+use crate::engine::model::Status;
 use crate::engine::FaultKind;
-use crate::model::Status;
 use crate::target::{default_endpoints, Endpoint};
 use url::Url;
 

@@ -4,7 +4,7 @@ use super::judge::{
     Asset, AssetKind, DebugPage, EndpointFault, HtmlPage, PostRedirect, RateLimit, Seen,
     TokenCause, Verdict,
 };
-use crate::model::Finding;
+use crate::engine::model::Finding;
 use crate::target::Endpoint;
 
 pub const DEBUG_HINT: &str = "DEBUG is on in production: set DEBUG = False (read it from the environment, e.g. DEBUG = os.environ.get('DEBUG') == '1') and redeploy; the debug page leaks settings, URL patterns and tracebacks";

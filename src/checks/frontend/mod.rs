@@ -10,12 +10,12 @@
 pub mod judge;
 pub mod words;
 
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::engine::fault::{Missing, Unchecked};
+use crate::engine::model::Module;
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Finding, Row, Subject};
-use crate::model::Module;
 use crate::observe::pages::PageScan;
-use crate::runner::{ModuleSpec, Sink};
 use futures::FutureExt;
 use judge::{FrontendFault, Verdict};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! header, tell a login cookie from another, and find the worst problem of each.
 
 use super::judge::CookieProblem;
-use crate::model::Status;
+use crate::engine::model::Status;
 
 /// A Set-Cookie header's name and attributes (its value is never kept: it may be a session).
 #[derive(Debug, Clone, PartialEq, Eq)]

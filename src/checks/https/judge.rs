@@ -1,8 +1,8 @@
 //! Pure decisions of section 3: recorded answers → verdicts and typed faults. No I/O, no prose
 //! (the words live in `words.rs`).
 
+use crate::engine::model::Status;
 use crate::engine::FaultKind;
-use crate::model::Status;
 use std::collections::BTreeSet;
 use url::Url;
 

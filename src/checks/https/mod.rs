@@ -11,11 +11,11 @@ pub mod judge;
 pub mod site;
 pub mod words;
 
-use crate::context::Context;
+use crate::engine::context::Context;
+use crate::engine::model::{Finding, Module};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Row, Subject};
-use crate::model::{Finding, Module};
 use crate::net::http::{Exchange, HttpRequest, NetError};
-use crate::runner::{ModuleSpec, Sink};
 use cookies::CookieUse;
 use futures::future::join_all;
 use futures::FutureExt;
@@ -347,7 +347,7 @@ async fn redirect_row(ctx: &Context, seq: usize, p: &HostPlan) -> Finding {
     let mut f = f.status(v.status());
     match v.fault(&p.host) {
         Some(fault) => f = f.fault(fault),
-        None if v.status() != crate::model::Status::Pass => {
+        None if v.status() != crate::engine::model::Status::Pass => {
             f = f.fault(crate::engine::fault::RunFault::Internal)
         }
         None => {}

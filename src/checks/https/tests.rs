@@ -1,8 +1,8 @@
 use super::cookies::{judge_cookie, parse_set_cookie, CookieUse};
 use super::judge::*;
 use super::words;
+use crate::engine::model::{Finding, Status};
 use crate::engine::{FaultKind, Row, Subject};
-use crate::model::{Finding, Status};
 use url::Url;
 
 fn step(url: &str, status: u16, loc: Option<&str>) -> Step {

@@ -6,7 +6,7 @@ use super::judge::{
     CookieProblem, Ending, HeadersVerdict, Hsts, HstsProblem, HstsVerdict, MissingHeader,
     PreloadNeed, PresentHeader, Redirect, RedirectIssue, Step,
 };
-use crate::model::Finding;
+use crate::engine::model::Finding;
 use url::Url;
 
 pub fn redirect_title(host: &str) -> String {

@@ -18,13 +18,13 @@ pub use token::{
 };
 
 use crate::browser::jwt::failed_call;
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::engine::fault::{Missing, RunFault, Unchecked};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::{Exchange, HttpRequest, NetError};
 use crate::observe::login::{self, find_token, register_tokens, Answer, Login, TokenKind};
 use crate::observe::plan::Plan;
-use crate::runner::{ModuleSpec, Sink};
 use crate::target::AuthFlow;
 use futures::FutureExt;
 use http::Method;

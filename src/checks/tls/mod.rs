@@ -16,14 +16,14 @@ mod tests;
 
 pub use judge::TlsFault;
 
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::engine::fault::{owning_row, Dependent, NetFault};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Finding, Module, Row, Subject};
 use crate::net::aia;
 use crate::net::http::NetError;
 use crate::net::tlsprobe::{self, ProbeError, Shake};
 use crate::net::x509::{self, CertInfo};
-use crate::runner::{ModuleSpec, Sink};
 use futures::future::join_all;
 use futures::FutureExt;
 use judge::{ChainVerdict, Strict};

@@ -12,13 +12,13 @@ pub mod words;
 
 use crate::browser::frontend::mixed_ws_message;
 use crate::browser::websocket::handshake_failed;
-use crate::context::Context;
+use crate::engine::context::Context;
 use crate::engine::fault::{owning_row, Missing, NetFault, Unchecked};
+use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::NetError;
 use crate::net::ws::{Connector, Outcome};
 use crate::observe::login::Login;
-use crate::runner::{ModuleSpec, Sink};
 use crate::target::WsAuth;
 use futures::FutureExt;
 use judge::{TokenTrouble, TokenUse, Verdict};
