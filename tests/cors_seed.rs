@@ -94,3 +94,36 @@ async fn the_healthy_lab_preflights_the_bundles_methods_and_passes() {
     let t = diagnose_scenario("healthy", &[]).await;
     t.assert_module_passes("cors");
 }
+
+/// Issue 20: CorsMiddleware after CommonMiddleware — APPEND_SLASH redirects the preflight of a
+/// call written without its trailing slash; one cause, whose fix moves CorsMiddleware first.
+#[tokio::test]
+async fn corsmiddleware_after_commonmiddleware_redirects_the_preflight() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_conncheck"))
+        .args([
+            "demo",
+            "cors-middleware-after-common",
+            "--only",
+            "cors",
+            "--format",
+            "json",
+        ])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let causes = doc["deployments"][0]["causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 1, "{causes:#?}");
+    assert_eq!(causes[0]["fault"], "cors.preflight-redirected");
+    let fix = causes[0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("APPEND_SLASH") && fix.contains("CorsMiddleware"),
+        "{fix}"
+    );
+    assert!(causes[0]["row_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|id| id == "cors.preflight"));
+}

@@ -186,6 +186,19 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
             "",
         );
     }
+    // CommonMiddleware before CorsMiddleware: APPEND_SLASH redirects the preflight itself.
+    if is_preflight && api.cors_after_common && !req.path.ends_with('/') {
+        let loc = format!(
+            "{}{}/",
+            state.https_url(&state.scenario.names.api),
+            req.path
+        );
+        return respond(
+            301,
+            &[("location", loc), ("content-type", "text/html".into())],
+            "",
+        );
+    }
     if let (Some(code), false) = (api.proxy_error, req.method == Method::OPTIONS) {
         return respond(
             code,

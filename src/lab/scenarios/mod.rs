@@ -124,6 +124,9 @@ pub struct ApiSpec {
     pub proxy_adds_acao: Option<String>,
     /// Preflights are redirected (an SSL or APPEND_SLASH redirect in front of CORS).
     pub options_redirect: bool,
+    /// CorsMiddleware is listed after CommonMiddleware: APPEND_SLASH answers a preflight to a
+    /// path missing its trailing slash with a redirect before CORS headers are added.
+    pub cors_after_common: bool,
     /// The proxy answers every non-OPTIONS request with this status, without CORS headers.
     pub proxy_error: Option<u16>,
     /// The API host is in ALLOWED_HOSTS.
@@ -184,6 +187,7 @@ impl Default for ApiSpec {
             vary_origin: true,
             proxy_adds_acao: None,
             options_redirect: false,
+            cors_after_common: false,
             proxy_error: None,
             host_allowed: true,
             debug: false,
