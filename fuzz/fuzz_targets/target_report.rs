@@ -94,6 +94,13 @@ fuzz_target!(|input: Input| {
     );
     for line in table.lines() {
         let plain = strip_ansi(line);
+        // A reproduction's quoted argument is never cut (it must paste whole).
+        let t = plain.trim_start();
+        if plain.starts_with("     ")
+            && (t.starts_with('\'') || t.starts_with("-H '") || t.starts_with("curl "))
+        {
+            continue;
+        }
         assert!(
             conncheck::report::text::width(&plain) <= width as usize,
             "{width}: {plain:?}"

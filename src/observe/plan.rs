@@ -50,7 +50,7 @@ pub fn plan(target: &Target, d: &Discovery) -> Plan {
         target.endpoints.clone()
     };
     let credentials_include = if from_calls {
-        target.credentials_mode_include && d.credentials == CredentialsMode::Include
+        target.credentials_mode_include && d.credentials != CredentialsMode::Default
     } else {
         target.credentials_mode_include
     };

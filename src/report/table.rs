@@ -133,7 +133,7 @@ fn matrix(out: &mut String, m: &Matrix, o: &TableOptions) {
         .chain(
             m.sections
                 .iter()
-                .map(|s| width(&format!("{} {}", s.number, s.name))),
+                .map(|s| width(&format!("{} {}", s.number, s.name)).min(max_label)),
         )
         .max()
         .unwrap_or(10)
@@ -150,7 +150,10 @@ fn matrix(out: &mut String, m: &Matrix, o: &TableOptions) {
     for s in &m.sections {
         let unchecked = s.items.iter().all(|it| it.worst() == Some(Status::Skip));
         if unchecked {
-            let l = format!("{} {} (not checked)", s.number, s.name);
+            let l = shorten(
+                &format!("{} {} (not checked)", s.number, s.name),
+                label_w.saturating_sub(2),
+            );
             let mut line = format!("{l}{}", " ".repeat(label_w.saturating_sub(width(&l))));
             for w in &widths {
                 line.push_str(&paint(
@@ -163,7 +166,10 @@ fn matrix(out: &mut String, m: &Matrix, o: &TableOptions) {
             out.push('\n');
             continue;
         }
-        out.push_str(&bold(&format!("{} {}", s.number, s.name), o.color));
+        out.push_str(&bold(
+            &shorten(&format!("{} {}", s.number, s.name), cols - 1),
+            o.color,
+        ));
         out.push('\n');
         for it in &s.items {
             let l = label(&it.number, &it.label);
@@ -216,6 +222,23 @@ fn center(s: &str, w: usize) -> String {
     format!("{}{s}{}", " ".repeat(left), " ".repeat(right))
 }
 
+/// Where the next argument worth its own line starts: a quoted argument, or a `-H`/`-d` option
+/// with its quoted value (the option stays with its value).
+fn next_argument(rest: &str) -> Option<usize> {
+    rest.match_indices(" '")
+        .map(|(i, _)| i)
+        .find(|&i| i > 0 && !matches!(&rest[..i], "-H" | "-d"))
+        .map(|i| {
+            let before = &rest[..i];
+            if before.ends_with(" -H") || before.ends_with(" -d") {
+                i - 3
+            } else {
+                i
+            }
+        })
+        .filter(|&i| i > 0)
+}
+
 /// A command broken at its ` -H`/` -d` arguments with shell continuations, so a long one still
 /// copies and pastes.
 fn command_lines(cmd: &str, cols: usize, indent: usize) -> Vec<String> {
@@ -225,7 +248,7 @@ fn command_lines(cmd: &str, cols: usize, indent: usize) -> Vec<String> {
     }
     let mut parts: Vec<String> = Vec::new();
     let mut rest = cmd;
-    while let Some(i) = [" -H '", " -d '"].iter().filter_map(|m| rest.find(m)).min() {
+    while let Some(i) = next_argument(rest) {
         parts.push(rest[..i].to_string());
         rest = &rest[i + 1..];
     }
@@ -289,7 +312,7 @@ fn cause(out: &mut String, n: usize, c: &Cause, r: &Report, o: &TableOptions) {
     }
     if let Some(cmd) = &c.repro {
         out.push_str("     reproduce:\n");
-        for l in command_lines(cmd, cols, 7) {
+        for l in command_lines(cmd, cols, 5) {
             out.push_str(&l);
             out.push('\n');
         }
@@ -484,11 +507,34 @@ mod tests {
         }
     }
 
+    /// Found by fuzzing (target_report): an unchecked section's "(not checked)" line at 41
+    /// columns was wider than the terminal.
+    #[test]
+    fn an_unchecked_section_fits_a_narrow_terminal() {
+        let mut r = report();
+        r.findings
+            .push(Finding::of(Row::EndpointsDebug, Subject::host("api.x.test", None), "d").skip());
+        for w in 40u16..60 {
+            let out = render(&r, &opts(w, false, false));
+            for l in out.lines().filter(|l| !is_command_argument(l)) {
+                assert!(width(l) <= w as usize, "{w}: {l:?}");
+            }
+        }
+    }
+
     #[test]
     fn colour_does_not_move_matrix_columns() {
         let plain = render(&report(), &opts(120, false, false));
         let color = render(&report(), &opts(120, true, false));
         assert_eq!(strip_ansi(&color), plain);
+    }
+
+    /// A continuation line of a reproduction command holding one quoted argument, which is
+    /// never cut (it must paste whole), even when it alone is wider than a narrow terminal.
+    fn is_command_argument(l: &str) -> bool {
+        let t = l.trim_start();
+        l.starts_with("     ")
+            && (t.starts_with('\'') || t.starts_with("-H '") || t.starts_with("curl "))
     }
 
     fn strip_ansi(s: &str) -> String {

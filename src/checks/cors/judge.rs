@@ -492,6 +492,7 @@ pub fn include_credentials(d: &Discovery, assumed: bool) -> bool {
         CredentialsMode::Include => true,
         CredentialsMode::Default if read => matches!(d.token_sent, Some(TokenSend::Cookie)),
         CredentialsMode::Default => assumed,
+        CredentialsMode::Dynamic => assumed,
     }
 }
 

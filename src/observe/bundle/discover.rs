@@ -130,6 +130,9 @@ pub enum CredentialsMode {
     Default,
     /// `withCredentials: true`, `credentials: 'include'`, `axios.defaults.withCredentials`.
     Include,
+    /// The code sets it from a value it computes (`xhr.withCredentials = opts.creds`): what the
+    /// app sends cannot be read from the code, so the user's (or conncheck's) assumption holds.
+    Dynamic,
 }
 
 const METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
@@ -225,8 +228,12 @@ pub fn merge(parts: impl IntoIterator<Item = Discovery>) -> Discovery {
         d.refresh = d.refresh.or(p.refresh);
         d.token_sent = d.token_sent.or(p.token_sent);
         d.csrf = d.csrf.or(p.csrf);
-        if p.credentials == CredentialsMode::Include {
-            d.credentials = CredentialsMode::Include;
+        match (d.credentials, p.credentials) {
+            (_, CredentialsMode::Include) => d.credentials = CredentialsMode::Include,
+            (CredentialsMode::Default, CredentialsMode::Dynamic) => {
+                d.credentials = CredentialsMode::Dynamic
+            }
+            _ => {}
         }
         for w in p.websockets {
             add_ws(&mut d.websockets, w);
@@ -644,22 +651,41 @@ fn base_key(k: &str) -> bool {
 }
 
 fn credentials(r: &Reader) -> CredentialsMode {
+    let mut dynamic = false;
     for i in 0..r.len().saturating_sub(2) {
         if !matches!(r.text(i + 1), ":" | "=") || !r.text(i).contains("redentials") {
             continue;
         }
         let Some(k) = r.key(i) else { continue };
         let v = i + 2;
-        let on = match k.as_str() {
-            "withCredentials" => r.is(v, "true") || (r.is(v, "!") && r.is(v + 1, "0")),
-            "credentials" => r.string(v).as_deref() == Some("include"),
-            _ => false,
+        let literal = |r: &Reader| {
+            r.is(v, "true")
+                || r.is(v, "false")
+                || (r.is(v, "!") && (r.is(v + 1, "0") || r.is(v + 1, "1")))
+        };
+        let (on, computed) = match k.as_str() {
+            "withCredentials" => (
+                r.is(v, "true") || (r.is(v, "!") && r.is(v + 1, "0")),
+                !literal(r),
+            ),
+            "credentials" => {
+                let s = r.string(v);
+                (s.as_deref() == Some("include"), s.is_none())
+            }
+            _ => (false, false),
         };
         if on {
             return CredentialsMode::Include;
         }
+        if computed {
+            dynamic = true;
+        }
     }
-    CredentialsMode::Default
+    if dynamic {
+        CredentialsMode::Dynamic
+    } else {
+        CredentialsMode::Default
+    }
 }
 
 /// axios' `xsrfCookieName`/`xsrfHeaderName` settings, or a CSRF header set by name.

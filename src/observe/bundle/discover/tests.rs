@@ -370,3 +370,13 @@ fn a_socket_url_built_in_a_variable_and_a_bracketed_authorization_header() {
     let scheme = Some("Token".to_string());
     assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
 }
+
+#[test]
+fn credentials_set_from_a_computed_value_are_dynamic() {
+    let d = discover(b"function s(c){var x=new XMLHttpRequest;x.open(c[0],c[2]);x.withCredentials=c[1];x.send()}");
+    assert_eq!(d.credentials, CredentialsMode::Dynamic);
+    let d = discover(b"x.withCredentials=!1;fetch(u,{credentials:\"same-origin\"})");
+    assert_eq!(d.credentials, CredentialsMode::Default);
+    let d = discover(b"x.withCredentials=opts.c;axios.defaults.withCredentials=!0");
+    assert_eq!(d.credentials, CredentialsMode::Include);
+}
