@@ -17,6 +17,7 @@ pub fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\t' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }

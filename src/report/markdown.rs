@@ -29,6 +29,7 @@ pub fn cell(s: &str) -> String {
             }
             '\r' => {}
             '\n' => out.push_str("<br>"),
+            '\t' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -37,7 +38,7 @@ pub fn cell(s: &str) -> String {
 
 /// Text for a fenced block: a fence inside cannot close ours.
 fn fenced(s: &str) -> String {
-    clean(s).replace("```", "ʼʼʼ")
+    clean(s).replace("```", "ʼʼʼ").replace(['\t', '\r'], " ")
 }
 
 fn icon(o: Outcome) -> &'static str {
@@ -238,7 +239,7 @@ mod tests {
     fn verdict_and_matrix_come_first_and_server_text_is_inert() {
         let md = render(&report(
             2,
-            "evil \u{1b}]0;title\u{7} \u{202e}x | *bold* <script>",
+            "evil \u{1b}]0;title\u{7} \u{202e}x | *bold* <script>\tTAB\r",
         ));
         assert!(md.starts_with("### ❌ BLOCKED"), "{md}");
         assert!(md.find("| Checklist |").unwrap() < md.find("What to fix").unwrap());
