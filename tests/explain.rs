@@ -189,7 +189,7 @@ async fn a_healthy_deployment_does_not_reproduce_and_csrf_is_not_checked() {
     // Nothing conncheck can see: the usual checks run, and pass.
     let e = explain(
         "healthy",
-        "GET https://api.tiktrue.com/api/v1/ net::ERR_BLOCKED_BY_CLIENT",
+        "GET https://api.tiktrue.test/api/v1/ net::ERR_BLOCKED_BY_CLIENT",
     )
     .await;
     assert_eq!(e.json["verdict"]["kind"], "not-reproduced", "{}", e.text);
@@ -205,7 +205,7 @@ async fn each_broken_lab_confirms_the_cause_of_its_symptom() {
         ("hostile-redirect-loop", "net::ERR_TOO_MANY_REDIRECTS", "redirect-loop"),
         (
             "frontend-http-api",
-            "Mixed Content: The page at 'https://tiktrue.com' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint",
+            "Mixed Content: The page at 'https://tiktrue.test' was loaded over HTTPS, but requested an insecure XMLHttpRequest endpoint",
             "mixed-content-api-url",
         ),
         (

@@ -117,41 +117,18 @@ impl Finding {
     /// A row about `subject`. A family row (`Row::Endpoint`) takes its id from the subject's
     /// endpoint name.
     pub fn of(row: Row, subject: Subject, title: impl Into<String>) -> Finding {
-        let module = row.module();
-        Finding {
-            id: row.id(subject.member()),
-            module,
-            section: module.section(),
-            status: Status::Pass,
-            title: title.into(),
-            detail: String::new(),
-            hint: None,
-            browser_error: None,
-            duration_ms: 0,
-            row: Some(row),
+        Finding::base(
+            row.id(subject.member()),
+            row.module(),
+            Some(row),
             subject,
-            fault: None,
-            seq: 0,
-        }
+            title,
+        )
     }
 
     /// One of the runner's own rows for `module`.
     pub fn runner(module: Module, row: RunnerRow, title: impl Into<String>) -> Finding {
-        Finding {
-            id: row.id(module),
-            module,
-            section: module.section(),
-            status: Status::Pass,
-            title: title.into(),
-            detail: String::new(),
-            hint: None,
-            browser_error: None,
-            duration_ms: 0,
-            row: None,
-            subject: Subject::Deployment,
-            fault: None,
-            seq: 0,
-        }
+        Finding::base(row.id(module), module, None, Subject::Deployment, title)
     }
 
     /// A row for `module` with the given id suffix (`resolve` → `dns.resolve`). Transitional:
@@ -171,6 +148,17 @@ impl Finding {
             },
             _ => Subject::Deployment,
         };
+        Finding::base(id, module, row, subject, title)
+    }
+
+    /// A passing row with no words yet: what every constructor starts from.
+    fn base(
+        id: String,
+        module: Module,
+        row: Option<Row>,
+        subject: Subject,
+        title: impl Into<String>,
+    ) -> Finding {
         Finding {
             id,
             module,
