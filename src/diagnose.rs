@@ -247,6 +247,7 @@ mod tests {
             findings: vec![pass],
             duration_ms: 0,
             metrics: vec![],
+            stack: None,
         }
     }
 

@@ -300,6 +300,8 @@ pub struct Report {
     pub duration_ms: u64,
     /// Numbers worth alerting on (certificate expiry, agreeing DNS servers…), for `serve`.
     pub metrics: Vec<Metric>,
+    /// The API's stack as its answers show it (`None` when no check asked the API anything).
+    pub stack: Option<crate::stack::Stack>,
 }
 
 /// One measured number with labels, e.g. `tls_cert_not_after_seconds{host="api.x"}`.

@@ -122,6 +122,7 @@ pub async fn run_with_progress(
         });
         task_module.insert(handle.id(), m);
     }
+    let stack = probe_stack(&ctx);
     let deadline = tokio::time::Instant::from_std(ctx.deadline);
     loop {
         tokio::select! {
@@ -161,6 +162,7 @@ pub async fn run_with_progress(
     for f in &mut findings {
         scrub(&scrubber, f);
     }
+    let stack = stack_of(&ctx, stack).await;
     let mut report = Report {
         target: ctx.target.api_base.to_string(),
         origins: ctx.target.origins.iter().map(|o| o.to_string()).collect(),
@@ -168,9 +170,48 @@ pub async fn run_with_progress(
         findings,
         duration_ms: ctx.started.elapsed().as_millis() as u64,
         metrics: ctx.metrics.lock().unwrap().clone(),
+        stack,
     };
     report.sort();
     report
+}
+
+/// The stack probe, started with the modules when any of them asks the API over HTTP (the
+/// checks that word fixes for the stack wait for the same answers).
+fn probe_stack(ctx: &Arc<Context>) -> Option<tokio::task::JoinHandle<()>> {
+    let http_modules = [
+        Module::Https,
+        Module::Cors,
+        Module::Endpoints,
+        Module::Jwt,
+        Module::Websocket,
+    ];
+    if !http_modules.iter().any(|m| ctx.runs(*m)) {
+        return None;
+    }
+    let c = Arc::clone(ctx);
+    Some(tokio::spawn(async move {
+        c.observed.stack_samples(&c.http, &c.target.api_base).await;
+    }))
+}
+
+/// The stack the probe recognised, once it is in (never past the run's deadline).
+async fn stack_of(
+    ctx: &Context,
+    probe: Option<tokio::task::JoinHandle<()>>,
+) -> Option<crate::stack::Stack> {
+    let probe = probe?;
+    let deadline = tokio::time::Instant::from_std(ctx.deadline);
+    if tokio::time::timeout_at(deadline, probe).await.is_err() {
+        return None;
+    }
+    let samples = ctx.observed.stack.get()?;
+    Some(crate::observe::stack::recognise(
+        &ctx.target.api_base,
+        samples,
+        &[],
+    ))
+    .filter(|s| s.is_known())
 }
 
 /// Rows declared by a module the deadline cut off that never reported: "timed out". When every

@@ -389,6 +389,7 @@ impl FaultKind for ModuleFault {
 fn report(findings: Vec<Finding>) -> Report {
     Report {
         metrics: Vec::new(),
+        stack: None,
         target: "https://api.x.test/api/v1".into(),
         origins: vec![],
         origins_inferred: false,

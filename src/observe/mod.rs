@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod login;
 pub mod pages;
 pub mod plan;
+pub mod stack;
 
 use crate::net::http::HttpClient;
 use crate::target::Target;
@@ -28,6 +29,8 @@ pub struct Observations {
     pub login: OnceCell<Arc<login::Login>>,
     /// The endpoint map and auth flow, from the frontend's calls unless a profile pinned them.
     pub plan: OnceCell<Arc<plan::Plan>>,
+    /// The API host's answers the stack is recognised from (its 404 page, its base).
+    pub stack: OnceCell<Arc<Vec<crate::stack::Sample>>>,
 }
 
 impl Observations {
@@ -76,6 +79,29 @@ impl Observations {
             })
             .await
             .clone()
+    }
+
+    /// The API host's answers for recognising its stack, probed on first use.
+    pub async fn stack_samples(
+        &self,
+        http: &HttpClient,
+        api_base: &Url,
+    ) -> Arc<Vec<crate::stack::Sample>> {
+        self.stack
+            .get_or_init(|| async { Arc::new(stack::probe(http, api_base).await) })
+            .await
+            .clone()
+    }
+
+    /// The stack the API host shows, with a check's own answers (`extra`) added.
+    pub async fn stack(
+        &self,
+        http: &HttpClient,
+        api_base: &Url,
+        extra: &[crate::stack::Sample],
+    ) -> crate::stack::Stack {
+        let probed = self.stack_samples(http, api_base).await;
+        stack::recognise(api_base, &probed, extra)
     }
 
     /// The run's login, made on first use, the way the plan says the app logs in.

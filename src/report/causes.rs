@@ -157,6 +157,7 @@ mod tests {
             findings,
             duration_ms: 0,
             metrics: vec![],
+            stack: None,
         }
     }
 

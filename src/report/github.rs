@@ -116,6 +116,7 @@ mod tests {
     fn each_root_cause_becomes_one_annotation_worst_first() {
         let report = Report {
             metrics: Vec::new(),
+            stack: None,
             target: "https://api.x.test/api/v1/".into(),
             origins: Vec::new(),
             origins_inferred: false,

@@ -173,6 +173,9 @@ pub fn render_view(v: &View, max_bytes: usize) -> String {
         esc(&origins),
         esc(&r.target)
     ));
+    if let Some(stack) = &r.stack {
+        out.push_str(&format!("<p>API stack: {}</p>", esc(&stack.to_string())));
+    }
     matrix(v, &mut out);
     causes(v, &mut out);
     evidence(v, &mut out, max_bytes);
@@ -214,6 +217,7 @@ mod tests {
             findings: vec![f],
             duration_ms: 1,
             metrics: vec![],
+            stack: None,
         };
         let html = render(&r);
         assert!(!html.contains("<script>"));

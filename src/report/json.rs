@@ -71,6 +71,39 @@ pub struct JsonDeployment {
     /// that reproduces it. Worst first.
     #[serde(default)]
     pub causes: Vec<JsonCause>,
+    /// The API's stack as its answers show it; fixes are worded for it. Absent when nothing
+    /// was recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<JsonStack>,
+}
+
+/// The API's stack: the backend framework and the proxies or platforms in front of it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
+#[schemars(rename = "Stack")]
+pub struct JsonStack {
+    /// The framework ("Django", "Express", "FastAPI/Starlette", "Flask"…), when recognised.
+    pub backend: Option<String>,
+    /// Proxies and platforms, outermost first ("Cloudflare", "nginx"…).
+    pub proxies: Vec<String>,
+    /// What gave each away ("X-Powered-By: Express", "Server: nginx/1.26").
+    pub evidence: Vec<String>,
+}
+
+fn stack_of(s: &crate::stack::Stack) -> JsonStack {
+    JsonStack {
+        backend: s.backend.as_ref().map(|b| b.what.name().to_string()),
+        proxies: s
+            .proxies
+            .iter()
+            .map(|p| p.what.name().to_string())
+            .collect(),
+        evidence: s
+            .backend
+            .iter()
+            .map(|b| b.by.clone())
+            .chain(s.proxies.iter().map(|p| p.by.clone()))
+            .collect(),
+    }
 }
 
 /// The verdict of one deployment.
@@ -374,6 +407,7 @@ fn deployment(t: &Timed) -> JsonDeployment {
     let r = &t.report;
     let (verdict, checklist, causes) = view_parts(&super::view::View::new(r, &t.checklist()));
     JsonDeployment {
+        stack: r.stack.as_ref().map(stack_of),
         verdict: Some(verdict),
         checklist: Some(checklist),
         causes,
@@ -483,6 +517,7 @@ mod tests {
     fn report() -> Report {
         Report {
             metrics: Vec::new(),
+            stack: None,
             target: "https://api.x.test:8443/api/v1/".into(),
             origins: vec![
                 "https://x.test:8443".into(),

@@ -147,6 +147,7 @@ mod tests {
     fn report() -> Report {
         Report {
             metrics: Vec::new(),
+            stack: None,
             target: "https://api.x.test/api/v1/".into(),
             origins: vec!["https://x.test".into()],
             origins_inferred: false,

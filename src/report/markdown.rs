@@ -73,6 +73,9 @@ fn head(v: &View, out: &mut String) {
             .join(", ")
     };
     out.push_str(&format!("{origins} → API {}\n\n", cell(&r.target)));
+    if let Some(stack) = &r.stack {
+        out.push_str(&format!("API stack: {}\n\n", cell(&stack.to_string())));
+    }
 }
 
 fn matrix(v: &View, out: &mut String) {
@@ -232,6 +235,7 @@ mod tests {
             findings: fs,
             duration_ms: 1,
             metrics: vec![],
+            stack: None,
         }
     }
 

@@ -119,6 +119,7 @@ mod tests {
             findings: vec![],
             duration_ms: 0,
             metrics: vec![],
+            stack: None,
         }
     }
 

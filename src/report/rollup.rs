@@ -175,6 +175,7 @@ mod tests {
             findings,
             duration_ms: 0,
             metrics: vec![],
+            stack: None,
         }
     }
 

@@ -103,6 +103,9 @@ fn verdict(out: &mut String, v: &View, o: &TableOptions) {
         cols,
         4,
     );
+    if let Some(stack) = &r.stack {
+        push_wrapped(out, "  ", &clean(&format!("API stack: {stack}")), cols, 4);
+    }
 }
 
 /// Column headers: the parts' own names when they fit, letters with a legend when they don't.
@@ -473,6 +476,7 @@ mod tests {
             findings: fs,
             duration_ms: 5,
             metrics: vec![],
+            stack: None,
         }
     }
 

@@ -131,6 +131,7 @@ mod tests {
                 .collect(),
             duration_ms: 0,
             metrics: vec![],
+            stack: None,
         }
     }
 

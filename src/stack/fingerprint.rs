@@ -71,10 +71,16 @@ pub fn backend_of(s: &Sample) -> Option<Seen<Backend>> {
         } else if has_ci(server, "wsgiserver") && has_ci(server, "cpython") {
             Backend::Django
         } else {
-            return body_shape(s);
+            // A proxy's Server header (nginx replaces the app's): read the rest of the answer.
+            return rest_of(s);
         };
         return Some(seen(b, format!("Server: {server}")));
     }
+    rest_of(s)
+}
+
+/// The signs past the headers that name a backend outright.
+fn rest_of(s: &Sample) -> Option<Seen<Backend>> {
     if s.header("x-runtime").is_some() {
         return Some(seen(Backend::Rails, "X-Runtime header"));
     }
@@ -118,7 +124,32 @@ fn preflight_shape(s: &Sample) -> Option<Seen<Backend>> {
 /// Error pages and JSON error bodies.
 fn body_shape(s: &Sample) -> Option<Seen<Backend>> {
     let b = &s.body;
-    let rules: [(&str, Backend, &str); 9] = [
+    let rules: [(&str, Backend, &str); 14] = [
+        (
+            "Using the URLconf defined in",
+            Backend::Django,
+            "Django's debug 404 page",
+        ),
+        (
+            "Authentication credentials were not provided.",
+            Backend::Django,
+            "DRF's 401 body",
+        ),
+        (
+            "{\"msg\":\"Missing Authorization Header\"}",
+            Backend::Flask,
+            "flask-jwt-extended's 401 body",
+        ),
+        (
+            "{\"detail\":\"Not authenticated\"}",
+            Backend::Starlette,
+            "FastAPI's 401 body",
+        ),
+        (
+            "{\"detail\":\"Method Not Allowed\"}",
+            Backend::Starlette,
+            "FastAPI's JSON 405",
+        ),
         (
             "The requested resource was not found on this server.",
             Backend::Django,

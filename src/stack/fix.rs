@@ -136,6 +136,28 @@ fn header_fix(name: &str, value: &str, stack: &Stack) -> String {
     }
 }
 
+/// The exact headers an unrecognised API must send for these origins.
+fn exact_origin_headers(origins: &[String], credentials: bool, stack: &Stack) -> String {
+    let first = origins.first().map(String::as_str).unwrap_or("<origin>");
+    let mut s = format!(
+        "answer requests from {} (the OPTIONS preflight too) with exactly `Access-Control-Allow-Origin: {first}`",
+        origins.join(", ")
+    );
+    if credentials {
+        s.push_str(" and `Access-Control-Allow-Credentials: true` (never `*` with credentials)");
+    }
+    s.push_str(
+        "; echo the calling origin when it is in the list, add `Vary: Origin`, and send them from one layer only (the app's CORS configuration or the proxy, not both)",
+    );
+    if stack.config_proxy().is_some() {
+        s.push_str(&format!(
+            " — at the proxy: {}",
+            header_fix("Access-Control-Allow-Origin", first, stack)
+        ));
+    }
+    s
+}
+
 /// The fix in the words of the recognised stack.
 pub fn word(fix: &Fix, stack: &Stack) -> String {
     let b = stack.backend();
@@ -153,18 +175,7 @@ pub fn word(fix: &Fix, stack: &Stack) -> String {
                 credentials,
             },
             None,
-        ) => {
-            let mut s = header_fix(
-                "Access-Control-Allow-Origin",
-                "<the calling origin, when it is one of these>",
-                stack,
-            );
-            s.push_str(&format!(" — allowed: {}", origins.join(", ")));
-            if *credentials {
-                s.push_str("; with Access-Control-Allow-Credentials: true, and never `*`");
-            }
-            s
-        }
+        ) => exact_origin_headers(origins, *credentials, stack),
         (Fix::AllowCredentials, Some(b)) => match b {
             Backend::Django => "set CORS_ALLOW_CREDENTIALS = True".into(),
             Backend::Express => "pass credentials: true to cors({ … })".into(),

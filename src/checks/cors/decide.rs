@@ -124,7 +124,12 @@ pub struct Recorded {
     pub status: u16,
     /// (lower-case name, value)
     pub headers: Vec<(String, String)>,
+    /// The start of the body (a framework's refusal names itself: "Disallowed CORS headers").
+    pub body: String,
 }
+
+/// How much of a CORS answer's body is kept.
+const BODY_START: usize = 200;
 
 impl Recorded {
     pub fn new(status: u16, headers: &[(&str, &str)]) -> Recorded {
@@ -134,7 +139,20 @@ impl Recorded {
                 .iter()
                 .map(|(n, v)| (n.to_ascii_lowercase(), v.to_string()))
                 .collect(),
+            body: String::new(),
         }
+    }
+
+    /// The same answer with this body.
+    pub fn with_body(mut self, body: &str) -> Recorded {
+        self.body = body.chars().take(BODY_START).collect();
+        self
+    }
+
+    /// The body's first line, when there is one.
+    pub fn body_start(&self) -> Option<&str> {
+        let line = self.body.lines().next()?.trim();
+        (!line.is_empty()).then_some(line)
     }
 
     pub fn from_exchange(ex: &crate::net::http::Exchange) -> Recorded {
@@ -150,6 +168,7 @@ impl Recorded {
                     )
                 })
                 .collect(),
+            body: String::from_utf8_lossy(&ex.body[..ex.body.len().min(BODY_START)]).into_owned(),
         }
     }
 

@@ -2,11 +2,9 @@
 //! proxy's words where the answer shows them.
 
 use super::decide::{CorsError, Recorded};
-use super::judge::{
-    blocked_kind, cors_middleware_active, fix_for, looks_like_django, word_for_stack,
-};
+use super::judge::{blocked_kind, cors_middleware_active, looks_like_django, Blocked};
 use super::redirect::{Block, Chain};
-use crate::stack::fix::word;
+use super::vocab::{framework_hint, vocab, Vocab};
 use crate::stack::Stack;
 use url::Url;
 
@@ -18,10 +16,38 @@ pub struct HintCtx<'a> {
     pub endpoint_row: Option<&'a str>,
     pub localhost_default: bool,
     pub include: bool,
+    /// The API's stack, as far as its answers show it.
+    pub stack: &'a Stack,
+    /// The preflight's other problems, after the one the browser names.
+    pub others: &'a [CorsError],
+}
+
+/// One concrete fix, worded for the API's stack: django-cors-headers' settings for Django, the
+/// framework's own CORS configuration when another one is recognised, the exact header to send
+/// when none is.
+pub fn hint(err: &CorsError, h: &HintCtx) -> String {
+    let v = vocab(h.stack, h.rec);
+    if matches!(v, Vocab::Django) {
+        return django_hint(err, h);
+    }
+    match blocked_kind(err, h.rec, h.preflight) {
+        // Not a CORS setting (an error page hides the real status): the same words for all.
+        Blocked::ErrorWithoutHeaders => django_hint(err, h),
+        Blocked::PreflightRedirected => match err {
+            CorsError::PreflightDisallowedRedirect { status, location } => {
+                redirect_hint(*status, location, h)
+            }
+            _ => django_hint(err, h),
+        },
+        _ => {
+            let ctx = (h.origin, h.url.path(), h.preflight, h.include);
+            framework_hint(&v, err, h.rec, ctx, h.others).unwrap_or_else(|| django_hint(err, h))
+        }
+    }
 }
 
 /// One concrete fix, in django-cors-headers' / the proxy's words where the answer shows them.
-pub fn hint(err: &CorsError, h: &HintCtx) -> String {
+fn django_hint(err: &CorsError, h: &HintCtx) -> String {
     let o = h.origin;
     let django = looks_like_django(h.rec);
     let status = h.rec.status;
@@ -111,15 +137,6 @@ pub fn hint(err: &CorsError, h: &HintCtx) -> String {
     }
 }
 
-/// The fix worded for the recognised stack (Express `cors({ origin, credentials })`,
-/// Starlette's `CORSMiddleware`, flask-cors, or the exact header when the stack is unknown);
-/// `None` keeps the django-cors-headers wording of [`hint`].
-pub fn stack_hint(err: &CorsError, h: &HintCtx, stack: &Stack) -> Option<String> {
-    let what = blocked_kind(err, h.rec, h.preflight);
-    let fix = fix_for(what, err, h.origin, h.include)?;
-    word_for_stack(stack, h.rec).then(|| format!("{} (stack: {stack})", word(&fix, stack)))
-}
-
 pub fn redirect_hint(status: u16, location: &str, h: &HintCtx) -> String {
     let from = h.url;
     let Ok(to) = from.join(location) else {
@@ -138,6 +155,13 @@ pub fn redirect_hint(status: u16, location: &str, h: &HintCtx) -> String {
             from.host_str().unwrap_or_default(),
             to.host_str().unwrap_or_default()
         )
+    } else if slash_redirect(from.path(), to.path()) && !django_words(h) {
+        format!(
+            "{} redirects {} to {} (a trailing-slash rule: Starlette's redirect_slashes, Flask's strict_slashes, a proxy rewrite): call the path exactly as the route is written, in the frontend's API calls",
+            slash_redirector(h),
+            from.path(),
+            to.path()
+        )
     } else if to.path() == format!("{}/", from.path()) {
         format!(
             "Django's APPEND_SLASH answered it, so CommonMiddleware runs before CorsMiddleware: move 'corsheaders.middleware.CorsMiddleware' to the top of MIDDLEWARE, and call {} with its trailing slash as the routes are written",
@@ -147,6 +171,24 @@ pub fn redirect_hint(status: u16, location: &str, h: &HintCtx) -> String {
         "call the final URL directly from the frontend (REACT_APP_API_BASE_URL)".to_string()
     };
     format!("{head}{fix}")
+}
+
+/// Whether two paths differ only by a trailing slash.
+fn slash_redirect(from: &str, to: &str) -> bool {
+    from.trim_end_matches('/') == to.trim_end_matches('/') && from != to
+}
+
+/// Whether the fix is said in Django's words.
+fn django_words(h: &HintCtx) -> bool {
+    matches!(vocab(h.stack, h.rec), Vocab::Django)
+}
+
+/// Who answers a slash redirect, as far as the stack shows.
+fn slash_redirector(h: &HintCtx) -> String {
+    match h.stack.backend() {
+        Some(b) => b.name().to_string(),
+        None => "the API".to_string(),
+    }
 }
 
 /// The fix for a call blocked on a redirect.
@@ -184,8 +226,18 @@ pub fn chain_hint(block: &Block, chain: &Chain) -> String {
 mod tests {
     use super::*;
 
+    static DJANGO: std::sync::LazyLock<Stack> = std::sync::LazyLock::new(|| Stack {
+        backend: Some(crate::stack::Seen {
+            what: crate::stack::Backend::Django,
+            by: "test".into(),
+        }),
+        proxies: vec![],
+    });
+
     fn hctx<'a>(rec: &'a Recorded, url: &'a Url, preflight: bool, lh: bool) -> HintCtx<'a> {
         HintCtx {
+            stack: &DJANGO,
+            others: &[],
             origin: "https://tiktrue.com",
             url,
             rec,
@@ -404,22 +456,51 @@ mod tests {
             preflight: true,
             value: String::new(),
         };
-        let got = stack_hint(&creds, &hctx(&express, &url, true, false), &stack).unwrap();
+        let h = HintCtx {
+            stack: &stack,
+            ..hctx(&express, &url, true, false)
+        };
+        let got = hint(&creds, &h);
         assert!(got.contains("credentials: true to cors("), "{got}");
         assert!(got.contains("stack: Express"), "{got}");
         let starlette = Recorded::new(400, &[("server", "uvicorn"), ("vary", "Origin")]);
         let stack = recognise("api.shop.test", &[sample_of(&starlette, b"", true)]);
         let missing = CorsError::MissingAllowOrigin { preflight: true };
         let refused = Recorded::new(200, &[("server", "uvicorn"), ("vary", "Origin")]);
-        let h = hctx(&refused, &url, true, false);
-        let got = stack_hint(&missing, &h, &stack).unwrap();
+        let h = HintCtx {
+            stack: &stack,
+            ..hctx(&refused, &url, true, false)
+        };
+        let got = hint(&missing, &h);
         assert!(
             got.contains("CORSMiddleware, allow_origins=[\"https://tiktrue.com\"]"),
             "{got}"
         );
-        // Django, or nothing recognised: the django-cors-headers wording stays.
+        // Nothing recognised: the exact header, never Django's settings.
         let plain = Recorded::new(200, &[("vary", "Origin")]);
         let none = recognise("api.shop.test", &[sample_of(&plain, b"", true)]);
-        assert!(stack_hint(&missing, &hctx(&plain, &url, true, false), &none).is_none());
+        let h = HintCtx {
+            stack: &none,
+            ..hctx(&plain, &url, true, false)
+        };
+        let got = hint(&missing, &h);
+        assert!(got.contains("Access-Control-Allow-Origin"), "{got}");
+        assert!(!got.contains("CORS_ALLOWED_ORIGINS"), "{got}");
+        // A trailing-slash redirect on a FastAPI app is not Django's APPEND_SLASH.
+        let redirect = CorsError::PreflightDisallowedRedirect {
+            status: 307,
+            location: "/orders/".into(),
+        };
+        let moved = Recorded::new(307, &[("server", "uvicorn")]);
+        let h = HintCtx {
+            stack: &stack,
+            ..hctx(&moved, &url, true, false)
+        };
+        let got = hint(&redirect, &h);
+        assert!(
+            got.contains("FastAPI/Starlette redirects /orders to /orders/"),
+            "{got}"
+        );
+        assert!(!got.contains("APPEND_SLASH"), "{got}");
     }
 }

@@ -20,6 +20,7 @@ pub mod fault;
 pub mod hints;
 pub mod judge;
 pub mod redirect;
+pub mod vocab;
 pub mod words;
 
 use crate::engine::context::Context;
@@ -28,7 +29,7 @@ use crate::engine::model::{Finding, Module};
 use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Row, Subject};
 use crate::net::http::{HttpRequest, NetError};
-use crate::stack::fingerprint::recognise;
+use crate::stack::Stack;
 use crate::target::Origin;
 use calls::{api_calls, probe_call, ApiCall, LOCALHOST_DEFAULT};
 use chrome::Initiator;
@@ -209,8 +210,13 @@ async fn check_origin(
     );
     let judged = judge::judge_cache(&seen, &max_ages);
     let host = api_host(&ctx.target.api_base);
+    let stack = ctx
+        .observed
+        .stack(&ctx.http, &ctx.target.api_base, &[])
+        .await;
+    let v = vocab::vocab(&stack, &Recorded::default());
     sink.push(
-        words::cache_row(f, &origin, !seen.is_empty(), &judged)
+        words::cache_row(f, &origin, (!seen.is_empty(), &v), &judged)
             .maybe_fault(judge::cache_fault(&host, &judged).map(crate::engine::Fault::new))
             .seq(oi)
             .duration(start.elapsed()),
@@ -335,10 +341,7 @@ async fn first_preflight(
         Ok(ex) => ex,
     };
     let rec = Recorded::from_exchange(&ex);
-    let stack = recognise(
-        c.url.host_str().unwrap_or(""),
-        &[judge::sample_of(&rec, &ex.body, true)],
-    );
+    let stack = stack_for(run.ctx, &c.url, judge::sample_of(&rec, &ex.body, true)).await;
     let detail = format!(
         "{} — {}{}{}",
         words::describe_response(&rec, PREFLIGHT_HEADERS),
@@ -350,11 +353,10 @@ async fn first_preflight(
         Ok(ok) => {
             out.max_age = Some(ok.max_age);
             let row = if ok.authorization_by_wildcard {
-                words::wildcard_authorization_warning(f, &detail).fault(
-                    CorsFault::AuthorizationByWildcard {
+                words::wildcard_authorization_warning(f, &detail, &vocab::vocab(&stack, &rec))
+                    .fault(CorsFault::AuthorizationByWildcard {
                         host: api_host(&c.url),
-                    },
-                )
+                    })
             } else {
                 f.pass().detail(format!("allowed: {detail}"))
             };
@@ -362,12 +364,15 @@ async fn first_preflight(
         }
         Err(err) => {
             let lh = localhost_default(run, &err, &rec).await;
-            let h = hint_ctx(run, c, &rec, true, lh);
             let others: Vec<CorsError> = decide::preflight_problems(&c.call, o, &rec)
                 .into_iter()
                 .filter(|e| *e != err)
                 .collect();
-            let fix = hints::stack_hint(&err, &h, &stack).unwrap_or_else(|| hints::hint(&err, &h));
+            let h = HintCtx {
+                others: &others,
+                ..hint_ctx(run, c, (&rec, &stack), true, lh)
+            };
+            let fix = hints::hint(&err, &h);
             let row = f
                 .fail()
                 .detail(format!(
@@ -408,14 +413,30 @@ fn via(ctx: &Context) -> String {
         .unwrap_or_default()
 }
 
+/// The stack of the API that answered `url`: the run's probe of the API host (when `url` is on
+/// it) and this answer.
+async fn stack_for(ctx: &Context, url: &Url, answer: crate::stack::Sample) -> Stack {
+    let api = &ctx.target.api_base;
+    if url.host_str() == api.host_str()
+        && url.port_or_known_default() == api.port_or_known_default()
+    {
+        ctx.observed.stack(&ctx.http, api, &[answer]).await
+    } else {
+        crate::stack::fingerprint::recognise(url.host_str().unwrap_or(""), &[answer])
+    }
+}
+
 fn hint_ctx<'a>(
     run: &'a OriginRun<'_>,
     c: &'a ApiCall,
-    rec: &'a Recorded,
+    answer: (&'a Recorded, &'a Stack),
     preflight: bool,
     localhost_default: bool,
 ) -> HintCtx<'a> {
+    let (rec, stack) = answer;
     HintCtx {
+        stack,
+        others: &[],
         origin: run.origin.as_str(),
         url: &c.url,
         rec,
@@ -502,7 +523,9 @@ async fn judge_actual(run: &OriginRun<'_>, f: Finding, c: &ApiCall, chain: &Chai
         (End::Blocked(Block::Cors(err)), false) => {
             let rec = chain.hops[0].response.clone().unwrap_or_default();
             let lh = localhost_default(run, err, &rec).await;
-            let h = hint_ctx(run, c, &rec, false, lh);
+            let sample = judge::sample_of(&rec, rec.body.as_bytes(), false);
+            let stack = stack_for(run.ctx, &c.url, sample).await;
+            let h = hint_ctx(run, c, (&rec, &stack), false, lh);
             words::actual_blocked(f, err, &h, &sent)
                 .browser_error(chrome::message(INITIATOR, c.url.as_str(), o, err))
                 .fault(CorsFault::blocked(&api_host(&c.url), err, &rec, false))
@@ -592,7 +615,13 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
     }
     let authenticated = calls.iter().any(|c| c.auth);
     let verdict = judge::judge_probes(&verdicts, &not_ok, authenticated);
+    let stack = ctx
+        .observed
+        .stack(&ctx.http, &ctx.target.api_base, &[])
+        .await;
     let report = words::ProbeReport {
+        vocab: vocab::vocab(&stack, &Recorded::default()),
+        origin: origin.as_str(),
         host: &origin.host(),
         label: &c.label,
         answers: &verdicts,

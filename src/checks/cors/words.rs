@@ -249,6 +249,10 @@ pub fn probe_kind(k: ProbeKind) -> &'static str {
 /// What the security row reports besides the verdict.
 pub struct ProbeReport<'a> {
     pub host: &'a str,
+    /// Whose words the fix is said in.
+    pub vocab: super::vocab::Vocab<'a>,
+    /// The frontend origin the probes stand beside (the one to allow).
+    pub origin: &'a str,
     pub label: &'a str,
     pub answers: &'a [ProbeAnswer],
     pub unanswered: usize,
@@ -275,11 +279,24 @@ pub fn security_row(f: Finding, r: &ProbeReport, verdict: &Security) -> Finding 
             "inconclusive: every probe preflight was answered HTTP {status}, so no origin gets in, but only because preflights fail for everyone (see cors.preflight)"
         )),
         Security::Reflected { with_credentials, any_origin } => {
-            let fix = if *any_origin {
+            let django = matches!(r.vocab, super::vocab::Vocab::Django);
+            let exact = super::vocab::exact_origins(&r.vocab, &[r.origin.to_string()]);
+            let fix = if *any_origin && django {
                 "the API echoes any Origin with credentials: remove CORS_ALLOW_ALL_ORIGINS (or the hand-written middleware / nginx `add_header Access-Control-Allow-Origin $http_origin` that reflects the Origin) and list exact origins in CORS_ALLOWED_ORIGINS".to_string()
-            } else {
+            } else if *any_origin {
+                format!(
+                    "the API echoes any Origin with credentials (an origin of `*`/True/a reflecting function in {}, or nginx `add_header Access-Control-Allow-Origin $http_origin`): {exact}",
+                    r.vocab.layer()
+                )
+            } else if django {
                 format!(
                     "the origin matching is loose: list exact origins in CORS_ALLOWED_ORIGINS, and anchor and escape every CORS_ALLOWED_ORIGIN_REGEXES pattern (r\"^https://(www\\.)?{}$\"); never allow null or http://",
+                    regex_escape(r.host)
+                )
+            } else {
+                format!(
+                    "the origin matching is loose: anchor and escape every origin pattern in {} (^https://(www\\.)?{}$) or {exact}; never allow null or http://",
+                    r.vocab.layer(),
                     regex_escape(r.host)
                 )
             };
@@ -300,7 +317,13 @@ pub fn security_row(f: Finding, r: &ProbeReport, verdict: &Security) -> Finding 
             };
             f.warn()
                 .detail(format!("{sent}; {what}{unanswered}; other sites can read every response that needs no cookie"))
-                .hint("an authenticated API should answer only its own frontends: set CORS_ALLOWED_ORIGINS to them instead of CORS_ALLOW_ALL_ORIGINS / a reflected or '*' origin")
+                .hint(match r.vocab {
+                    super::vocab::Vocab::Django => "an authenticated API should answer only its own frontends: set CORS_ALLOWED_ORIGINS to them instead of CORS_ALLOW_ALL_ORIGINS / a reflected or '*' origin".to_string(),
+                    v => format!(
+                        "an authenticated API should answer only its own frontends, not `*` or any origin: {}",
+                        super::vocab::exact_origins(&v, &[r.origin.to_string()])
+                    ),
+                })
         }
         Security::Refused => f.pass().detail(format!(
             "{sent}: every one refused ({}){unanswered}",
@@ -314,7 +337,13 @@ pub fn security_row(f: Finding, r: &ProbeReport, verdict: &Security) -> Finding 
 }
 
 /// The cache row, worded from the judgement over the actual responses.
-pub fn cache_row(f: Finding, origin: &Origin, seen_any: bool, j: &CacheJudgement) -> Finding {
+pub fn cache_row(
+    f: Finding,
+    origin: &Origin,
+    seen: (bool, &super::vocab::Vocab),
+    j: &CacheJudgement,
+) -> Finding {
+    let (seen_any, vocab) = seen;
     if j.naming_origin == 0 {
         return f.skip().detail(if seen_any {
             format!("not checked: no actual response named {origin} in Access-Control-Allow-Origin (see cors.actual)")
@@ -345,16 +374,20 @@ pub fn cache_row(f: Finding, origin: &Origin, seen_any: bool, j: &CacheJudgement
             j.naming_origin,
             j.missing_vary.join(", ")
         ))
-        .hint("send Vary: Origin on every response whose Access-Control-Allow-Origin depends on the request's Origin, or a shared cache (CDN, proxy_cache) can serve one origin's answer to another and break CORS for it. django-cors-headers adds it itself, so look for a proxy or cache layer that drops or overwrites Vary (nginx: add_header Vary Origin always;)")
+        .hint(super::vocab::vary_hint(vocab))
 }
 
 /// A preflight that passes only because `*` covered `Authorization`.
-pub fn wildcard_authorization_warning(f: Finding, detail: &str) -> Finding {
+pub fn wildcard_authorization_warning(
+    f: Finding,
+    detail: &str,
+    vocab: &super::vocab::Vocab,
+) -> Finding {
     f.warn()
         .detail(format!(
             "allowed by Chrome, which lets Access-Control-Allow-Headers: * stand for Authorization on a request without credentials: {detail}"
         ))
-        .hint("list authorization by name (CORS_ALLOW_HEADERS = (*default_headers, …) with `from corsheaders.defaults import default_headers`, or `Access-Control-Allow-Headers: authorization, content-type`). The Fetch standard says '*' never covers Authorization; Chrome 156 and Firefox ESR 153 (both tried headless) and WebKit's source (Safari) still let it through, but Chrome already carries the standard's rule behind a switch and flags the call in DevTools' Issues panel, so a browser that turns the rule on will refuse every authenticated call")
+        .hint(format!("list authorization by name ({}). The Fetch standard says '*' never covers Authorization; Chrome 156 and Firefox ESR 153 (both tried headless) and WebKit's source (Safari) still let it through, but Chrome already carries the standard's rule behind a switch and flags the call in DevTools' Issues panel, so a browser that turns the rule on will refuse every authenticated call", super::vocab::authorization_by_name(vocab)))
 }
 
 /// One hop as it left: "POST https://api/x (Origin: https://app; Authorization sent)".
@@ -524,6 +557,8 @@ mod tests {
         use ProbeVerdict::*;
         let probes_row = |a: &[ProbeAnswer], not_ok: &[u16], unanswered: usize, auth: bool| {
             let r = ProbeReport {
+                vocab: super::super::vocab::Vocab::Django,
+                origin: "https://x.test",
                 host: "x.test",
                 label: "GET auth/profile/",
                 answers: a,
@@ -643,7 +678,12 @@ mod tests {
     fn cache_row_wants_vary_where_the_origin_is_named() {
         let cache_at = |o: &Origin, seen: &[(String, Recorded)], ages: &[Option<u64>]| {
             let f = Finding::of(Row::CorsCache, Subject::origin("https://x.test"), "t");
-            cache_row(f, o, !seen.is_empty(), &judge_cache(seen, ages))
+            cache_row(
+                f,
+                o,
+                (!seen.is_empty(), &super::super::vocab::Vocab::Django),
+                &judge_cache(seen, ages),
+            )
         };
         let o = Origin::parse("https://x.test").unwrap();
         let named = |vary: bool| {

@@ -1,0 +1,57 @@
+//! What the API host answers about itself, for recognising its stack ([`crate::stack`]): the
+//! API base and a path under it that no app serves, so the framework's own 404 page (Django's
+//! "The requested resource was not found", Express's "Cannot GET", Flask's "The requested URL
+//! was not found", FastAPI's `{"detail":"Not Found"}`) and the proxy's headers show. Two GETs,
+//! made once per run and concurrently with everything else; checks add their own answers (a
+//! preflight) when they recognise.
+
+use crate::net::http::{HttpClient, HttpRequest};
+use crate::stack::{fingerprint, Sample, Stack};
+use url::Url;
+
+/// The path probed under the API base: nothing serves it, so the answer is the framework's 404.
+pub const NOT_FOUND_PROBE: &str = "conncheck-stack-probe-404";
+
+/// How much of each body the fingerprint reads.
+const BODY: usize = 4096;
+
+/// The answers the stack is recognised from, best evidence first (the 404 page, then the base).
+pub async fn probe(http: &HttpClient, api_base: &Url) -> Vec<Sample> {
+    let missing = api_base.join(NOT_FOUND_PROBE).ok();
+    let get = |url: Url| async move {
+        let req = HttpRequest::get(url)
+            .header("accept", "text/html,application/json;q=0.9,*/*;q=0.8")
+            .max_body(BODY);
+        http.send(req).await.ok().map(|ex| Sample {
+            preflight: false,
+            status: ex.status.as_u16(),
+            headers: ex
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: String::from_utf8_lossy(&ex.body[..ex.body.len().min(BODY)]).into_owned(),
+        })
+    };
+    let (a, b) = tokio::join!(
+        async {
+            match missing {
+                Some(u) => get(u).await,
+                None => None,
+            }
+        },
+        get(api_base.clone())
+    );
+    a.into_iter().chain(b).collect()
+}
+
+/// The stack the probe's answers and a check's own `extra` answers show.
+pub fn recognise(api_base: &Url, probed: &[Sample], extra: &[Sample]) -> Stack {
+    let all: Vec<Sample> = probed.iter().chain(extra).cloned().collect();
+    fingerprint::recognise(api_base.host_str().unwrap_or(""), &all)
+}
