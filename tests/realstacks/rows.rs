@@ -12,6 +12,8 @@ pub struct Row {
     pub id: String,
     pub status: Status,
     pub fault: Option<String>,
+    /// The path of the URL the row is about (its typed subject), when it has one.
+    pub path: Option<String>,
     pub detail: String,
     pub hint: String,
 }
@@ -30,10 +32,11 @@ impl fmt::Display for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} [{}] fault={} | detail: {} | hint: {}",
+            "{} [{}] fault={} path={} | detail: {} | hint: {}",
             self.id,
             self.status,
             self.fault(),
+            self.path.as_deref().unwrap_or("-"),
             self.detail,
             self.hint
         )
@@ -51,6 +54,12 @@ pub fn rows(run: &Run) -> Vec<Row> {
             id: c.id.clone(),
             status: c.status,
             fault: None,
+            path: c
+                .subject
+                .url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .map(|u| u.path().to_string()),
             detail: c.detail.clone(),
             hint: c.hint.clone().unwrap_or_default(),
         })
@@ -79,11 +88,13 @@ pub fn dump(rows: &[Row]) -> String {
     }
 }
 
-/// What a broken deployment must show: a failing row whose id contains `id`, carrying a fault
-/// key among `faults` (any when empty), whose hint has every word of `hint_has` and none of
+/// What a broken deployment must show: a failing row whose id contains `id`, about one of the
+/// app's own `paths` (any when empty: the subject URL's path, exactly as the app writes it),
+/// carrying a fault key among `faults` (any when empty), whose hint has every word of `hint_has` and none of
 /// `hint_not`, and whose detail or hint names each of `names` (in any case).
 pub struct Expect<'a> {
     pub id: &'a str,
+    pub paths: &'a [&'a str],
     pub faults: &'a [&'a str],
     pub hint_has: &'a [&'a str],
     pub hint_not: &'a [&'a str],
@@ -95,6 +106,7 @@ impl Expect<'_> {
         let evidence = format!("{} {}", r.detail, r.hint).to_lowercase();
         r.failing()
             && r.id.contains(self.id)
+            && (self.paths.is_empty() || self.paths.contains(&r.path.as_deref().unwrap_or("")))
             && (self.faults.is_empty() || self.faults.contains(&r.fault()))
             && self.hint_has.iter().all(|w| r.hint.contains(w))
             && self
@@ -109,9 +121,10 @@ impl Expect<'_> {
         let hits: Vec<&Row> = rows.iter().filter(|r| self.matches(r)).collect();
         assert!(
             !hits.is_empty(),
-            "{stack}: expected a failing *{}* row with fault {:?}, hint with {:?}, naming {:?}; \
-             exit code {}; failing and warning rows:\n{}",
+            "{stack}: expected a failing *{}* row about {:?} with fault {:?}, hint with {:?}, \
+             naming {:?}; exit code {}; failing and warning rows:\n{}",
             self.id,
+            self.paths,
             self.faults,
             self.hint_has,
             self.names,
