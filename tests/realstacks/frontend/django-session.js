@@ -15,7 +15,7 @@ const call = async (path, init = {}) => {
 };
 export async function login(username, password) {
   await call("/auth/csrf/");
-  return call("/auth/session/", { method: "POST", body: JSON.stringify({ username, password }) });
+  return call("/auth/login/", { method: "POST", body: JSON.stringify({ username, password }) });
 }
 export const profile = () => call("/auth/profile/");
 export const logout = () => call("/auth/logout/", { method: "POST" });

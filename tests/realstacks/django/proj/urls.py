@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.http import JsonResponse
 from django.urls import path
@@ -38,7 +39,7 @@ class Csrf(APIView):
 
 @method_decorator(csrf_protect, name="dispatch")
 class SessionLogin(APIView):
-    """A session login, CSRF-protected as Django's own LoginView is."""
+    """A session login at dj-rest-auth's path, CSRF-protected as Django's own LoginView is."""
 
     permission_classes = [AllowAny]
 
@@ -64,10 +65,17 @@ class SessionLogout(APIView):
 
 urlpatterns = [
     path("health/", health),
-    path("api/v1/auth/login/", TokenObtainPairView.as_view()),
-    path("api/v1/auth/refresh/", TokenRefreshView.as_view()),
     path("api/v1/auth/profile/", Profile.as_view()),
-    path("api/v1/auth/csrf/", Csrf.as_view()),
-    path("api/v1/auth/session/", SessionLogin.as_view()),
-    path("api/v1/auth/logout/", SessionLogout.as_view()),
 ]
+if settings.SESSIONS:
+    # The cookie-session deployment serves no JWT login at all.
+    urlpatterns += [
+        path("api/v1/auth/csrf/", Csrf.as_view()),
+        path("api/v1/auth/login/", SessionLogin.as_view()),
+        path("api/v1/auth/logout/", SessionLogout.as_view()),
+    ]
+else:
+    urlpatterns += [
+        path("api/v1/auth/login/", TokenObtainPairView.as_view()),
+        path("api/v1/auth/refresh/", TokenRefreshView.as_view()),
+    ]
