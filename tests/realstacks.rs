@@ -79,6 +79,13 @@ const FASTAPI_COOKIES: StackSpec = StackSpec {
     base: "",
     user: "alice@example.test",
 };
+const FLASK_COOKIES: StackSpec = StackSpec {
+    name: "flask-cookies",
+    backend: "flask",
+    frontend: "flask-cookies",
+    base: "/api",
+    user: "alice@example.test",
+};
 const FLASK: StackSpec = StackSpec {
     name: "flask",
     backend: "flask",
@@ -182,6 +189,18 @@ async fn django_session_spa_with_trusted_origin_passes_zero_config() {
 #[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
 async fn express_healthy_passes_zero_config() {
     healthy(&EXPRESS, &[("CORS_ORIGINS", "$ORIGIN")]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
+async fn express_cookie_spa_with_credentials_true_passes_zero_config() {
+    // The SPA sends cookies through a fetch wrapper (`send(path, init)`); the server has
+    // cors({ origin, credentials: true }).
+    healthy(
+        &EXPRESS_COOKIES,
+        &[("CORS_ORIGINS", "$ORIGIN"), ("CORS_CREDENTIALS", "true")],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -153,6 +153,45 @@ async fn flask_cors_resources_missing_the_login_fail_its_preflight() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
+async fn flask_cookie_spa_without_supports_credentials_fails_the_preflight() {
+    // The SPA sends cookies; CORS(app, resources=…) without supports_credentials=True sends no
+    // Access-Control-Allow-Credentials.
+    let (run, rows) = run(&FLASK_COOKIES, &[("CORS_ORIGINS", "$ORIGIN")], Proxy::App).await;
+    Expect {
+        id: "cors.preflight",
+        paths: &["/api/auth/login", "/api/profile"],
+        faults: &["cors.allow-credentials-missing"],
+        hint_has: &["supports_credentials"],
+        hint_not: NOT_FLASK,
+        names: &[],
+    }
+    .check("flask-cookies", &rows, &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
+async fn live_server_behind_nginx_without_upgrade_headers_names_the_proxy() {
+    // nginx proxies /live without `proxy_set_header Upgrade $http_upgrade` and `Connection`:
+    // Express sees a plain GET /live and answers 404. The app is fine; the proxy is not.
+    let (run, rows) = run(&LIVE, &[("CORS_ORIGINS", "$ORIGIN")], Proxy::NoUpgrade).await;
+    Expect {
+        id: "websocket.upgrade",
+        paths: &["/live"],
+        faults: &[],
+        hint_has: &["proxy_set_header"],
+        hint_not: &[
+            "CORS_ALLOWED_ORIGINS",
+            "settings.py",
+            "gunicorn",
+            "Channels",
+        ],
+        names: &[],
+    }
+    .check("live-no-upgrade", &rows, &run);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the real stacks (tests/realstacks/setup.sh)"]
 async fn django_without_cors_allowed_origins_fails_the_preflight() {
     // django-cors-headers answers a preflight from an origin it does not allow 200 with no
     // Access-Control-Allow-Origin.

@@ -75,6 +75,9 @@ pub enum Proxy {
     Maintenance,
     /// The backend was stopped after it started: nginx answers 502.
     BackendStopped,
+    /// nginx proxies without passing `Upgrade`/`Connection` on (no WebSocket location): the
+    /// backend sees a plain GET where the browser asked for a WebSocket.
+    NoUpgrade,
 }
 
 /// A running deployment: DNS, nginx (TLS), the backend, the built frontend.
@@ -253,6 +256,10 @@ fn api_locations(dir: &Path, proxy: Proxy, backend: u16) -> String {
              error_page 503 /maintenance.html;\n\
              location = /maintenance.html {{ root {p}/maintenance; internal; }}\n\
              location / {{ return 503; }}"
+        ),
+        Proxy::NoUpgrade => format!(
+            "location / {{ proxy_pass http://127.0.0.1:{backend}; proxy_set_header Host $host;\n\
+               proxy_set_header X-Forwarded-Proto https; proxy_set_header X-Forwarded-For $remote_addr; }}"
         ),
         Proxy::App | Proxy::BackendStopped => format!(
             "location / {{ proxy_pass http://127.0.0.1:{backend}; proxy_http_version 1.1;\n\
