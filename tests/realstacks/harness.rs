@@ -113,6 +113,8 @@ fn wait_port(port: u16, what: &str, child: &mut Child) {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("{what} did not listen on {port} within 60 s");
 }
 
@@ -331,6 +333,8 @@ async fn names(
 /// Stand the stack up with the backend's environment `env` (`$ORIGIN` is replaced by the
 /// frontend's origin) behind nginx answering as `proxy` says.
 pub async fn deploy(s: &StackSpec, env: &[(&str, &str)], proxy: Proxy) -> Deployment {
+    // Fail before creating anything when the stacks are not installed.
+    stacks_dir();
     let dir = std::env::temp_dir().join(format!(
         "conncheck-realstack-{}-{}-{}",
         s.name,
@@ -341,49 +345,53 @@ pub async fn deploy(s: &StackSpec, env: &[(&str, &str)], proxy: Proxy) -> Deploy
     let (https, http, back) = (free_port(), free_port(), free_port());
     let api_host = format!("api.{}.test", s.name);
     let app_host = format!("app.{}.test", s.name);
-    let api = format!("https://{api_host}:{https}{}", s.base);
-    let origin = format!("https://{app_host}:{https}");
     let (dns, dns_task) = names(&dir, [&api_host, &app_host]).await;
-    let ws = format!("wss://{api_host}:{https}");
-    frontend(s, &api, &ws, &dir.join("dist"));
-    std::fs::create_dir_all(dir.join("maintenance")).unwrap();
-    std::fs::write(dir.join("maintenance/maintenance.html"), MAINTENANCE_PAGE).unwrap();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.replace("$ORIGIN", &origin)))
-        .collect();
-    let mut children = Vec::new();
-    if proxy != Proxy::Maintenance {
-        let mut b = backend(s, back, &dir, &env);
-        if proxy == Proxy::BackendStopped {
-            b.kill().unwrap();
-            b.wait().unwrap();
-        }
-        children.push(b);
-    }
-    let conf = nginx_conf(&dir, s, proxy, (https, http, back));
-    std::fs::write(dir.join("nginx.conf"), conf).unwrap();
-    let mut ng = spawn(
-        Command::new(nginx_bin())
-            .arg("-p")
-            .arg(&dir)
-            .arg("-c")
-            .arg(dir.join("nginx.conf"))
-            .arg("-e")
-            .arg(dir.join("nginx-error.log")),
-        &dir.join("nginx.log"),
-    );
-    wait_port(https, "nginx", &mut ng);
-    children.push(ng);
-    Deployment {
+    // From here on a panic drops the deployment: its processes stop and its directory goes.
+    let mut d = Deployment {
         dir,
         dns,
         http_port: http,
-        children,
-        api,
-        origin,
+        children: Vec::new(),
+        api: format!("https://{api_host}:{https}{}", s.base),
+        origin: format!("https://{app_host}:{https}"),
         dns_task,
+    };
+    frontend(
+        s,
+        &d.api,
+        &format!("wss://{api_host}:{https}"),
+        &d.dir.join("dist"),
+    );
+    std::fs::create_dir_all(d.dir.join("maintenance")).unwrap();
+    std::fs::write(d.dir.join("maintenance/maintenance.html"), MAINTENANCE_PAGE).unwrap();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.replace("$ORIGIN", &d.origin)))
+        .collect();
+    if proxy != Proxy::Maintenance {
+        let b = backend(s, back, &d.dir, &env);
+        d.children.push(b);
+        if proxy == Proxy::BackendStopped {
+            let b = d.children.last_mut().unwrap();
+            b.kill().unwrap();
+            b.wait().unwrap();
+        }
     }
+    let conf = nginx_conf(&d.dir, s, proxy, (https, http, back));
+    std::fs::write(d.dir.join("nginx.conf"), conf).unwrap();
+    let ng = spawn(
+        Command::new(nginx_bin())
+            .arg("-p")
+            .arg(&d.dir)
+            .arg("-c")
+            .arg(d.dir.join("nginx.conf"))
+            .arg("-e")
+            .arg(d.dir.join("nginx-error.log")),
+        &d.dir.join("nginx.log"),
+    );
+    d.children.push(ng);
+    wait_port(https, "nginx", d.children.last_mut().unwrap());
+    d
 }
 
 /// conncheck, zero-config: the URL, the origin, the resolver, the CA, credentials.
