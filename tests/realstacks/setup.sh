@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the real stacks tests/realstacks.rs runs: a Python venv (Django + DRF + simplejwt +
 # django-cors-headers, FastAPI + uvicorn + PyJWT, Flask + flask-cors + flask-jwt-extended),
-# node_modules (Express + cors + jsonwebtoken, esbuild) and Debian's nginx. Everything is cached
+# node_modules (Express + cors + jsonwebtoken + ws, esbuild) and Debian's nginx. Everything is cached
 # outside the clone, keyed by the pinned versions, so a second run installs nothing.
 # Prints the cache directory on its last line; export it as CONNCHECK_STACKS.
 set -euo pipefail

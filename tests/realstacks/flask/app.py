@@ -11,7 +11,11 @@ app = Flask(__name__)
 app.config["JWT_SECRET_KEY"] = os.environ.get("JWT_SECRET", "realstacks-flask-secret-0123456789")
 JWTManager(app)
 origins = [o for o in os.environ.get("CORS_ORIGINS", "").split(",") if o]
-CORS(app, resources={os.environ.get("CORS_RESOURCES", r"/api/*"): {"origins": origins}})
+CORS(
+    app,
+    resources={os.environ.get("CORS_RESOURCES", r"/api/*"): {"origins": origins}},
+    supports_credentials=os.environ.get("CORS_CREDENTIALS", "false") == "true",
+)
 
 
 @app.post("/api/auth/login")

@@ -18,6 +18,27 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
 ]
+# AUTH_USER_MODEL=accounts.User: users log in by email (USERNAME_FIELD), so simplejwt's login
+# takes {"email", "password"}.
+AUTH_USER_MODEL = os.environ.get("AUTH_USER_MODEL", "auth.User")
+if AUTH_USER_MODEL == "accounts.User":
+    INSTALLED_APPS.append("accounts")
+# SESSIONS=True: a cookie-session SPA. Django's sessions and CSRF check, DRF's
+# SessionAuthentication; the SPA's origin must be in CSRF_TRUSTED_ORIGINS (Django 4+ checks the
+# Origin of every unsafe request against it).
+SESSIONS = os.environ.get("SESSIONS", "False") == "True"
+if SESSIONS:
+    INSTALLED_APPS.append("django.contrib.sessions")
+    MIDDLEWARE += [
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_COOKIE_DOMAIN = os.environ.get("CSRF_COOKIE_DOMAIN") or None
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_SECURE = True
+CSRF_FAILURE_VIEW = "proj.urls.csrf_failure"
 ROOT_URLCONF = "proj.urls"
 DATABASES = {
     "default": {
@@ -32,6 +53,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
+        *(["rest_framework.authentication.SessionAuthentication"] if SESSIONS else []),
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
 }
