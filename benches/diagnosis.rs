@@ -256,10 +256,16 @@ fn main() {
                 .map(|n| n.get())
                 .unwrap_or(1)
         );
-        for l in [0, 50, 200] {
+        // CONNCHECK_BENCH_DELAYS=200 measures one delay and skips the 50-deployment run.
+        let only: Option<Vec<u64>> = std::env::var("CONNCHECK_BENCH_DELAYS")
+            .ok()
+            .map(|v| v.split(',').filter_map(|d| d.trim().parse().ok()).collect());
+        for l in only.clone().unwrap_or_else(|| vec![0, 50, 200]) {
             single(l).await;
             println!();
         }
-        many(50, 100).await;
+        if only.is_none() {
+            many(50, 100).await;
+        }
     });
 }

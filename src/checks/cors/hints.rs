@@ -2,9 +2,10 @@
 //! proxy's words where the answer shows them.
 
 use super::decide::{CorsError, Recorded};
-use super::judge::{blocked_kind, cors_middleware_active, looks_like_django, Blocked};
+use super::judge::{blocked_kind, cors_middleware_active, fix_for, looks_like_django, Blocked};
 use super::redirect::{Block, Chain};
 use super::vocab::{framework_hint, vocab, Vocab};
+use crate::stack::fix::Fix;
 use crate::stack::Stack;
 use url::Url;
 
@@ -26,6 +27,62 @@ pub struct HintCtx<'a> {
 /// framework's own CORS configuration when another one is recognised, the exact header to send
 /// when none is.
 pub fn hint(err: &CorsError, h: &HintCtx) -> String {
+    let mut s = first_hint(err, h);
+    let also = also_fixes(err, h);
+    if !also.is_empty() {
+        s.push_str(&format!("; and also: {}", also.join("; ")));
+    }
+    s
+}
+
+/// The fixes for the preflight's other problems, each in the stack's words: the browser names
+/// one, but every one of them blocks the call after the first is fixed.
+fn also_fixes(err: &CorsError, h: &HintCtx) -> Vec<String> {
+    let v = vocab(h.stack, h.rec);
+    let kind = blocked_kind(err, h.rec, h.preflight);
+    // An error page carries no CORS header at all: its other "problems" are the same one.
+    if kind == Blocked::ErrorWithoutHeaders || !cors_middleware_active(h.rec) {
+        return Vec::new();
+    }
+    let fixes = h
+        .others
+        .iter()
+        .filter_map(|e| fix_for(blocked_kind(e, h.rec, h.preflight), e, h.origin, h.include));
+    let mut seen: Vec<Fix> = fix_for(kind, err, h.origin, h.include)
+        .into_iter()
+        .collect();
+    if seen.is_empty() && kind == Blocked::PreflightStatus && !matches!(v, Vocab::Django) {
+        // The status hint already words the first of them.
+        seen.extend(fixes.clone().next());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for e in h.others {
+        let Some(fix) = fix_for(blocked_kind(e, h.rec, h.preflight), e, h.origin, h.include) else {
+            continue;
+        };
+        if seen.contains(&fix) {
+            continue;
+        }
+        out.push(match v {
+            Vocab::Django => crate::stack::fix::word(&fix, &django_stack()),
+            _ => v.word(&fix),
+        });
+        seen.push(fix);
+    }
+    out
+}
+
+fn django_stack() -> Stack {
+    Stack {
+        backend: Some(crate::stack::Seen {
+            what: crate::stack::Backend::Django,
+            by: String::new(),
+        }),
+        proxies: Vec::new(),
+    }
+}
+
+fn first_hint(err: &CorsError, h: &HintCtx) -> String {
     let v = vocab(h.stack, h.rec);
     if matches!(v, Vocab::Django) {
         return django_hint(err, h);
@@ -502,5 +559,63 @@ mod tests {
             "{got}"
         );
         assert!(!got.contains("APPEND_SLASH"), "{got}");
+    }
+
+    #[test]
+    fn every_blocking_problem_gets_its_fix_in_the_stacks_words() {
+        let url = Url::parse("https://api.shop.test/users/me").unwrap();
+        let rec = Recorded::new(
+            400,
+            &[
+                ("access-control-allow-origin", "https://tiktrue.com"),
+                ("access-control-allow-headers", "Accept, Content-Type"),
+                ("vary", "Origin"),
+            ],
+        )
+        .with_body("Disallowed CORS headers");
+        let stack = Stack {
+            backend: Some(crate::stack::Seen {
+                what: crate::stack::Backend::Starlette,
+                by: "FastAPI's JSON 404".into(),
+            }),
+            proxies: vec![],
+        };
+        let others = [
+            CorsError::PreflightInvalidStatus { status: 400 },
+            CorsError::HeaderDisallowed {
+                header: "authorization".into(),
+            },
+        ];
+        let h = HintCtx {
+            stack: &stack,
+            others: &others,
+            ..hctx(&rec, &url, true, false)
+        };
+        let err = CorsError::InvalidAllowCredentials {
+            preflight: true,
+            value: String::new(),
+        };
+        let got = hint(&err, &h);
+        assert!(got.contains("allow_credentials=True"), "{got}");
+        assert!(
+            got.contains("allow_headers in CORSMiddleware must include authorization"),
+            "{got}"
+        );
+        assert_eq!(got.matches("allow_headers").count(), 1, "{got}");
+        // The status first: the headers fix is said once.
+        let h = HintCtx {
+            others: &others[1..],
+            ..h
+        };
+        let got = hint(&CorsError::PreflightInvalidStatus { status: 400 }, &h);
+        assert!(
+            got.contains("CORSMiddleware refused the preflight"),
+            "{got}"
+        );
+        assert_eq!(
+            got.matches("must include authorization").count(),
+            1,
+            "{got}"
+        );
     }
 }

@@ -184,11 +184,20 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
         }
         return None;
     };
+    // The page's URL scanner keeps the query the template left (`/live?token=`); the
+    // discovery names the socket without it and says which parameter carries the token.
+    let mut bare = url.clone();
+    bare.set_query(None);
+    bare.set_fragment(None);
     let bundle_param = crate::observe::pages::discover_pages(&scans)
         .websockets
         .into_iter()
-        .find(|w| w.url.as_deref() == Some(url.as_str()))
+        .find(|w| w.url.as_deref() == Some(bare.as_str()) || w.url.as_deref() == Some(url.as_str()))
         .and_then(|w| w.token_param);
+    let url = match (&bundle_param, &source) {
+        (Some(p), Source::Bundle { .. }) => without_param(&url, p),
+        _ => url,
+    };
     Some(Socket {
         bundle_param,
         page_https: page.as_ref().is_none_or(|p| p.scheme() == "https"),
@@ -197,6 +206,22 @@ async fn find_socket(ctx: &Context, sink: &Sink) -> Option<Socket> {
         origin,
         page,
     })
+}
+
+/// `url` without the query parameter `param` (the bundle fills it from an expression).
+fn without_param(url: &Url, param: &str) -> Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != param)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut out = url.clone();
+    if kept.is_empty() {
+        out.set_query(None);
+    } else {
+        out.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    out
 }
 
 /// How the app's token goes with the handshake (`auth`: how the app sends it): from the run's
