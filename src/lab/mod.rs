@@ -12,6 +12,7 @@ pub mod http;
 pub mod pki;
 pub mod scenarios;
 pub mod server;
+pub mod shape;
 pub mod ws;
 
 use crate::cli::RunArgs;
