@@ -1,0 +1,150 @@
+//! Lab deployments shaped like Express (`cors`), FastAPI (Starlette's CORSMiddleware) and Flask
+//! (flask-cors), over real sockets with the lab's DNS and CA: the run recognises each stack, a
+//! healthy one passes with zero config, and each stack's classic CORS mistake fails the preflight
+//! row with the right typed fault and a fix in that stack's own words.
+mod common;
+#[path = "common/typed_run.rs"]
+mod typed;
+use common::*;
+use conncheck::engine::model::{Finding, Status};
+use conncheck::engine::Row;
+use conncheck::stack::Backend;
+use typed::{diagnose, key, Typed};
+
+/// The JSON report's `deployments[0].stack.backend`.
+fn json_backend(r: &Run) -> Option<String> {
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
+    doc["deployments"][0]["stack"]["backend"]
+        .as_str()
+        .map(str::to_string)
+}
+
+async fn healthy(scenario: &str, backend: &str) {
+    let r = run_scenario(scenario, &[]).await;
+    let failing: Vec<_> = r
+        .report
+        .checks
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Error))
+        .map(|f| (&f.id, &f.title, &f.detail))
+        .collect();
+    assert!(failing.is_empty(), "{scenario}: {failing:#?}");
+    assert_eq!(r.code, 0, "{scenario}:\n{}", r.stdout);
+    assert_eq!(json_backend(&r).as_deref(), Some(backend), "{scenario}");
+}
+
+#[tokio::test]
+async fn a_healthy_express_api_passes_and_is_recognised() {
+    healthy("stack-express", "Express").await;
+}
+
+#[tokio::test]
+async fn a_healthy_fastapi_api_passes_and_is_recognised() {
+    healthy("stack-fastapi", "FastAPI/Starlette").await;
+}
+
+#[tokio::test]
+async fn a_healthy_flask_api_passes_and_is_recognised() {
+    healthy("stack-flask", "Flask").await;
+}
+
+/// The failing preflight rows of a run: each must carry `want` as its fault key.
+fn failing_preflights<'a>(t: &'a Typed, want: &str) -> Vec<&'a Finding> {
+    let rows: Vec<&Finding> = t
+        .rows(Row::CorsPreflight)
+        .into_iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    assert!(
+        !rows.is_empty(),
+        "no failing preflight: {:#?}",
+        t.report.findings
+    );
+    for f in &rows {
+        assert_eq!(key(f), want, "{}: {}", f.title, f.detail);
+    }
+    rows
+}
+
+fn hint(f: &Finding) -> &str {
+    f.hint.as_deref().unwrap_or("")
+}
+
+fn backend(t: &Typed) -> Option<Backend> {
+    t.report.stack.as_ref().and_then(|s| s.backend())
+}
+
+/// No Django words in a fix for another stack.
+fn not_django(f: &Finding) {
+    for w in [
+        "CORS_ALLOWED_ORIGINS",
+        "settings.py",
+        "CORS_ALLOW_",
+        "django",
+    ] {
+        assert!(!hint(f).contains(w), "{w} in {}: {}", f.title, hint(f));
+    }
+}
+
+#[tokio::test]
+async fn express_without_the_origin_in_its_list_fails_with_a_cors_fix() {
+    let t = diagnose("stack-express-origin", &["--only", "cors"], true).await;
+    assert_eq!(backend(&t), Some(Backend::Express));
+    for f in failing_preflights(&t, "cors.origin-not-allowed") {
+        assert!(hint(f).contains("cors("), "{}", hint(f));
+        assert!(hint(f).contains("origin"), "{}", hint(f));
+        not_django(f);
+    }
+}
+
+#[tokio::test]
+async fn express_without_credentials_true_fails_for_a_credentialed_spa() {
+    let t = diagnose("stack-express-credentials", &["--only", "cors"], true).await;
+    assert_eq!(backend(&t), Some(Backend::Express));
+    for f in failing_preflights(&t, "cors.allow-credentials-missing") {
+        assert!(hint(f).contains("cors("), "{}", hint(f));
+        assert!(hint(f).contains("credentials: true"), "{}", hint(f));
+        not_django(f);
+    }
+}
+
+#[tokio::test]
+async fn fastapi_allow_headers_without_authorization_fails_the_bearer_call_only() {
+    let t = diagnose("stack-fastapi-headers", &["--only", "cors"], true).await;
+    assert_eq!(backend(&t), Some(Backend::Starlette));
+    let rows = failing_preflights(&t, "cors.preflight-status");
+    for f in &rows {
+        // Only the call that sends Authorization: the login's preflight asks for content-type.
+        assert!(f.title.contains("/me"), "{}", f.title);
+        assert!(hint(f).contains("CORSMiddleware"), "{}", hint(f));
+        assert!(hint(f).contains("allow_headers"), "{}", hint(f));
+        assert!(hint(f).contains("authorization"), "{}", hint(f));
+        not_django(f);
+    }
+    assert!(t
+        .rows(Row::CorsPreflight)
+        .iter()
+        .any(|f| f.title.contains("auth/login") && f.status == Status::Pass));
+}
+
+#[tokio::test]
+async fn flask_auth_routes_outside_the_cors_resources_fail_naming_resources() {
+    let t = diagnose("stack-flask-resources", &["--only", "cors"], true).await;
+    assert_eq!(backend(&t), Some(Backend::Flask));
+    let rows = failing_preflights(&t, "cors.allow-origin-missing");
+    assert!(rows.iter().any(|f| f.title.contains("auth/login/")));
+    for f in &rows {
+        assert!(
+            f.title.contains("auth/"),
+            "only auth routes fail: {}",
+            f.title
+        );
+        assert!(hint(f).contains("resources"), "{}", hint(f));
+        not_django(f);
+    }
+    // The routes flask-cors covers pass.
+    assert!(t
+        .rows(Row::CorsPreflight)
+        .iter()
+        .any(|f| f.title.contains("models/available/") && f.status == Status::Pass));
+}
