@@ -148,3 +148,41 @@ async fn flask_auth_routes_outside_the_cors_resources_fail_naming_resources() {
         .iter()
         .any(|f| f.title.contains("models/available/") && f.status == Status::Pass));
 }
+
+/// The API host's row of `row` in a report.
+fn api_row(r: &conncheck::engine::model::Report, row: Row) -> &Finding {
+    r.findings
+        .iter()
+        .find(|f| {
+            f.row == Some(row) && f.subject.host_name().as_deref() == Some("api.tiktrue.test")
+        })
+        .unwrap_or_else(|| panic!("no {row:?} row for the API host"))
+}
+
+#[tokio::test]
+async fn https_fixes_are_worded_for_the_recognised_stack() {
+    use conncheck::lab::{Lab, LabOptions};
+    for (name, hsts, redirect) in [
+        ("stack-express", "helmet()", "trust proxy"),
+        (
+            "stack-fastapi",
+            "response.headers",
+            "HTTPSRedirectMiddleware",
+        ),
+        ("stack-flask", "Talisman", "ProxyFix"),
+    ] {
+        let mut s = conncheck::lab::scenarios::find(name).unwrap();
+        s.api.hsts = None;
+        s.http_redirect = false;
+        let lab = Lab::start(s, LabOptions::default()).await.unwrap();
+        let r = diagnose_in_process(&lab, &["--only", "https", "--deadline", "60"], true).await;
+        lab.shutdown().await;
+        for (row, words) in [(Row::HttpsHsts, hsts), (Row::HttpsRedirect, redirect)] {
+            let f = api_row(&r, row);
+            assert_ne!(f.status, Status::Pass, "{name} {row:?}: {}", f.detail);
+            assert!(hint(f).contains(words), "{name} {row:?}: {}", hint(f));
+            assert!(!hint(f).contains("SECURE_"), "{name} {row:?}: {}", hint(f));
+            assert!(!hint(f).contains("Django"), "{name} {row:?}: {}", hint(f));
+        }
+    }
+}
