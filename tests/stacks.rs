@@ -186,3 +186,39 @@ async fn https_fixes_are_worded_for_the_recognised_stack() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_refused_websocket_on_an_express_api_gets_a_socket_io_fix() {
+    use conncheck::lab::scenarios::WsSpec;
+    use conncheck::lab::{Lab, LabOptions};
+    let mut s = conncheck::lab::scenarios::find("stack-express").unwrap();
+    s.websocket = Some(WsSpec {
+        host: "api.tiktrue.test".into(),
+        path: "/socket".into(),
+        allowed_origins: vec!["http://localhost:3000".into()],
+        any_origin: false,
+        down: false,
+        require_token: false,
+        token_secret: None,
+    });
+    s.args = vec![
+        "--websocket".into(),
+        "wss://api.tiktrue.test{port}/socket".into(),
+    ];
+    let lab = Lab::start(s, LabOptions::default()).await.unwrap();
+    let r = diagnose_in_process(&lab, &["--only", "websocket", "--deadline", "60"], true).await;
+    lab.shutdown().await;
+    let ups: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.row == Some(Row::WebsocketUpgrade))
+        .collect();
+    assert!(!ups.is_empty(), "{:#?}", r.findings);
+    for f in ups {
+        assert_eq!(f.status, Status::Fail, "{}", f.detail);
+        assert!(hint(f).contains("Socket.IO"), "{}", hint(f));
+        for w in ["Channels", "ALLOWED_HOSTS"] {
+            assert!(!hint(f).contains(w), "{w}: {}", hint(f));
+        }
+    }
+}
