@@ -355,10 +355,10 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         (_, "auth/refresh/") if post => not_found(),
         (_, r) if get && api.extra_routes.iter().any(|e| e == r) => {
             let Some(tok) = bearer(req) else {
-                return unauthenticated();
+                return shape::unauthorized(fw, false).unwrap_or_else(unauthenticated);
             };
             if verify(state, tok, "access").is_none() {
-                return token_invalid();
+                return shape::unauthorized(fw, true).unwrap_or_else(token_invalid);
             }
             db(json_resp(
                 200,
@@ -370,7 +370,7 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
                 return if api.session_auth_first {
                     forbidden()
                 } else {
-                    unauthenticated()
+                    shape::unauthorized(fw, false).unwrap_or_else(unauthenticated)
                 };
             };
             let other_key = api.seed.other_key_routes.iter().any(|r| r == rel);
@@ -383,7 +383,7 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
                 return if api.session_auth_first {
                     forbidden()
                 } else {
-                    token_invalid()
+                    shape::unauthorized(fw, true).unwrap_or_else(token_invalid)
                 };
             }
             db(match rel {

@@ -117,6 +117,56 @@ pub fn method_not_allowed(fw: &Framework, method: &Method, path: &str) -> Option
     }
 }
 
+/// The framework's (or its usual auth package's) answer to a protected route called without a
+/// token (`invalid`: with a token it cannot verify); Django's (DRF's) is the caller's.
+/// Express with passport-http-bearer answers 401 `Unauthorized` with a
+/// `WWW-Authenticate: Bearer realm="Users"` challenge (`error="invalid_token"` for a bad token);
+/// FastAPI's documented pattern answers `{"detail": …}` with `WWW-Authenticate: Bearer`;
+/// flask-jwt-extended answers 401 "Missing Authorization Header" without a challenge, and 422
+/// for a token whose signature fails (its default `invalid_token_loader`).
+pub fn unauthorized(fw: &Framework, invalid: bool) -> Option<Reply> {
+    let challenged = |status: u16, ct: &str, body: &str, challenge: &str| {
+        let h: Headers = vec![
+            ("content-type", ct.to_string()),
+            ("www-authenticate", challenge.to_string()),
+        ];
+        Some((status, h, body.as_bytes().to_vec()))
+    };
+    match (fw, invalid) {
+        (Framework::Django, _) => None,
+        (Framework::Express, false) => challenged(
+            401,
+            "text/plain; charset=utf-8",
+            "Unauthorized",
+            "Bearer realm=\"Users\"",
+        ),
+        (Framework::Express, true) => challenged(
+            401,
+            "text/plain; charset=utf-8",
+            "Unauthorized",
+            "Bearer realm=\"Users\", error=\"invalid_token\"",
+        ),
+        (Framework::Starlette, false) => challenged(
+            401,
+            "application/json",
+            "{\"detail\":\"Not authenticated\"}",
+            "Bearer",
+        ),
+        (Framework::Starlette, true) => challenged(
+            401,
+            "application/json",
+            "{\"detail\":\"Could not validate credentials\"}",
+            "Bearer",
+        ),
+        (Framework::Flask { .. }, false) => {
+            Some(json(401, "{\"msg\":\"Missing Authorization Header\"}"))
+        }
+        (Framework::Flask { .. }, true) => {
+            Some(json(422, "{\"msg\":\"Signature verification failed\"}"))
+        }
+    }
+}
+
 /// Whether the request is a CORS preflight (OPTIONS with Access-Control-Request-Method).
 pub fn is_preflight(req: &LabRequest) -> bool {
     req.method == Method::OPTIONS && req.header("access-control-request-method").is_some()
@@ -580,6 +630,11 @@ mod tests {
             (s, String::from_utf8(b).unwrap())
         };
         assert!(not_found(&Framework::Django, &Method::GET, "/x").is_none());
+        let flask = Framework::Flask { resources: None };
+        assert_eq!(unauthorized(&flask, true).unwrap().0, 422);
+        let (status, h, _) = unauthorized(&Framework::Express, false).unwrap();
+        assert_eq!(status, 401);
+        assert_eq!(get(&h, "www-authenticate"), Some("Bearer realm=\"Users\""));
         assert!(page(Framework::Express)
             .1
             .contains("<pre>Cannot GET /x</pre>"));
