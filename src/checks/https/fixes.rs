@@ -121,6 +121,14 @@ pub fn cookie_attr(b: Option<Backend>, name: &str, attr: Attr) -> String {
         ),
     };
     match b {
+        // Flask's own session cookie has config keys (the same names as Django's settings).
+        Some(Backend::Flask) if name == "session" => match attr {
+            Attr::Secure => "SESSION_COOKIE_SECURE = True in the Flask config".into(),
+            Attr::HttpOnly => "SESSION_COOKIE_HTTPONLY = True in the Flask config".into(),
+            Attr::CrossSite => {
+                "SESSION_COOKIE_SAMESITE = 'None' with SESSION_COOKIE_SECURE = True in the Flask config".into()
+            }
+        },
         Some(Backend::Django | Backend::Starlette | Backend::Flask) => {
             format!("{py} where the app sets {name} (response.set_cookie(..., {py}))")
         }
