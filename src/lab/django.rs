@@ -2,6 +2,9 @@
 //! behind a platform proxy, as TikTrue deploys it. Middleware order is TikTrue's: CorsMiddleware
 //! first, then SecurityMiddleware, CommonMiddleware (APPEND_SLASH, ALLOWED_HOSTS), auth, views.
 //! Tokens are real HS256 JWTs, issued and verified here, so the JWT faults are real.
+//! A scenario may have the same routes answer like another framework instead ([`super::shape`]):
+//! its 404 and 405 pages, its CORS package, its 401s; Django's admin, static files and
+//! APPEND_SLASH redirects are then absent.
 
 use super::auth::{issue, jti, verify};
 use super::http::{respond, Body, LabRequest};
