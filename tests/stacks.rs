@@ -222,3 +222,27 @@ async fn a_refused_websocket_on_an_express_api_gets_a_socket_io_fix() {
         }
     }
 }
+
+/// Starlette (0.47 still) echoes the Origin for `allow_origins=["*"]` with credentials on a
+/// preflight, but on a response only when the request carried a cookie: a credentialed request
+/// without one gets `*` with credentials, which the browser refuses.
+#[tokio::test]
+async fn fastapi_star_with_credentials_fails_the_actual_response_in_starlette_words() {
+    let t = diagnose("stack-fastapi-star-credentials", &["--only", "cors"], true).await;
+    assert_eq!(backend(&t), Some(Backend::Starlette));
+    let actual: Vec<&Finding> = t
+        .rows(Row::CorsActual)
+        .into_iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    assert!(!actual.is_empty(), "{:#?}", t.report.findings);
+    for f in actual {
+        assert_eq!(key(f), "cors.wildcard-with-credentials", "{}", f.detail);
+        assert!(hint(f).contains("CORSMiddleware"), "{}", hint(f));
+        not_django(f);
+    }
+    assert!(t
+        .rows(Row::CorsPreflight)
+        .iter()
+        .all(|f| f.status == Status::Pass));
+}

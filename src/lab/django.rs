@@ -90,11 +90,16 @@ fn bearer(req: &LabRequest) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(tok.trim())
 }
 
-/// SecurityMiddleware + XFrameOptionsMiddleware headers on every response.
+/// SecurityMiddleware + XFrameOptionsMiddleware headers on every response (another framework's
+/// own: [`shape::security`]); HSTS as the scenario says.
 fn security_headers(state: &LabState, h: &mut Headers) {
     let api = &state.scenario.api;
     if let Some(hsts) = &api.hsts {
         h.push(("strict-transport-security", hsts.clone()));
+    }
+    if let Some(own) = shape::security(&api.framework) {
+        h.extend(own);
+        return;
     }
     h.push(("x-content-type-options", "nosniff".into()));
     h.push(("referrer-policy", "same-origin".into()));

@@ -63,6 +63,38 @@ pub fn identity(fw: &Framework) -> Headers {
     }
 }
 
+/// The security headers the framework's usual setup sends on every response (Django's
+/// SecurityMiddleware and XFrameOptionsMiddleware are the caller's): helmet's defaults for
+/// Express (X-Frame-Options SAMEORIGIN, Referrer-Policy no-referrer, the cross-origin
+/// policies), Flask-Talisman's for Flask; nothing for FastAPI, which sends none by itself.
+pub fn security(fw: &Framework) -> Option<Headers> {
+    let h = |pairs: &[(&'static str, &str)]| -> Headers {
+        pairs.iter().map(|(n, v)| (*n, v.to_string())).collect()
+    };
+    match fw {
+        Framework::Django => None,
+        Framework::Express => Some(h(&[
+            (
+                "content-security-policy",
+                "default-src 'self';base-uri 'self';frame-ancestors 'self';object-src 'none'",
+            ),
+            ("cross-origin-opener-policy", "same-origin"),
+            ("cross-origin-resource-policy", "same-origin"),
+            ("referrer-policy", "no-referrer"),
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "SAMEORIGIN"),
+            ("x-xss-protection", "0"),
+        ])),
+        Framework::Starlette => Some(vec![]),
+        Framework::Flask { .. } => Some(h(&[
+            ("x-frame-options", "SAMEORIGIN"),
+            ("x-content-type-options", "nosniff"),
+            ("content-security-policy", "default-src 'self'"),
+            ("referrer-policy", "strict-origin-when-cross-origin"),
+        ])),
+    }
+}
+
 fn html(status: u16, body: String) -> Reply {
     (
         status,

@@ -90,6 +90,17 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "stack-fastapi-star-credentials",
+            "FastAPI: CORSMiddleware(allow_origins=[\"*\"], allow_credentials=True) with an SPA that fetches with credentials: the preflight echoes the Origin, but a response to a request without a cookie says `*` with credentials, which the browser refuses",
+            |s| {
+                fastapi(s);
+                s.frontend.script = Some(CREDENTIALS_SPA.into());
+                s.api.allow_all_origins = true;
+                s.api.allowed_origins = vec!["*".into()];
+                s.api.allow_credentials = true;
+            },
+        ),
+        Scenario::fault(
             "stack-flask",
             "a healthy Flask API (flask-cors over every route, supports_credentials=True, Werkzeug's 404 page) with the TikTrue SPA; zero-config passes",
             |s| flask(s, None),
