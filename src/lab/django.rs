@@ -2,14 +2,16 @@
 //! behind a platform proxy, as TikTrue deploys it. Middleware order is TikTrue's: CorsMiddleware
 //! first, then SecurityMiddleware, CommonMiddleware (APPEND_SLASH, ALLOWED_HOSTS), auth, views.
 //! Tokens are real HS256 JWTs, issued and verified here, so the JWT faults are real.
+//! A scenario may have the same routes answer like another framework instead ([`super::shape`]):
+//! its 404 and 405 pages, its CORS package, its 401s; Django's admin, static files and
+//! APPEND_SLASH redirects are then absent.
 
 use super::auth::{issue, jti, verify};
 use super::http::{respond, Body, LabRequest};
+use super::shape::{self, Framework, Headers};
 use super::LabState;
 use http::{Method, Response};
 use serde_json::{json, Value};
-
-type Headers = Vec<(&'static str, String)>;
 
 const NOT_FOUND_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
 const BAD_REQUEST_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n";
@@ -88,55 +90,16 @@ fn bearer(req: &LabRequest) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(tok.trim())
 }
 
-/// django-cors-headers' CorsMiddleware (4.x, `process_response`): `Vary: Origin` on every
-/// response, `Access-Control-Allow-Credentials: true` whenever an Origin came and
-/// CORS_ALLOW_CREDENTIALS is set (even for an origin it refuses), the origin echoed (`*` only
-/// for CORS_ALLOW_ALL_ORIGINS without credentials), and the allow lists on OPTIONS.
-fn cors_headers(state: &LabState, req: &LabRequest) -> Headers {
-    let api = &state.scenario.api;
-    let mut h: Headers = Vec::new();
-    if api.vary_origin {
-        h.push(("vary", "Origin".into()));
-    }
-    let Some(origin) = req.header("origin") else {
-        return h;
-    };
-    if api.allow_credentials {
-        h.push(("access-control-allow-credentials", "true".into()));
-    }
-    let allowed = api.allow_all_origins
-        || api.reflect_any_origin
-        || api.wildcard_origin
-        || api
-            .allowed_origins
-            .iter()
-            .any(|o| state.expand(o) == origin);
-    if !allowed {
-        return h;
-    }
-    let acao = if api.wildcard_origin
-        || (api.allow_all_origins && !api.allow_credentials && !api.reflect_any_origin)
-    {
-        "*".to_string()
-    } else {
-        origin.to_string()
-    };
-    h.push(("access-control-allow-origin", acao));
-    if req.method == Method::OPTIONS {
-        h.push(("access-control-allow-headers", api.allow_headers.join(", ")));
-        h.push(("access-control-allow-methods", api.allow_methods.join(", ")));
-        if let Some(age) = api.max_age {
-            h.push(("access-control-max-age", age.to_string()));
-        }
-    }
-    h
-}
-
-/// SecurityMiddleware + XFrameOptionsMiddleware headers on every response.
+/// SecurityMiddleware + XFrameOptionsMiddleware headers on every response (another framework's
+/// own: [`shape::security`]); HSTS as the scenario says.
 fn security_headers(state: &LabState, h: &mut Headers) {
     let api = &state.scenario.api;
     if let Some(hsts) = &api.hsts {
         h.push(("strict-transport-security", hsts.clone()));
+    }
+    if let Some(own) = shape::security(&api.framework) {
+        h.extend(own);
+        return;
     }
     h.push(("x-content-type-options", "nosniff".into()));
     h.push(("referrer-policy", "same-origin".into()));
@@ -171,8 +134,7 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
         // A stuck worker: the proxy keeps the connection open and nothing comes back.
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
-    let is_preflight =
-        req.method == Method::OPTIONS && req.header("access-control-request-method").is_some();
+    let is_preflight = shape::is_preflight(req);
     // The platform proxy in front of Django.
     if is_preflight && api.options_redirect {
         let loc = format!(
@@ -206,26 +168,20 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
             format!("<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
         );
     }
-    // CorsMiddleware answers preflights itself, before anything else runs: being first in
-    // MIDDLEWARE, no other middleware's process_response touches that answer.
-    let (status, mut headers, body) = if is_preflight {
-        (
-            200,
-            vec![
-                ("content-type", "text/html; charset=utf-8".to_string()),
-                ("content-length", "0".to_string()),
-            ],
-            Vec::new(),
-        )
-    } else {
-        view(state, req)
+    // The CORS layer answers preflights itself, before any route runs (CorsMiddleware first in
+    // MIDDLEWARE, `app.use(cors())` first, CORSMiddleware outermost, Flask's automatic OPTIONS).
+    let (status, mut headers, body) = match shape::preflight(state, req) {
+        Some(answer) => answer,
+        None => {
+            let (s, mut h, b) = view(state, req);
+            h.extend(shape::actual(state, req));
+            security_headers(state, &mut h);
+            (s, h, b)
+        }
     };
-    headers.extend(cors_headers(state, req));
+    headers.extend(shape::identity(&api.framework));
     if let (Some(extra), true) = (&api.proxy_adds_acao, req.header("origin").is_some()) {
         headers.push(("access-control-allow-origin", state.expand(extra)));
-    }
-    if !is_preflight {
-        security_headers(state, &mut headers);
     }
     respond(status, &headers, body)
 }
@@ -262,8 +218,11 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         let m = m.trim_start_matches('/');
         path.trim_start_matches('/') == m || rel == m
     });
+    let fw = &api.framework;
     let not_found = || {
-        if api.debug {
+        if let Some(page) = shape::not_found(fw, &req.method, path) {
+            page
+        } else if api.debug {
             html(404, &debug_404(path))
         } else {
             html(404, NOT_FOUND_HTML)
@@ -274,7 +233,8 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     }
     let post = req.method == Method::POST;
     let get = req.method == Method::GET || req.method == Method::HEAD;
-    if let Some(asset) = STATIC_FILES.iter().find(|(p, _, _)| *p == path) {
+    let django_asset = STATIC_FILES.iter().find(|(p, _, _)| *p == path);
+    if let Some(asset) = django_asset.filter(|_| fw.is_django()) {
         return if api.seed.static_missing {
             not_found()
         } else {
@@ -285,7 +245,11 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
             )
         };
     }
-    let routes = ["/health/", "/admin/", "/admin/login/", "/setup/database/"];
+    // The admin and the setup page are Django's own; every stack has the health route.
+    let routes: &[&str] = match fw {
+        Framework::Django => &["/health/", "/admin/", "/admin/login/", "/setup/database/"],
+        _ => &["/health/"],
+    };
     let extra = api.extra_routes.iter().any(|r| r == rel);
     let known = routes.contains(&path)
         || extra
@@ -304,7 +268,8 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         // APPEND_SLASH: a path that matches once a slash is added is redirected (body lost on POST).
         let with_slash = format!("{path}/");
         let rel_slash = with_slash.strip_prefix("/api/v1/").unwrap_or("");
-        if !path.ends_with('/')
+        if fw.is_django()
+            && !path.ends_with('/')
             && (routes.contains(&with_slash.as_str())
                 || matches!(
                     rel_slash,
@@ -339,6 +304,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         }
     };
     let method_not_allowed = || {
+        if let Some(answer) = shape::method_not_allowed(fw, &req.method, path) {
+            return answer;
+        }
         json_resp(
             405,
             json!({"detail": format!("Method \"{}\" not allowed.", req.method)}),
@@ -395,10 +363,10 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         (_, "auth/refresh/") if post => not_found(),
         (_, r) if get && api.extra_routes.iter().any(|e| e == r) => {
             let Some(tok) = bearer(req) else {
-                return unauthenticated();
+                return shape::unauthorized(fw, false).unwrap_or_else(unauthenticated);
             };
             if verify(state, tok, "access").is_none() {
-                return token_invalid();
+                return shape::unauthorized(fw, true).unwrap_or_else(token_invalid);
             }
             db(json_resp(
                 200,
@@ -410,7 +378,7 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
                 return if api.session_auth_first {
                     forbidden()
                 } else {
-                    unauthenticated()
+                    shape::unauthorized(fw, false).unwrap_or_else(unauthenticated)
                 };
             };
             let other_key = api.seed.other_key_routes.iter().any(|r| r == rel);
@@ -423,7 +391,7 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
                 return if api.session_auth_first {
                     forbidden()
                 } else {
-                    token_invalid()
+                    shape::unauthorized(fw, true).unwrap_or_else(token_invalid)
                 };
             }
             db(match rel {

@@ -1,6 +1,7 @@
 //! The lab: a real deployment on loopback. A DNS server for the `.test` zones, a CA made at
-//! start-up, an HTTPS proxy routing by SNI/Host to a Django-REST-style API and a React-style
-//! frontend, and a plain-HTTP side. Used by `conncheck demo`, `conncheck lab` and the tests.
+//! start-up, an HTTPS proxy routing by SNI/Host to a REST API (Django REST framework by default,
+//! or answering like Express, FastAPI or Flask: [`shape`]) and a React-style frontend, and a
+//! plain-HTTP side. Used by `conncheck demo`, `conncheck lab` and the tests.
 
 pub mod auth;
 pub mod corsgen;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod pki;
 pub mod scenarios;
 pub mod server;
+pub mod shape;
 pub mod ws;
 
 use crate::cli::RunArgs;

@@ -7,6 +7,7 @@
 //! decide on the recorded answers; `words.rs` words the verdicts.
 
 pub mod cookies;
+pub mod fixes;
 pub mod judge;
 pub mod site;
 pub mod words;
@@ -16,6 +17,7 @@ use crate::engine::model::{Finding, Module};
 use crate::engine::runner::{ModuleSpec, Sink};
 use crate::engine::{Row, Subject};
 use crate::net::http::{Exchange, HttpRequest, NetError};
+use crate::stack::Backend;
 use cookies::CookieUse;
 use futures::future::join_all;
 use futures::FutureExt;
@@ -109,14 +111,15 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
 
 async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
     let start = Instant::now();
-    let (redirect, pages, login) = tokio::join!(
+    let (redirect, pages, login, backend) = tokio::join!(
         redirect_row(ctx, seq, p),
         join_all(
             p.pages
                 .iter()
                 .map(|u| ctx.http.send(HttpRequest::get(u.clone())))
         ),
-        login_cookies(ctx, p)
+        login_cookies(ctx, p),
+        backend_of(ctx, p)
     );
     sink.push(redirect.duration(start.elapsed()));
     let hp = p.host_port();
@@ -147,20 +150,19 @@ async fn check_host(ctx: &Context, sink: &Sink, seq: usize, p: &HostPlan) {
         .maybe_fault(v.fault(&p.host).map(crate::engine::Fault::new));
     let f = words::hsts(
         f,
-        &p.host,
-        &first.url,
-        hsts_raw.as_deref(),
-        hsts.as_ref(),
+        (&p.host, &first.url),
+        (hsts_raw.as_deref(), hsts.as_ref()),
         &v,
+        backend,
     );
     sink.push(f.duration(start.elapsed()));
     let v = judge::judge_headers(&security_headers(first), p.is_frontend);
     let f = row(Row::HttpsHeaders, words::headers_title(&hp))
         .status(v.status())
         .maybe_fault(v.fault(&p.host).map(crate::engine::Fault::new));
-    sink.push(words::headers(f, &first.url, &v).duration(start.elapsed()));
+    sink.push(words::headers(f, &first.url, &v, backend).duration(start.elapsed()));
     let hsts_subdomains = hsts.as_ref().is_some_and(judge::Hsts::covers_subdomains);
-    let rows = cookie_rows(ctx, p, seq, &pages, &login, hsts_subdomains);
+    let rows = cookie_rows(ctx, p, seq, (&pages, &login), hsts_subdomains, backend);
     let ms = start.elapsed();
     sink.extend(rows.into_iter().map(|r| r.duration(ms)));
 }
@@ -194,7 +196,7 @@ fn rate_limited_rows(
         words::rate_limited(f, &first.url, retry_after)
     })
     .collect();
-    rows.extend(cookie_rows(ctx, p, seq, pages, login, false));
+    rows.extend(cookie_rows(ctx, p, seq, (pages, login), false, None));
     rows
 }
 
@@ -240,14 +242,14 @@ fn cross_site_credentials(ctx: &Context) -> bool {
 }
 
 /// The cookie rows of one host: the login's cookies first (judged as cookies the API relies
-/// on), then those of every page of the host that answered.
+/// on), then those of every page of the host that answered; fixes in `backend`'s words.
 fn cookie_rows(
     ctx: &Context,
     p: &HostPlan,
     seq: usize,
-    pages: &[Result<Exchange, NetError>],
-    login: &Option<LoginCookies>,
+    (pages, login): (&[Result<Exchange, NetError>], &Option<LoginCookies>),
     hsts_subdomains: bool,
+    backend: Option<Backend>,
 ) -> Vec<Finding> {
     let mut seen: Vec<(String, String)> = Vec::new();
     let mut visited = Vec::new();
@@ -280,7 +282,7 @@ fn cookie_rows(
                 hsts_subdomains,
                 cross_site_credentials: cross && login_names.contains(&c.name),
             };
-            cookie_row(p, seq, &hp, &path, &c, usage)
+            cookie_row(p, seq, (&hp, &path), &c, usage, backend)
         })
         .collect();
     if !rows.is_empty() {
@@ -298,10 +300,10 @@ fn cookie_rows(
 fn cookie_row(
     p: &HostPlan,
     seq: usize,
-    hp: &str,
-    path: &str,
+    (hp, path): (&str, &str),
     c: &cookies::Cookie,
     usage: CookieUse,
+    backend: Option<Backend>,
 ) -> Finding {
     let problem = cookies::judge_cookie(c, usage);
     let mut f = Finding::of(Row::HttpsCookies, p.subject(), words::cookie_title(hp, c)).seq(seq);
@@ -312,7 +314,17 @@ fn cookie_row(
             problem: pr,
         });
     }
-    words::cookie(f, c, path, problem)
+    words::cookie(f, (c, path), problem, backend)
+}
+
+/// The framework a host's fixes are worded for: the API's recognised backend on the API host;
+/// none on a frontend-only host (static files behind a proxy or platform: the header itself).
+async fn backend_of(ctx: &Context, p: &HostPlan) -> Option<Backend> {
+    if !p.is_api {
+        return None;
+    }
+    let api = &ctx.target.api_base;
+    ctx.observed.stack(&ctx.http, api, &[]).await.backend()
 }
 
 async fn redirect_row(ctx: &Context, seq: usize, p: &HostPlan) -> Finding {
@@ -344,6 +356,7 @@ async fn redirect_row(ctx: &Context, seq: usize, p: &HostPlan) -> Finding {
         Err(e) => return first_hop_failed(ctx, f, &p.host, port, &e),
     };
     let v = judge::judge_redirect(&p.host, &steps, &ending);
+    let backend = backend_of(ctx, p).await;
     let mut f = f.status(v.status());
     match v.fault(&p.host) {
         Some(fault) => f = f.fault(fault),
@@ -352,7 +365,7 @@ async fn redirect_row(ctx: &Context, seq: usize, p: &HostPlan) -> Finding {
         }
         None => {}
     }
-    words::redirect(f, &p.host, &steps, &ending, &v)
+    words::redirect(f, &p.host, (&steps, &ending), &v, backend)
 }
 
 /// Follow redirects from `url` by hand, recording each answer; `Err` when the first request

@@ -96,7 +96,13 @@ fn redirect_loop_words_chromes_error() {
     let steps = [step("https://a.test/", 301, Some("https://a.test/"))];
     let v = judge_redirect("a.test", &steps, &Ending::Loop);
     let f = Finding::of(Row::HttpsRedirect, Subject::host("a.test", None), "t").status(v.status());
-    let f = words::redirect(f, "a.test", &steps, &Ending::Loop, &v);
+    let f = words::redirect(
+        f,
+        "a.test",
+        (&steps, &Ending::Loop),
+        &v,
+        Some(crate::stack::Backend::Django),
+    );
     assert_eq!(
         f.browser_error.as_deref(),
         Some("net::ERR_TOO_MANY_REDIRECTS")
@@ -149,7 +155,13 @@ fn hsts_parsing_and_verdicts() {
     let raw = "max-age=31536000; preload";
     let h = parse_hsts(raw);
     let f = Finding::of(Row::HttpsHsts, Subject::host("a.test", None), "t");
-    let f = words::hsts(f, "a.test", &u, Some(raw), Some(&h), &judge_hsts(Some(&h)));
+    let f = words::hsts(
+        f,
+        ("a.test", &u),
+        (Some(raw), Some(&h)),
+        &judge_hsts(Some(&h)),
+        None,
+    );
     assert!(
         f.detail.contains("also needs includeSubDomains"),
         "{}",
@@ -251,7 +263,7 @@ fn cookie_table() {
     // Words name the Django setting and never the cookie's value.
     let c = parse_set_cookie("sessionid=x; HttpOnly; Path=/; SameSite=Lax").unwrap();
     let f = Finding::of(Row::HttpsCookies, Subject::host("a.test", None), "t");
-    let f = words::cookie(f, &c, "/admin/login/", judge_cookie(&c, plain));
+    let f = words::cookie(f, (&c, "/admin/login/"), judge_cookie(&c, plain), None);
     assert!(f.hint.unwrap().contains("SESSION_COOKIE_SECURE"));
     assert!(!f.detail.contains("=x"), "cookie values are never shown");
 }

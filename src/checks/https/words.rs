@@ -2,11 +2,13 @@
 //! and `cookies.rs`. Nothing here decides a status.
 
 use super::cookies::{Cookie, DjangoCookie};
+use super::fixes::{self, Attr, Baseline};
 use super::judge::{
     CookieProblem, Ending, HeadersVerdict, Hsts, HstsProblem, HstsVerdict, MissingHeader,
     PreloadNeed, PresentHeader, Redirect, RedirectIssue, Step,
 };
 use crate::engine::model::Finding;
+use crate::stack::Backend;
 use url::Url;
 
 pub fn redirect_title(host: &str) -> String {
@@ -59,9 +61,7 @@ fn show_steps(steps: &[Step]) -> String {
         .join("; ")
 }
 
-const REDIRECT_HINT: &str = "redirect every plain-HTTP request permanently to the same host over https: Django SECURE_SSL_REDIRECT = True with SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') behind the proxy; nginx `server { listen 80; return 301 https://$host$request_uri; }`; Traefik redirections.entryPoint.to=websecure; or the platform's \"force HTTPS\" switch";
-
-const RATE_LIMIT_HINT: &str = "a rate limit (nginx limit_req, the platform's, DRF throttling) answered instead of the page: if ordinary visits trip it, raise the rate or burst (nginx `limit_req zone=... burst=20 nodelay;`); run conncheck again after Retry-After";
+const RATE_LIMIT_HINT: &str = "a rate limit (nginx limit_req, the platform's, the app's own throttling) answered instead of the page: if ordinary visits trip it, raise the rate or burst (nginx `limit_req zone=... burst=20 nodelay;`); run conncheck again after Retry-After";
 
 /// A page answered 429, so its headers are not the page's: the row is not judged.
 pub fn rate_limited(f: Finding, url: &Url, retry_after: Option<u64>) -> Finding {
@@ -72,15 +72,19 @@ pub fn rate_limited(f: Finding, url: &Url, retry_after: Option<u64>) -> Finding 
         .hint(RATE_LIMIT_HINT)
 }
 
-const LOOP_HINT: &str = "behind a TLS-terminating proxy Django sees every request as http and redirects forever: set SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https') and make the proxy send X-Forwarded-Proto, or redirect in the proxy only (SECURE_SSL_REDIRECT = False)";
-
-/// Word the redirect verdict (the status is already set on `f`).
-pub fn redirect(f: Finding, host: &str, steps: &[Step], ending: &Ending, v: &Redirect) -> Finding {
+/// Word the redirect verdict (the status is already set on `f`); fixes in `b`'s words.
+pub fn redirect(
+    f: Finding,
+    host: &str,
+    (steps, ending): (&[Step], &Ending),
+    v: &Redirect,
+    b: Option<Backend>,
+) -> Finding {
     let hops = show_steps(steps);
     match v {
         Redirect::Loop => f
             .detail(format!("redirect loop: {hops}"))
-            .hint(LOOP_HINT)
+            .hint(fixes::redirect_loop(b))
             .browser_error(crate::browser::https::TOO_MANY_REDIRECTS),
         Redirect::NoAnswer => f.detail("no answer recorded"),
         Redirect::RateLimited => f
@@ -91,7 +95,7 @@ pub fn redirect(f: Finding, host: &str, steps: &[Step], ending: &Ending, v: &Red
                 "plain HTTP is served, not redirected: {hops}{} — anyone who types {host} or follows an http:// link stays on an unencrypted connection",
                 if content_type.is_empty() { String::new() } else { format!(" ({content_type})") }
             ))
-            .hint(REDIRECT_HINT),
+            .hint(fixes::redirect(b)),
         Redirect::Reached { issues } => {
             let mut notes: Vec<String> = issues.iter().map(|i| redirect_issue(host, i)).collect();
             if let Ending::Failed(e) = ending {
@@ -106,7 +110,7 @@ pub fn redirect(f: Finding, host: &str, steps: &[Step], ending: &Ending, v: &Red
             if issues.is_empty() {
                 f
             } else {
-                f.hint(REDIRECT_HINT)
+                f.hint(fixes::redirect(b))
             }
         }
     }
@@ -129,8 +133,6 @@ fn redirect_issue(host: &str, i: &RedirectIssue) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // https.hsts
-
-const HSTS_HINT: &str = "send Strict-Transport-Security on every HTTPS response: Django SECURE_HSTS_SECONDS = 31536000 (with SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain serves HTTPS); nginx `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`";
 
 fn hsts_problem(p: &HstsProblem) -> String {
     match p {
@@ -172,21 +174,21 @@ fn hsts_notes(h: &Hsts) -> Vec<String> {
     notes
 }
 
-/// Word the HSTS verdict; `raw` and `parsed` are the header as sent and as parsed.
+/// Word the HSTS verdict; `raw` and `parsed` are the header as sent and as parsed; fixes in
+/// `b`'s words.
 pub fn hsts(
     f: Finding,
-    host: &str,
-    url: &Url,
-    raw: Option<&str>,
-    parsed: Option<&Hsts>,
+    (host, url): (&str, &Url),
+    (raw, parsed): (Option<&str>, Option<&Hsts>),
     v: &HstsVerdict,
+    b: Option<Backend>,
 ) -> Finding {
     let (Some(raw), Some(h)) = (raw, parsed) else {
         return f
             .detail(format!(
                 "no Strict-Transport-Security header on {url}: browsers keep trying http://{host} first, so the first request of a visit can be downgraded (SSL stripping)"
             ))
-            .hint(HSTS_HINT);
+            .hint(fixes::hsts(b));
     };
     let detail = format!(
         "Strict-Transport-Security: {raw} ({})",
@@ -202,18 +204,18 @@ pub fn hsts(
                     .collect::<Vec<_>>()
                     .join("; ")
             ))
-            .hint(HSTS_HINT),
+            .hint(fixes::hsts(b)),
         HstsVerdict::Zero => f
             .detail(format!(
                 "{detail} — max-age=0 tells browsers to forget HSTS for {host}"
             ))
-            .hint(HSTS_HINT),
+            .hint(fixes::hsts(b)),
         HstsVerdict::Short(age) => f
             .detail(format!(
                 "{detail} — max-age is {} day(s), under one year",
                 age / 86_400
             ))
-            .hint(HSTS_HINT),
+            .hint(fixes::hsts(b)),
         HstsVerdict::Good => f.detail(detail),
     }
 }
@@ -230,27 +232,28 @@ fn present(p: &PresentHeader) -> String {
     }
 }
 
-fn missing(m: &MissingHeader) -> (String, &'static str) {
+fn missing(m: &MissingHeader, b: Option<Backend>) -> (String, String) {
     match m {
         MissingHeader::Nosniff(other) => (
             match other {
                 Some(v) => format!("X-Content-Type-Options is '{v}', not nosniff"),
                 None => "X-Content-Type-Options: nosniff".to_string(),
             },
-            "SECURE_CONTENT_TYPE_NOSNIFF = True (nginx: add_header X-Content-Type-Options nosniff always;)",
+            fixes::baseline(Baseline::Nosniff, b),
         ),
         MissingHeader::FrameProtection => (
             "frame protection (X-Frame-Options or CSP frame-ancestors)".into(),
-            "django.middleware.clickjacking.XFrameOptionsMiddleware with X_FRAME_OPTIONS = 'DENY' (nginx: add_header X-Frame-Options DENY always;)",
+            fixes::baseline(Baseline::FrameProtection, b),
         ),
         MissingHeader::ReferrerPolicy => (
             "Referrer-Policy".into(),
-            "SECURE_REFERRER_POLICY = 'strict-origin-when-cross-origin' (nginx: add_header Referrer-Policy strict-origin-when-cross-origin always;)",
+            fixes::baseline(Baseline::ReferrerPolicy, b),
         ),
     }
 }
 
-pub fn headers(f: Finding, url: &Url, v: &HeadersVerdict) -> Finding {
+/// Word the headers verdict; fixes in `b`'s words.
+pub fn headers(f: Finding, url: &Url, v: &HeadersVerdict, b: Option<Backend>) -> Finding {
     let seen = if v.present.is_empty() {
         "none of the baseline headers".to_string()
     } else {
@@ -259,7 +262,8 @@ pub fn headers(f: Finding, url: &Url, v: &HeadersVerdict) -> Finding {
     if v.missing.is_empty() {
         return f.detail(format!("{url}: {seen}"));
     }
-    let (names, fixes): (Vec<String>, Vec<&str>) = v.missing.iter().map(missing).unzip();
+    let (names, fixes): (Vec<String>, Vec<String>) =
+        v.missing.iter().map(|m| missing(m, b)).unzip();
     let f = f.hint(format!("add {}", fixes.join("; ")));
     if v.frontend {
         f.detail(format!(
@@ -278,14 +282,11 @@ pub fn headers(f: Finding, url: &Url, v: &HeadersVerdict) -> Finding {
 // ---------------------------------------------------------------------------------------------
 // https.cookies
 
-fn secure_setting(c: &Cookie) -> String {
+fn secure_setting(c: &Cookie, b: Option<Backend>) -> String {
     match c.django() {
         Some(DjangoCookie::Session) => "SESSION_COOKIE_SECURE = True".to_string(),
         Some(DjangoCookie::Csrf) => "CSRF_COOKIE_SECURE = True".to_string(),
-        None => format!(
-            "secure=True where the app sets {} (response.set_cookie(..., secure=True))",
-            c.name
-        ),
+        None => fixes::cookie_attr(b, &c.name, Attr::Secure),
     }
 }
 
@@ -306,21 +307,30 @@ fn cookie_seen(c: &Cookie, path: &str) -> String {
     format!("{} set by {path}: {attrs}", c.name)
 }
 
-/// Word one cookie's verdict; `path` is the page (or login route) that set it.
-pub fn cookie(f: Finding, c: &Cookie, path: &str, problem: Option<CookieProblem>) -> Finding {
+/// Word one cookie's verdict; `path` is the page (or login route) that set it; fixes in `b`'s
+/// words (Django's settings for Django's own cookies).
+pub fn cookie(
+    f: Finding,
+    (c, path): (&Cookie, &str),
+    problem: Option<CookieProblem>,
+    b: Option<Backend>,
+) -> Finding {
     let seen = cookie_seen(c, path);
     let Some(problem) = problem else {
         return f.detail(seen);
     };
-    let setting = secure_setting(c);
+    let setting = secure_setting(c, b);
     match problem {
         CookieProblem::SameSiteNoneInsecure => f
             .detail(format!(
                 "{seen} — SameSite=None without Secure: browsers reject the cookie outright, so it is never stored or sent"
             ))
-            .hint(format!(
-                "add Secure ({setting}) or use SameSite=Lax (SESSION_COOKIE_SAMESITE / CSRF_COOKIE_SAMESITE)"
-            )),
+            .hint(match c.django() {
+                Some(_) => format!(
+                    "add Secure ({setting}) or use SameSite=Lax (SESSION_COOKIE_SAMESITE / CSRF_COOKIE_SAMESITE)"
+                ),
+                None => format!("add Secure ({setting}) or use SameSite=Lax"),
+            }),
         CookieProblem::SessionInsecure => f
             .detail(format!(
                 "{seen} — a login cookie without Secure is sent over plain http:// too, where anyone on the network can take over the session"
@@ -346,7 +356,7 @@ pub fn cookie(f: Finding, c: &Cookie, path: &str, problem: Option<CookieProblem>
                     "SESSION_COOKIE_HTTPONLY = True (Django's default; something turned it off)"
                         .to_string()
                 }
-                _ => format!("httponly=True where the app sets {}", c.name),
+                _ => fixes::cookie_attr(b, &c.name, Attr::HttpOnly),
             }),
         CookieProblem::CrossSiteNotNone => f
             .detail(format!(
@@ -355,7 +365,7 @@ pub fn cookie(f: Finding, c: &Cookie, path: &str, problem: Option<CookieProblem>
             .hint(match c.django() {
                 Some(DjangoCookie::Session) => "SESSION_COOKIE_SAMESITE = 'None' with SESSION_COOKIE_SECURE = True".to_string(),
                 Some(DjangoCookie::Csrf) => "CSRF_COOKIE_SAMESITE = 'None' with CSRF_COOKIE_SECURE = True (and the frontend's origin in CSRF_TRUSTED_ORIGINS)".to_string(),
-                None => format!("samesite='None', secure=True where the app sets {} — or serve the API from a subdomain of the frontend's site so the cookie is same-site", c.name),
+                None => format!("{} — or serve the API from a subdomain of the frontend's site so the cookie is same-site", fixes::cookie_attr(b, &c.name, Attr::CrossSite)),
             }),
     }
 }

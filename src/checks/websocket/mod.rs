@@ -19,6 +19,7 @@ use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::NetError;
 use crate::net::ws::{Connector, Outcome};
 use crate::observe::login::Login;
+use crate::stack::Backend;
 use crate::target::WsAuth;
 use futures::FutureExt;
 use judge::{TokenTrouble, TokenUse, Verdict};
@@ -114,11 +115,13 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         s.origin,
         words::outcome(&own)
     );
+    let backend = backend_of(&ctx, &probe).await;
     sink.push(match judge::upgrade(&own, &token) {
-        Some(v) => answered(f, v, &own, &token, &probe, &s.origin).detail(evidence),
+        Some(v) => answered(f, v, (&own, &token), (&probe, &s.origin), backend).detail(evidence),
         None => unreachable(&ctx, f, &own, &probe, evidence),
     });
-    sink.push(origin_check(&ctx, &s, subject, &probe, &own, &foreign));
+    let shook = (&own, &foreign);
+    sink.push(origin_check(&ctx, &s, subject, (&probe, shook), backend));
 }
 
 /// Whether the browser blocks the URL itself (ws:// from an HTTPS page).
@@ -257,14 +260,23 @@ async fn token_use(ctx: &Context, auth: Option<&WsAuth>) -> TokenUse {
     TokenUse::Missing { param, why }
 }
 
+/// The framework the socket's fixes are worded for: the API's, when the socket is served on
+/// the API's host (another host's server is not known).
+async fn backend_of(ctx: &Context, probe: &Url) -> Option<Backend> {
+    let api = &ctx.target.api_base;
+    if probe.host_str() != api.host_str() {
+        return None;
+    }
+    ctx.observed.stack(&ctx.http, api, &[]).await.backend()
+}
+
 /// The upgrade row when the server answered the handshake.
 fn answered(
     f: Finding,
     v: Verdict,
-    own: &Outcome,
-    token: &TokenUse,
-    probe: &Url,
-    origin: &str,
+    (own, token): (&Outcome, &TokenUse),
+    (probe, origin): (&Url, &str),
+    backend: Option<Backend>,
 ) -> Finding {
     let refused = match own {
         Outcome::Refused { status, .. } => Some(*status),
@@ -276,9 +288,9 @@ fn answered(
             .hint(words::upgrade_hint(
                 status,
                 token,
-                probe.path(),
-                origin,
+                (probe.path(), origin),
                 judge::LiveServer::of(probe),
+                backend,
             ))
             .maybe_browser_error(handshake_failed(probe, own)),
         None => f,
@@ -326,9 +338,8 @@ fn origin_check(
     ctx: &Context,
     s: &Socket,
     subject: Subject,
-    probe: &Url,
-    own: &Outcome,
-    foreign: &Outcome,
+    (probe, (own, foreign)): (&Url, (&Outcome, &Outcome)),
+    backend: Option<Backend>,
 ) -> Finding {
     let f = Finding::of(
         Row::WebsocketOriginCheck,
@@ -346,6 +357,12 @@ fn origin_check(
         o.join(", ")
     };
     let v = judge::origin_check(foreign, own);
-    let (detail, hint) = words::origin_check(evidence, v.fault.as_ref(), own, foreign, &allowed);
+    let (detail, hint) = words::origin_check(
+        evidence,
+        v.fault.as_ref(),
+        (own, foreign),
+        &allowed,
+        backend,
+    );
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }

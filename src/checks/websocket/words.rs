@@ -2,6 +2,7 @@
 
 use super::judge::{LiveServer, TokenState, TokenTrouble, TokenUse, WsFault};
 use crate::net::ws::Outcome;
+use crate::stack::Backend;
 use url::Url;
 
 /// Where the socket's URL came from.
@@ -120,23 +121,43 @@ pub fn probe_note(url: &Url, probe: &Url, token: &TokenUse) -> String {
     note
 }
 
-/// What a non-101 answer to an upgrade means, as a fix in the server's words.
-pub fn refusal_hint(status: u16, path: &str, origin: &str, server: LiveServer) -> String {
+/// Where a server of the recognised stack checks a WebSocket handshake's Origin (`allowed`: the
+/// origins to allow); the header itself when the stack is not known.
+fn origin_setting(b: Option<Backend>, allowed: &str) -> String {
+    match b {
+        Some(Backend::Django) => "Django Channels: AllowedHostsOriginValidator follows ALLOWED_HOSTS, OriginValidator takes the list".into(),
+        Some(Backend::Express | Backend::NextJs) => format!("Socket.IO: new Server(server, {{ cors: {{ origin: [{allowed}] }} }}); ws: verifyClient, or the 'upgrade' handler checking req.headers.origin"),
+        Some(Backend::Starlette) => "check websocket.headers[\"origin\"] before websocket.accept(): CORSMiddleware does not cover WebSockets".into(),
+        Some(Backend::Flask) => format!("Flask-SocketIO: SocketIO(app, cors_allowed_origins=[{allowed}])"),
+        _ => "the WebSocket server's check of the upgrade request's Origin header".into(),
+    }
+}
+
+/// What a non-101 answer to an upgrade means, as a fix in the server's words (`b`: the API's
+/// framework, when the socket is served on the API's host).
+pub fn refusal_hint(
+    status: u16,
+    path: &str,
+    origin: &str,
+    server: LiveServer,
+    b: Option<Backend>,
+) -> String {
     match (status, server) {
         (400 | 403, LiveServer::Plane) => format!(
             "Plane's live server refused the frontend's own origin {origin}: add it to ALLOWED_ORIGINS in .env.live (ALLOWED_ORIGINS={origin}; several origins comma-separated, exactly as the browser sends them: scheme, host and port, no trailing slash) and restart the live service"
         ),
-        (status, _) => generic_refusal_hint(status, path, origin),
+        (status, _) => generic_refusal_hint(status, path, origin, b),
     }
 }
 
-fn generic_refusal_hint(status: u16, path: &str, origin: &str) -> String {
+fn generic_refusal_hint(status: u16, path: &str, origin: &str, b: Option<Backend>) -> String {
     match status {
         404 => format!(
             "the proxy has no route for {path} (or the live server is not mounted there): route {path} to the WebSocket service and pass the upgrade through (nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\")"
         ),
         400 | 403 => format!(
-            "the server refused the origin or the credentials: allow {origin} in its origin check (Django Channels: AllowedHostsOriginValidator follows ALLOWED_HOSTS; Socket.IO: cors.origin) and send the token the way the app does"
+            "the server refused the origin or the credentials: allow {origin} in its origin check ({}) and send the token the way the app does",
+            origin_setting(b, &format!("'{origin}'"))
         ),
         401 => "the server wants authentication: the app must send its access token (e.g. ?token=…) when it opens the socket".into(),
         502..=504 => format!(
@@ -148,20 +169,39 @@ fn generic_refusal_hint(status: u16, path: &str, origin: &str) -> String {
     }
 }
 
-/// The upgrade row's fix for a refusal.
+/// The key the API signs its tokens with, in the server's words.
+fn signing_key(server: LiveServer, b: Option<Backend>) -> &'static str {
+    match (server, b) {
+        (LiveServer::Plane, _) => {
+            " (Plane: LIVE_SERVER_SECRET_KEY must equal the API's SECRET_KEY)"
+        }
+        (_, Some(Backend::Django)) => {
+            " (simplejwt: SIMPLE_JWT['SIGNING_KEY'], SECRET_KEY by default)"
+        }
+        (_, Some(Backend::Express)) => {
+            " (jsonwebtoken: the same secret in jwt.sign and jwt.verify)"
+        }
+        (_, Some(Backend::Flask)) => " (flask-jwt-extended: the same JWT_SECRET_KEY)",
+        (_, Some(Backend::Starlette)) => " (PyJWT: the same key in jwt.encode and jwt.decode)",
+        _ => "",
+    }
+}
+
+/// The upgrade row's fix for a refusal (`b`: the API's framework, when the socket is served on
+/// the API's host).
 pub fn upgrade_hint(
     status: u16,
     token: &TokenUse,
-    path: &str,
-    origin: &str,
+    (path, origin): (&str, &str),
     server: LiveServer,
+    b: Option<Backend>,
 ) -> String {
     match (token, token.state(), status) {
         (TokenUse::Missing { why, .. }, _, 401 | 403) => {
-            format!("{}; {}", trouble(why), refusal_hint(status, path, origin, server))
+            format!("{}; {}", trouble(why), refusal_hint(status, path, origin, server, b))
         }
-        (_, TokenState::Sent, 401) => "the server refused an access token the API issued seconds ago: it verifies tokens with another key. Give the WebSocket server the API's signing key (Plane: LIVE_SERVER_SECRET_KEY must equal the API's SECRET_KEY; simplejwt: SIMPLE_JWT['SIGNING_KEY'])".to_string(),
-        _ => refusal_hint(status, path, origin, server),
+        (_, TokenState::Sent, 401) => format!("the server refused an access token the API issued seconds ago: it verifies tokens with another key. Give the WebSocket server the API's signing key{}", signing_key(server, b)),
+        _ => refusal_hint(status, path, origin, server, b),
     }
 }
 
@@ -172,19 +212,21 @@ pub fn unreachable_hint(host: &str, port: u16) -> String {
     )
 }
 
-/// The origin-check row: detail and hint. `allowed`: the origins to allow.
+/// The origin-check row: detail and hint. `allowed`: the origins to allow; `b`: the API's
+/// framework, when the socket is served on the API's host.
 pub fn origin_check(
     evidence: String,
     fault: Option<&WsFault>,
-    own: &Outcome,
-    foreign: &Outcome,
+    (own, foreign): (&Outcome, &Outcome),
     allowed: &str,
+    b: Option<Backend>,
 ) -> (String, Option<String>) {
     match (fault, foreign, own) {
         (Some(WsFault::AnyOriginAccepted), _, _) => (
             evidence,
             Some(format!(
-                "the server accepts a handshake from any site, so a page a logged-in user visits can open this socket with their cookies (cross-site WebSocket hijacking): check Origin and allow only {allowed} (Django Channels: AllowedHostsOriginValidator/OriginValidator; Socket.IO: cors.origin; ws: verifyClient)"
+                "the server accepts a handshake from any site, so a page a logged-in user visits can open this socket with their cookies (cross-site WebSocket hijacking): check Origin and allow only {allowed} ({})",
+                origin_setting(b, &quoted(allowed))
             )),
         ),
         (Some(_), _, _) => (
@@ -197,6 +239,14 @@ pub fn origin_check(
         ),
         (None, _, _) => (evidence, None),
     }
+}
+
+/// "a, b" → "'a', 'b'".
+fn quoted(list: &str) -> String {
+    list.split(", ")
+        .map(|o| format!("'{o}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -214,21 +264,61 @@ mod tests {
             (301, "do not follow redirects"),
             (418, "HTTP 418"),
         ] {
-            let h = refusal_hint(status, "/live/", "https://app.test", LiveServer::Other);
+            let h = refusal_hint(
+                status,
+                "/live/",
+                "https://app.test",
+                LiveServer::Other,
+                None,
+            );
             assert!(h.contains(phrase), "{status}: {h}");
         }
     }
 
     #[test]
     fn plane_refusing_an_origin_names_its_live_server_setting() {
-        let h = refusal_hint(403, "/live", "https://plane.test", LiveServer::Plane);
+        let h = refusal_hint(403, "/live", "https://plane.test", LiveServer::Plane, None);
         assert!(
             h.contains("ALLOWED_ORIGINS") && h.contains(".env.live"),
             "{h}"
         );
         assert!(!h.contains("Channels") && !h.contains("Socket.IO"), "{h}");
         // Other refusals of Plane's live server keep their own fixes.
-        let h = refusal_hint(502, "/live", "https://plane.test", LiveServer::Plane);
+        let h = refusal_hint(502, "/live", "https://plane.test", LiveServer::Plane, None);
         assert!(h.contains("no WebSocket server"), "{h}");
+    }
+
+    #[test]
+    fn origin_checks_are_named_in_the_servers_words() {
+        let refusal = |b| refusal_hint(403, "/ws/", "https://app.test", LiveServer::Other, b);
+        assert!(refusal(Some(Backend::Django)).contains("AllowedHostsOriginValidator"));
+        let express = refusal(Some(Backend::Express));
+        assert!(express.contains("Socket.IO") && express.contains("'https://app.test'"));
+        assert!(refusal(Some(Backend::Flask)).contains("cors_allowed_origins"));
+        assert!(refusal(Some(Backend::Starlette)).contains("websocket.accept()"));
+        for b in [
+            None,
+            Some(Backend::Express),
+            Some(Backend::Starlette),
+            Some(Backend::Flask),
+        ] {
+            for h in [
+                refusal(b),
+                upgrade_hint(
+                    401,
+                    &TokenUse::Sent {
+                        param: "token".into(),
+                        from: Url::parse("https://api.test/login").unwrap(),
+                    },
+                    ("/ws/", "https://app.test"),
+                    LiveServer::Other,
+                    b,
+                ),
+            ] {
+                for w in ["Channels", "ALLOWED_HOSTS", "SIMPLE_JWT", " SECRET_KEY"] {
+                    assert!(!h.contains(w), "{b:?}: {w} in {h}");
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ mod cors;
 mod cors_seed;
 mod dns;
 mod endpoints;
+mod frameworks;
 mod frontend;
 mod hostile;
 mod https;
@@ -152,6 +153,8 @@ pub struct ApiSpec {
     /// something for every visitor does.
     pub session_cookie: bool,
     pub jwt: JwtSpec,
+    /// The framework the API answers like: its 404 pages, its CORS package's behaviour.
+    pub framework: super::shape::Framework,
     /// The seed documents' pitfalls (issue 20).
     pub seed: seed::SeedFaults,
 }
@@ -201,6 +204,7 @@ impl Default for ApiSpec {
             secure_cookies: true,
             session_cookie: false,
             jwt: JwtSpec::default(),
+            framework: super::shape::Framework::Django,
             seed: seed::SeedFaults::default(),
         }
     }
@@ -386,6 +390,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(cors_seed::list());
     v.extend(hostile::list());
     v.extend(stacks::list());
+    v.extend(frameworks::list());
     v
 }
 
