@@ -79,6 +79,8 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let mut uses: Vec<String> = vec![format!("path:{host}{path}")];
+    // A route the client learnt from a script (`${base}/auth/login/`): any path suffix.
+    uses.extend(route_suffixes(&path).map(|r| format!("route:{r}")));
     if let Some(auth) = req
         .headers()
         .get(http::header::AUTHORIZATION)
@@ -137,7 +139,8 @@ async fn handle(
         .map(|(i, _)| *i)
         .max_by_key(|i| log.get(*i).map(|e: &LogEntry| e.end));
     for p in provides {
-        facts.insert(p, (id, end));
+        // The first answer that gave it is the earliest a client could know it.
+        facts.entry(p).or_insert((id, end));
     }
     log.push(LogEntry {
         id,
@@ -153,6 +156,15 @@ async fn handle(
     drop(facts);
     drop(log);
     resp
+}
+
+/// The suffixes of a path that start a segment (`/api/v1/auth/login/` → itself, `/v1/auth/login/`,
+/// `/auth/login/`, `/login/`): the routes a script may have named relative to its API base.
+fn route_suffixes(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .filter(|(_, c)| *c == '/')
+        .map(move |(i, _)| &path[i..])
+        .filter(|s| s.len() > 1)
 }
 
 /// JWT-shaped strings (three base64url parts, starting `eyJ`) in some bytes.
@@ -194,13 +206,17 @@ async fn facts_of(resp: Response<Body>, host: &str) -> (Response<Body>, Vec<Stri
         .unwrap_or_default();
     let mut provides = jwt_like(&bytes);
     let text = String::from_utf8_lossy(&bytes);
-    for quote in ['"', '\''] {
+    for quote in ['"', '\'', '`'] {
         for piece in text.split(quote).skip(1).step_by(2) {
+            // A template's path after its base expression: `${n}/auth/login/`.
+            let piece = match piece.rsplit_once('}') {
+                Some((_, rest)) if quote == '`' => rest,
+                _ => piece,
+            };
             if piece.starts_with('/') && !piece.starts_with("//") && piece.len() < 512 {
-                provides.push(format!(
-                    "path:{host}{}",
-                    piece.split(['?', '#']).next().unwrap_or(piece)
-                ));
+                let p = piece.split(['?', '#']).next().unwrap_or(piece);
+                provides.push(format!("path:{host}{p}"));
+                provides.push(format!("route:{p}"));
             }
         }
     }

@@ -76,8 +76,8 @@ impl Checklist {
                         member("backend running", Endpoint, "health"),
                         item("frontend deployed", &[FrontendPage]),
                         item("API URL built into the frontend", &[FrontendBundle]),
-                        item("DEBUG off", &[EndpointsDebug]),
-                        item("SECRET_KEY not a known default", &[JwtWeakSecret]),
+                        item("debug mode off", &[EndpointsDebug]),
+                        item("signing key not a known default", &[JwtWeakSecret]),
                     ],
                 ),
                 section(

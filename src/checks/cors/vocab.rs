@@ -23,10 +23,10 @@ pub enum Vocab<'a> {
 
 /// The vocabulary for an answer `rec` from an API whose stack is `stack`.
 pub fn vocab<'a>(stack: &'a Stack, rec: &Recorded) -> Vocab<'a> {
+    // A recognised framework wins over header sets (helmet sends X-Frame-Options: DENY too).
     match stack.backend() {
         Some(Backend::Django) => Vocab::Django,
-        Some(b) if !looks_like_django(rec) => Vocab::Framework(b, stack),
-        Some(_) => Vocab::Django,
+        Some(b) => Vocab::Framework(b, stack),
         None if looks_like_django(rec) => Vocab::Django,
         None => Vocab::Headers(stack),
     }
@@ -166,12 +166,12 @@ fn preflight_status(
 }
 
 /// The open or reflected configuration's fix: list exact origins.
-pub fn exact_origins(v: &Vocab, origins: &[String]) -> String {
+pub fn exact_origins(v: &Vocab, origins: &[String], credentials: bool) -> String {
     match v {
         Vocab::Django => "list exact origins in CORS_ALLOWED_ORIGINS".to_string(),
         _ => v.word(&Fix::AllowOrigins {
             origins: origins.to_vec(),
-            credentials: false,
+            credentials,
         }),
     }
 }

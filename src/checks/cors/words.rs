@@ -280,7 +280,11 @@ pub fn security_row(f: Finding, r: &ProbeReport, verdict: &Security) -> Finding 
         )),
         Security::Reflected { with_credentials, any_origin } => {
             let django = matches!(r.vocab, super::vocab::Vocab::Django);
-            let exact = super::vocab::exact_origins(&r.vocab, &[r.origin.to_string()]);
+            let exact = super::vocab::exact_origins(
+                &r.vocab,
+                &[r.origin.to_string()],
+                !with_credentials.is_empty(),
+            );
             let fix = if *any_origin && django {
                 "the API echoes any Origin with credentials: remove CORS_ALLOW_ALL_ORIGINS (or the hand-written middleware / nginx `add_header Access-Control-Allow-Origin $http_origin` that reflects the Origin) and list exact origins in CORS_ALLOWED_ORIGINS".to_string()
             } else if *any_origin {
@@ -321,7 +325,7 @@ pub fn security_row(f: Finding, r: &ProbeReport, verdict: &Security) -> Finding 
                     super::vocab::Vocab::Django => "an authenticated API should answer only its own frontends: set CORS_ALLOWED_ORIGINS to them instead of CORS_ALLOW_ALL_ORIGINS / a reflected or '*' origin".to_string(),
                     v => format!(
                         "an authenticated API should answer only its own frontends, not `*` or any origin: {}",
-                        super::vocab::exact_origins(&v, &[r.origin.to_string()])
+                        super::vocab::exact_origins(&v, &[r.origin.to_string()], false)
                     ),
                 })
         }
