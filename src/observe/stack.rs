@@ -17,7 +17,7 @@ const BODY: usize = 4096;
 
 /// The answers the stack is recognised from, best evidence first (the 404 page, then the base).
 pub async fn probe(http: &HttpClient, api_base: &Url) -> Vec<Sample> {
-    let missing = api_base.join(NOT_FOUND_PROBE).ok();
+    let missing = probe_url(api_base);
     let get = |url: Url| async move {
         let req = HttpRequest::get(url)
             .header("accept", "text/html,application/json;q=0.9,*/*;q=0.8")
@@ -50,8 +50,44 @@ pub async fn probe(http: &HttpClient, api_base: &Url) -> Vec<Sample> {
     a.into_iter().chain(b).collect()
 }
 
+/// The probe's URL: under the API base's path, whether or not it ends with a slash.
+fn probe_url(api_base: &Url) -> Option<Url> {
+    let mut u = api_base.clone();
+    u.set_query(None);
+    u.set_fragment(None);
+    let path = format!("{}/{NOT_FOUND_PROBE}", u.path().trim_end_matches('/'));
+    u.set_path(&path);
+    Some(u)
+}
+
 /// The stack the probe's answers and a check's own `extra` answers show.
 pub fn recognise(api_base: &Url, probed: &[Sample], extra: &[Sample]) -> Stack {
     let all: Vec<Sample> = probed.iter().chain(extra).cloned().collect();
     fingerprint::recognise(api_base.host_str().unwrap_or(""), &all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_stays_under_the_api_base() {
+        for (base, want) in [
+            (
+                "https://a.test/api/v1/",
+                "https://a.test/api/v1/conncheck-stack-probe-404",
+            ),
+            (
+                "https://a.test/api",
+                "https://a.test/api/conncheck-stack-probe-404",
+            ),
+            (
+                "https://a.test/",
+                "https://a.test/conncheck-stack-probe-404",
+            ),
+        ] {
+            let got = probe_url(&Url::parse(base).unwrap()).unwrap();
+            assert_eq!(got.as_str(), want);
+        }
+    }
 }
