@@ -160,9 +160,17 @@ pub fn discover(script: &[u8]) -> Discovery {
         csrf: csrf(&r),
         ..Default::default()
     };
+    let helpers = wrappers::find(&r);
+    // A helper's own client call joining the base to its parameter is no route of its own.
+    let inner: Vec<usize> = helpers
+        .list
+        .iter()
+        .filter(|w| w.joins())
+        .map(|w| w.inner)
+        .collect();
     let mut found: Vec<(ApiCall, Option<Range<usize>>, usize)> = Vec::new();
-    for i in 0..r.len() {
-        if let Some(c) = call_at(&r, i) {
+    for i in (0..r.len()).filter(|i| !inner.contains(i)) {
+        if let Some(c) = call_at(&r, i).or_else(|| wrappers::calls(&r, &helpers, i)) {
             found.push(c);
         }
     }
@@ -748,6 +756,7 @@ fn token_send(r: &Reader, creds: CredentialsMode) -> Option<TokenSend> {
 
 mod chunks;
 mod sockets;
+mod wrappers;
 
 pub use chunks::chunk_refs;
 use sockets::{add_ws, websockets};

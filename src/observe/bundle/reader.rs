@@ -28,7 +28,9 @@ pub struct Pattern {
     pub text: String,
 }
 
-enum Piece {
+/// One piece of a built string: literal text, or the source of a computed part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
     Lit(String),
     Hole(String),
 }
@@ -322,6 +324,15 @@ impl<'a> Reader<'a> {
             base_value,
             text,
         })
+    }
+
+    /// The pieces of the string an expression builds, empty literals dropped
+    /// (`c+"/x"+t` → `c`, `"/x"`, `t`).
+    pub fn pieces_of(&self, r: Range<usize>) -> Vec<Piece> {
+        let mut out = Vec::new();
+        self.pieces(r, &mut out);
+        out.retain(|p| !matches!(p, Piece::Lit(s) if s.is_empty()));
+        out
     }
 
     fn pieces(&self, r: Range<usize>, out: &mut Vec<Piece>) {

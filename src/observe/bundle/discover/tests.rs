@@ -380,3 +380,93 @@ fn credentials_set_from_a_computed_value_are_dynamic() {
     let d = discover(b"x.withCredentials=opts.c;axios.defaults.withCredentials=!0");
     assert_eq!(d.credentials, CredentialsMode::Include);
 }
+
+/// Helpers around the client, minified by esbuild 0.25 (sources in fixtures/bundles/src/).
+#[test]
+fn esbuild_fetch_helper_calls_with_their_methods_and_login_body() {
+    let d = fixture("wrap-fetch.js");
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/api/auth/login/"),
+            (Some("GET"), "/api/users/me/"),
+            (Some("GET"), "/api/orders/{param}/"),
+            (Some("POST"), "/api/orders/{param}/cancel"),
+            (Some("POST"), "/api/auth/token/refresh/"),
+        ],
+        "the helper's own fetch of base and parameter is no route"
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(
+        login.call.url.as_deref(),
+        Some("https://api.shop.test/api/auth/login/"),
+        "the exact path, slash as written"
+    );
+    assert_eq!(login.call.client, Client::Fetch);
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(
+        (body.encoding, &body.fields[..]),
+        (Encoding::Json, &strings(&["email", "password"])[..])
+    );
+    assert_eq!(login.token_path, Some(strings(&["access"])));
+    assert_eq!(login.refresh_path, Some(strings(&["refresh"])));
+    let refresh = d.refresh.as_ref().unwrap();
+    assert_eq!(refresh.body.as_ref().unwrap().fields, ["refresh"]);
+    assert_eq!(d.api_bases, ["https://api.shop.test/api"]);
+}
+
+#[test]
+fn esbuild_axios_instance_helpers_and_a_request_function() {
+    let d = fixture("wrap-axios.js");
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/api-token-auth/"),
+            (Some("GET"), "/accounts/me"),
+            (Some("GET"), "/invoices/{param}"),
+            (Some("POST"), "/invoices"),
+            (Some("GET"), "/customers?page={param}"),
+        ]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.client, Client::Axios);
+    assert_eq!(
+        login.body.as_ref().unwrap().fields,
+        ["username", "password"]
+    );
+    assert_eq!(login.token_path, Some(strings(&["token"])));
+    // request() joins the base it computes (`window.__ENV__?.API_URL||…`) to its parameter.
+    assert_eq!(
+        call(&d, "POST", "/invoices").base_expr.as_deref(),
+        Some("c")
+    );
+    let scheme = Some("Token".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+}
+
+#[test]
+fn esbuild_method_taking_helper_under_get_and_post_helpers() {
+    let d = fixture("wrap-method.js");
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/v2/sessions"),
+            (Some("GET"), "/v2/projects"),
+            (Some("GET"), "/v2/projects/{param}/tasks"),
+        ]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.base_expr.as_deref(), Some("c"));
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(body.fields, ["login", "secret"]);
+    assert_eq!(login.token_path, Some(strings(&["jwt"])));
+}
+
+#[test]
+fn a_helper_name_rebound_in_another_scope_is_not_the_helper() {
+    // `t` is the helper at the top, but a router's navigate inside `g` is also named `t`.
+    let d = discover(
+        br#"var a="https://api.x.test",t=(e,o)=>fetch(`${a}${e}`,o);function g(){let t=useNavigate();t("/login/done")}t("/auth/login",{method:"POST",body:JSON.stringify({email:x,password:y})});"#,
+    );
+    assert_eq!(paths(&d), [(Some("POST"), "/auth/login")]);
+}
