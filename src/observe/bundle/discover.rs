@@ -153,14 +153,39 @@ const ACCESS_NAMES: [&str; 10] = [
 const REFRESH_NAMES: [&str; 3] = ["refresh", "refreshToken", "refresh_token"];
 /// Discover what one script says.
 pub fn discover(script: &[u8]) -> Discovery {
-    let r = Reader::new(script);
+    discover_scripts(&[script])
+}
+
+/// Discover what a page's scripts say together (the inline config, the entry bundle, its
+/// chunks): the app's helpers one script (or webpack module) exports are followed where the
+/// others call them; the findings are merged in the scripts' order.
+pub fn discover_scripts(scripts: &[&[u8]]) -> Discovery {
+    let readers: Vec<Reader> = scripts.iter().map(|s| Reader::new(s)).collect();
+    let mut helpers: Vec<wrappers::Helpers> =
+        readers.iter().map(|r| wrappers::find(r, &[])).collect();
+    let exported: Vec<modules::Exported> = readers
+        .iter()
+        .zip(&helpers)
+        .flat_map(|(r, h)| modules::exports(r, &h.list))
+        .collect();
+    for h in &mut helpers {
+        h.imported = exported.clone();
+    }
+    merge(
+        readers
+            .iter()
+            .zip(&helpers)
+            .map(|(r, h)| discover_reader(r, h)),
+    )
+}
+
+fn discover_reader(r: &Reader, helpers: &wrappers::Helpers) -> Discovery {
     let mut d = Discovery {
-        api_bases: api_bases(&r),
-        credentials: credentials(&r),
-        csrf: csrf(&r),
+        api_bases: api_bases(r),
+        credentials: credentials(r),
+        csrf: csrf(r),
         ..Default::default()
     };
-    let helpers = wrappers::find(&r);
     // A helper's own client call joining the base to its parameter is no route of its own.
     let inner: Vec<usize> = helpers
         .list
@@ -170,16 +195,16 @@ pub fn discover(script: &[u8]) -> Discovery {
         .collect();
     let mut found: Vec<(ApiCall, Option<Range<usize>>, usize)> = Vec::new();
     for i in (0..r.len()).filter(|i| !inner.contains(i)) {
-        if let Some(c) = call_at(&r, i).or_else(|| wrappers::calls(&r, &helpers, i)) {
+        if let Some(c) = call_at(r, i).or_else(|| wrappers::calls(r, helpers, i)) {
             found.push(c);
         }
     }
     for (call, body, end) in &found {
         let path = call.path.to_ascii_lowercase();
         if d.login.is_none() && is_login(&path) {
-            d.login = Some(login(&r, call, body.clone(), *end));
+            d.login = Some(login(r, call, body.clone(), *end));
         } else if d.refresh.is_none() && path.contains("refresh") {
-            let body = body.clone().map(|b| body_for(&r, call, b));
+            let body = body.clone().map(|b| body_for(r, call, b));
             let empty = body
                 .as_ref()
                 .is_none_or(|b| b.fields.is_empty() && b.encoding != Encoding::Unknown);
@@ -209,8 +234,8 @@ pub fn discover(script: &[u8]) -> Discovery {
             d.calls.push(call);
         }
     }
-    d.token_sent = token_send(&r, d.credentials);
-    d.websockets = websockets(&r);
+    d.token_sent = token_send(r, d.credentials);
+    d.websockets = websockets(r);
     d
 }
 
@@ -755,6 +780,7 @@ fn token_send(r: &Reader, creds: CredentialsMode) -> Option<TokenSend> {
 }
 
 mod chunks;
+mod modules;
 mod sockets;
 mod wrappers;
 

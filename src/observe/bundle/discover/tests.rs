@@ -470,3 +470,89 @@ fn a_helper_name_rebound_in_another_scope_is_not_the_helper() {
     );
     assert_eq!(paths(&d), [(Some("POST"), "/auth/login")]);
 }
+
+fn bytes(name: &str) -> Vec<u8> {
+    let path = format!("{}/fixtures/bundles/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// webpack 5 production output (sources in fixtures/bundles/src/webpack-helper/): the helper
+/// lives in module 672, exported as `E`; the entry and the lazy login chunk call `(0,r.E)(…)`.
+#[test]
+fn webpack_helper_module_called_from_the_entry_and_a_lazy_chunk() {
+    let main = bytes("webpack-helper/main.b008886a.js");
+    let chunk = bytes("webpack-helper/login.d4aef4c0.chunk.js");
+    let other = bytes("webpack-helper/227.ecb2cc5e.chunk.js");
+    // `"static/js/"+(966===e?"login":e)+"."+{227:…,966:…}[e]+".chunk.js"`
+    assert_eq!(
+        chunk_refs(&main),
+        [
+            "static/js/227.ecb2cc5e.chunk.js",
+            "static/js/login.d4aef4c0.chunk.js"
+        ]
+    );
+    let d = discover_scripts(&[&main, &chunk, &other]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("GET"), "/api/v2/projects/"),
+            (Some("POST"), "/api/v2/auth/login/"),
+            (Some("GET"), "/api/v2/auth/me/"),
+            (Some("PATCH"), "/api/v2/settings/"),
+        ]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(
+        login.call.url.as_deref(),
+        Some("https://api.wp.test/api/v2/auth/login/")
+    );
+    assert_eq!(login.body.as_ref().unwrap().fields, ["email", "password"]);
+    assert_eq!(login.token_path, Some(strings(&["access"])));
+    let scheme = Some("Bearer".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+    // The chunk alone does not know the helper: no call is made up from it.
+    assert!(discover(&chunk).calls.is_empty());
+}
+
+#[test]
+fn webpack_named_chunk_maps_are_expanded() {
+    let js = br#"n.u=e=>"static/js/"+{472:"settings",966:"login"}[e]+"."+{472:"d6d67583",966:"d4aef4c0"}[e]+".chunk.js";a.u=e=>"js/"+({5:"auth"}[e]||e)+"."+{5:"aa",7:"bb"}[e]+".js""#;
+    assert_eq!(
+        chunk_refs(js),
+        [
+            "static/js/settings.d6d67583.chunk.js",
+            "static/js/login.d4aef4c0.chunk.js",
+            "js/auth.aa.js",
+            "js/7.bb.js"
+        ]
+    );
+}
+
+/// ES-module chunks as Vite/Rollup emit them (built with esbuild --splitting; sources in
+/// fixtures/bundles/src/esm-split/): `export{a as b}` in a shared chunk, `import{b as n}` in the
+/// entry and the lazy login chunk.
+#[test]
+fn es_module_chunks_importing_the_helper() {
+    let entry = bytes("esm-split/assets/index-WIAZCBZG.js");
+    let shared = bytes("esm-split/assets/chunk-TQUZ5KP2.js");
+    let login = bytes("esm-split/assets/login-GNQ2D5MT.js");
+    assert_eq!(
+        chunk_refs(&entry),
+        ["./chunk-TQUZ5KP2.js", "./login-GNQ2D5MT.js"]
+    );
+    let d = discover_scripts(&[&entry, &shared, &login]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("GET"), "/v1/boards"),
+            (Some("POST"), "/v1/auth/sign-in")
+        ]
+    );
+    let l = d.login.as_ref().unwrap();
+    assert_eq!(
+        l.call.url.as_deref(),
+        Some("https://api.esm.test/v1/auth/sign-in")
+    );
+    assert_eq!(l.body.as_ref().unwrap().fields, ["username", "password"]);
+    assert_eq!(l.token_path, Some(strings(&["token"])));
+}

@@ -7,7 +7,7 @@
 
 use super::super::js::Kind;
 use super::super::reader::{Pattern, Piece, Reader};
-use super::{collection, path_like, to_call, ApiCall, Client, METHODS};
+use super::{collection, modules, path_like, to_call, ApiCall, Client, METHODS};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -40,9 +40,9 @@ enum BodyFrom {
 /// One helper the app calls its API through.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Wrapper {
-    name: String,
+    pub(super) name: String,
     /// Token index of the name in its definition.
-    def: usize,
+    pub(super) def: usize,
     /// Defined as a method or property (`{request(e,t){…}}`): called as `x.request(…)`.
     member: bool,
     /// Token index of the client call inside it.
@@ -97,14 +97,24 @@ struct Site {
 pub(super) struct Helpers {
     pub(super) list: Vec<Wrapper>,
     binds: HashMap<String, Vec<(usize, usize)>>,
+    /// Helpers other modules export (this script's own included).
+    pub(super) imported: Vec<modules::Exported>,
+    /// ES imports: local name → exported name.
+    imports: HashMap<String, String>,
+    /// webpack module variables: name → (token index, module id) of each `r=n(672)`.
+    pub(super) module_vars: HashMap<String, Vec<(usize, String)>>,
 }
 
-/// Every helper in a script, helpers over helpers included.
-pub(super) fn find(r: &Reader) -> Helpers {
+/// Every helper in a script, helpers over helpers included; `imported` are the helpers other
+/// scripts (or modules) export.
+pub(super) fn find(r: &Reader, imported: &[modules::Exported]) -> Helpers {
     let axios = axios_aliases(r);
     let mut h = Helpers {
         list: Vec::new(),
         binds: bindings(r),
+        imported: imported.to_vec(),
+        imports: modules::esm_imports(r),
+        module_vars: modules::module_vars(r),
     };
     let defs: Vec<(usize, bool, Vec<&str>, Range<usize>)> =
         (0..r.len()).filter_map(|i| definition(r, i)).collect();
@@ -168,7 +178,7 @@ fn bindings(r: &Reader) -> HashMap<String, Vec<(usize, usize)>> {
 /// length at the top level).
 fn block_ends(r: &Reader) -> Vec<usize> {
     let mut encl = vec![usize::MAX; r.len()];
-    let mut close_of = std::collections::HashMap::new();
+    let mut close_of = vec![r.len(); r.len()];
     let mut stack: Vec<usize> = Vec::new();
     for (k, e) in encl.iter_mut().enumerate() {
         if let Some(&top) = stack.last() {
@@ -181,14 +191,14 @@ fn block_ends(r: &Reader) -> Vec<usize> {
             "{" => stack.push(k),
             "}" => {
                 if let Some(open) = stack.pop() {
-                    close_of.insert(open, k);
+                    close_of[open] = k;
                 }
             }
             _ => {}
         }
     }
     encl.into_iter()
-        .map(|o| close_of.get(&o).copied().unwrap_or(r.len()))
+        .map(|o| close_of.get(o).copied().unwrap_or(r.len()))
         .collect()
 }
 
@@ -199,7 +209,7 @@ pub(super) fn calls(
     h: &Helpers,
     i: usize,
 ) -> Option<(ApiCall, Option<Range<usize>>, usize)> {
-    if h.list.is_empty() || r.kind(i) != Some(Kind::Ident) || !r.is(i + 1, "(") {
+    if (h.list.is_empty() && h.imported.is_empty()) || r.kind(i) != Some(Kind::Ident) {
         return None;
     }
     let site = helper_site(r, h, None, i)?;
@@ -336,7 +346,7 @@ fn wrapper_of(
 ) -> Option<Wrapper> {
     let name = r.text(def);
     for j in body {
-        if r.kind(j) != Some(Kind::Ident) || !r.is(j + 1, "(") {
+        if r.kind(j) != Some(Kind::Ident) {
             continue;
         }
         let Some(site) = client_site(r, axios, j).or_else(|| helper_site(r, known, Some(name), j))
@@ -410,6 +420,12 @@ fn client_site(r: &Reader, axios: &[&str], j: usize) -> Option<Site> {
     let name = r.text(j);
     let member = j > 0 && matches!(r.text(j - 1), "." | "?.");
     let plain = !member || (j >= 2 && matches!(r.text(j - 2), "window" | "self" | "globalThis"));
+    let interesting = (plain
+        && (matches!(name, "fetch" | "$fetch" | "ofetch" | "ky") || axios.contains(&name)))
+        || (member && (METHODS.contains(&name) || name == "request"));
+    if !interesting || !r.is(j + 1, "(") {
+        return None;
+    }
     let args = r.args(j + 1);
     let arg = |k: usize| args.get(k).cloned();
     let end = r.close(j + 1)?;
@@ -471,18 +487,31 @@ fn client_site(r: &Reader, axios: &[&str], j: usize) -> Option<Site> {
 }
 
 /// A call of a known helper (not `except`, the one being defined) at token `j` whose name is
-/// bound to that helper there.
+/// bound to that helper there, or of a helper another module exports.
 fn helper_site(r: &Reader, h: &Helpers, except: Option<&str>, j: usize) -> Option<Site> {
     let name = r.text(j);
     if except == Some(name) {
         return None;
     }
     let member = j > 0 && matches!(r.text(j - 1), "." | "?.");
-    let w = h
+    let own = h
         .list
         .iter()
-        .find(|w| w.name == name && w.member == member && (member || h.bound_here(w, j)))?;
-    let args = r.args(j + 1);
+        .find(|w| w.name == name && w.member == member && (member || h.bound_here(w, j)));
+    match own {
+        Some(w) if r.is(j + 1, "(") => site_of(r, w, j + 1),
+        Some(_) => None,
+        None if h.imported.is_empty() => None,
+        None => {
+            let (w, open) = modules::imported_at(r, h, &h.imports, j)?;
+            site_of(r, w, open)
+        }
+    }
+}
+
+/// The site of a call of helper `w` whose arguments open at `open`.
+fn site_of(r: &Reader, w: &Wrapper, open: usize) -> Option<Site> {
+    let args = r.args(open);
     let arg = |k: usize| args.get(k).cloned();
     let method = match &w.method {
         MethodFrom::Fixed(m) => MethodAt::Fixed(m.clone()),
@@ -503,11 +532,20 @@ fn helper_site(r: &Reader, h: &Helpers, except: Option<&str>, j: usize) -> Optio
         client: w.client,
         method,
         body,
-        end: r.close(j + 1)?,
+        end: r.close(open)?,
     })
 }
 
 impl Helpers {
+    /// Whether `name` is bound at `j` by a binding of this script (a local shadowing an import).
+    pub(super) fn shadowed(&self, name: &str, j: usize) -> bool {
+        let Some(list) = self.binds.get(name) else {
+            return false;
+        };
+        let n = list.partition_point(|&(k, _)| k < j);
+        list[..n].iter().rev().take(4096).any(|&(_, end)| end > j)
+    }
+
     /// Whether the name at `j` refers to the helper: the nearest binding before `j` whose block
     /// `j` is in (or, with none, the first after: functions are hoisted) is the helper's
     /// definition.
@@ -661,7 +699,7 @@ mod tests {
     use super::*;
 
     fn helpers(js: &str) -> Vec<Wrapper> {
-        find(&Reader::new(js.as_bytes())).list
+        find(&Reader::new(js.as_bytes()), &[]).list
     }
 
     #[test]
