@@ -9,7 +9,7 @@ use super::LabState;
 use http::{Method, Response};
 use serde_json::{json, Value};
 
-type Headers = Vec<(&'static str, String)>;
+pub type Headers = Vec<(&'static str, String)>;
 
 const NOT_FOUND_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n";
 const BAD_REQUEST_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Bad Request (400)</title>\n</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n";
@@ -258,6 +258,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         .find(|(alias, _)| alias == rel)
         .map(|(_, route)| route.as_str())
         .unwrap_or(rel);
+    if let Some(answer) = super::drf::answer(state, req, rel) {
+        return answer;
+    }
     let missing = api.missing.iter().any(|m| {
         let m = m.trim_start_matches('/');
         path.trim_start_matches('/') == m || rel == m

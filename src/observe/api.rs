@@ -222,11 +222,18 @@ fn body_of(doc: &Value, op: &Value) -> Option<Body> {
     Some(body_with(encoding, properties(schema)))
 }
 
+/// A request schema's fields, the read-only ones (what the answer carries) left out.
 fn properties(schema: &Value) -> Vec<String> {
+    let read_only = |v: &Value| v.get("readOnly").and_then(Value::as_bool) == Some(true);
     schema
         .get("properties")
         .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
+        .map(|p| {
+            p.iter()
+                .filter(|(_, v)| !read_only(v))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -358,7 +365,7 @@ mod tests {
                 ]}},
                 "/projects/": {"get": {}}
             },
-            "definitions": {"Login": {"properties": {"email": {}, "password": {}}}}
+            "definitions": {"Login": {"properties": {"email": {}, "password": {}, "token": {"readOnly": true}}}}
         });
         let api = Url::parse("https://api.s.test/api/v1/").unwrap();
         let d = discovery_of(&doc, &api);

@@ -533,12 +533,12 @@ fn webpack_named_chunk_maps_are_expanded() {
 /// entry and the lazy login chunk.
 #[test]
 fn es_module_chunks_importing_the_helper() {
-    let entry = bytes("esm-split/assets/index-WIAZCBZG.js");
+    let entry = bytes("esm-split/assets/index-IRXEKR64.js");
     let shared = bytes("esm-split/assets/chunk-TQUZ5KP2.js");
-    let login = bytes("esm-split/assets/login-GNQ2D5MT.js");
+    let login = bytes("esm-split/assets/login-JBWYNI4N.js");
     assert_eq!(
         chunk_refs(&entry),
-        ["./chunk-TQUZ5KP2.js", "./login-GNQ2D5MT.js"]
+        ["./chunk-TQUZ5KP2.js", "./login-JBWYNI4N.js"]
     );
     let d = discover_scripts(&[&entry, &shared, &login]);
     assert_eq!(
@@ -554,5 +554,5 @@ fn es_module_chunks_importing_the_helper() {
         Some("https://api.esm.test/v1/auth/sign-in")
     );
     assert_eq!(l.body.as_ref().unwrap().fields, ["username", "password"]);
-    assert_eq!(l.token_path, Some(strings(&["token"])));
+    assert_eq!(l.token_path, Some(strings(&["access"])));
 }
