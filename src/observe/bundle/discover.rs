@@ -3,7 +3,10 @@
 //! the token is read from the answer), the refresh call, how the token is sent, the credentials
 //! mode, and the WebSocket URLs with the query parameter that carries the token. Read from
 //! minified bundles (esbuild, Vite/Rollup, webpack, Next.js/SWC output) by shape, never by
-//! running them. Pure: bytes in, [`Discovery`] out.
+//! running them. Calls made through the app's own helpers (`api("/auth/login/", {…})` over
+//! `fetch(`${base}${path}`, opts)`) are read through them ([`wrappers`]), also where one webpack
+//! module or ES chunk defines the helper and another calls it ([`modules`]): the page's scripts
+//! are read together ([`discover_scripts`]). Pure: bytes in, [`Discovery`] out.
 
 use super::is_noise;
 use super::js::Kind;

@@ -556,3 +556,30 @@ fn es_module_chunks_importing_the_helper() {
     assert_eq!(l.body.as_ref().unwrap().fields, ["username", "password"]);
     assert_eq!(l.token_path, Some(strings(&["access"])));
 }
+
+#[test]
+fn a_class_method_helper_and_an_object_of_helpers() {
+    // A client class whose request() joins its base to the path; calls as this.request(…).
+    let d = discover(
+        br#"class C{constructor(e){this.base=e}request(e,t={}){return fetch(this.base+e,{credentials:"include",...t})}login(e,t){return this.request("/session/",{method:"POST",body:JSON.stringify({login:e,pass:t})})}me(){return this.request("/session/me")}}"#,
+    );
+    assert_eq!(
+        paths(&d),
+        [(Some("POST"), "/session/"), (Some("GET"), "/session/me")]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.base_expr.as_deref(), Some("this.base"));
+    assert_eq!(login.body.as_ref().unwrap().fields, ["login", "pass"]);
+    // get/post helpers on an object over a fetch helper.
+    let d = discover(
+        br#"const B="/api",r=(e,t)=>fetch(B+e,t).then(n=>n.json()),api={get:e=>r(e),post:(e,t)=>r(e,{method:"POST",body:JSON.stringify(t)})};api.post("/auth/login",{email:x,password:y});api.get("/orders");"#,
+    );
+    assert_eq!(
+        paths(&d),
+        [(Some("POST"), "/auth/login"), (Some("GET"), "/orders")]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().body.as_ref().unwrap().fields,
+        ["email", "password"]
+    );
+}
