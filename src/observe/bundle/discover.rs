@@ -359,7 +359,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
     let end = r.close(i + 1)?;
     let first = args.first()?.clone();
     if member && METHODS.contains(&name) {
-        let p = r.pattern(first).filter(path_like)?;
+        let p = r.url_pattern(first).filter(path_like)?;
         if collection(r, i) {
             return None;
         }
@@ -387,7 +387,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         return Some((to_call(r, p, method, client, i), body, end));
     }
     if matches!(name, "fetch" | "ky" | "$fetch" | "ofetch") && plain {
-        let p = r.pattern(first).filter(path_like)?;
+        let p = r.url_pattern(first).filter(path_like)?;
         let opts = args.get(1).map(|o| o.start);
         let method = opts
             .and_then(|o| r.field(o, "method"))
@@ -408,7 +408,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         let o = first.start;
         let p = r
             .field(o, "url")
-            .and_then(|u| r.pattern(u))
+            .and_then(|u| r.url_pattern(u))
             .filter(path_like)?;
         let method = r
             .field(o, "method")

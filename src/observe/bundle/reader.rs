@@ -286,6 +286,20 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// The pattern of a call's URL argument: the string it builds, or the string constant a
+    /// lone name holds (`const L="/auth/login/"` … `fetch(L)`).
+    pub fn url_pattern(&self, r: Range<usize>) -> Option<Pattern> {
+        if r.len() == 1 && self.kind(r.start) == Some(Kind::Ident) {
+            let text = self.const_before(self.text(r.start), r.start)?.to_string();
+            return Some(Pattern {
+                base: None,
+                base_value: None,
+                text,
+            });
+        }
+        self.pattern(r)
+    }
+
     /// The string an expression builds, as a pattern; `None` when it has no literal part.
     pub fn pattern(&self, r: Range<usize>) -> Option<Pattern> {
         let mut pieces = Vec::new();

@@ -583,3 +583,20 @@ fn a_class_method_helper_and_an_object_of_helpers() {
         ["email", "password"]
     );
 }
+
+#[test]
+fn a_path_held_in_a_constant() {
+    let d = discover(
+        br#"const L="/auth/login/",M="https://api.x.test/me",r=(e,t)=>fetch(`${B}${e}`,t);r(L,{method:"POST",body:JSON.stringify({email:a,password:b})});fetch(M);"#,
+    );
+    assert_eq!(
+        paths(&d),
+        [(Some("POST"), "/auth/login/"), (Some("GET"), "/me")]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().call.base_expr.as_deref(),
+        Some("B")
+    );
+    // A name that holds no string constant is no call.
+    assert!(discover(br#"fetch(u);x.get(k);"#).calls.is_empty());
+}

@@ -213,7 +213,7 @@ pub(super) fn calls(
         return None;
     }
     let site = helper_site(r, h, None, i)?;
-    let p = r.pattern(site.path.clone()).filter(path_like)?;
+    let p = r.url_pattern(site.path.clone()).filter(path_like)?;
     let p = if p.base.is_some() || p.base_value.is_some() || p.text.contains("://") {
         p
     } else {
