@@ -94,6 +94,13 @@ async fn a_drf_schema_served_as_yaml_by_default_is_asked_for_as_json() {
 }
 
 #[tokio::test]
+async fn a_swagger2_document_under_its_base_path() {
+    let jwt = diagnose("stack-drf-yasg", &["--only", "jwt"], true).await;
+    assert_eq!(served(&jwt, "GET", "/swagger.json").len(), 1);
+    logged_in_once(&jwt, "/api/v1/auth/login/");
+}
+
+#[tokio::test]
 async fn drf_options_metadata_names_the_login_fields_before_the_one_login() {
     let t = diagnose("stack-drf-options", &["--only", "jwt"], true).await;
     let options = served(&t, "OPTIONS", "/api/v1/auth/login/");

@@ -17,6 +17,9 @@ pub struct DrfExtras {
     pub options_metadata: bool,
     /// drf-spectacular's `SpectacularAPIView` at `/api/schema/`.
     pub schema: bool,
+    /// drf-yasg's Swagger 2.0 document at `/swagger.json` (paths under its `basePath`, the
+    /// login's body an `in: body` parameter).
+    pub swagger: bool,
 }
 
 /// The answer to `req` when it asks for the schema or the login's metadata.
@@ -31,6 +34,9 @@ pub fn answer(state: &LabState, req: &LabRequest, rel: &str) -> Option<(u16, Hea
         .unwrap_or("username");
     if extras.schema && req.path == "/api/schema/" && req.method == Method::GET {
         return Some(schema(req, user_field));
+    }
+    if extras.swagger && req.path == "/swagger.json" && req.method == Method::GET {
+        return Some(json_answer(swagger(user_field)));
     }
     if extras.options_metadata && rel == "auth/login/" && req.method == Method::OPTIONS {
         return Some(json_answer(metadata(user_field)));
@@ -62,6 +68,27 @@ fn metadata(user_field: &str) -> Value {
         "renders": ["application/json", "text/html"],
         "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
         "actions": {"POST": post}
+    })
+}
+
+/// drf-yasg's Swagger 2.0 document.
+fn swagger(user_field: &str) -> Value {
+    let mut props = serde_json::Map::new();
+    props.insert(user_field.to_string(), json!({"type": "string"}));
+    props.insert("password".into(), json!({"type": "string"}));
+    props.insert("access".into(), json!({"type": "string", "readOnly": true}));
+    json!({
+        "swagger": "2.0",
+        "info": {"title": "Lab API", "version": "v1"},
+        "basePath": "/api/v1",
+        "consumes": ["application/json"],
+        "paths": {
+            "/auth/login/": {"post": {"operationId": "auth_login_create", "parameters": [
+                {"name": "data", "in": "body", "required": true, "schema": {"$ref": "#/definitions/TokenObtainPair"}}
+            ]}},
+            "/auth/profile/": {"get": {"operationId": "auth_profile_read", "parameters": []}}
+        },
+        "definitions": {"TokenObtainPair": {"required": [user_field, "password"], "type": "object", "properties": props}}
     })
 }
 

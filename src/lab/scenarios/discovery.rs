@@ -70,6 +70,15 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "stack-drf-yasg",
+            "a healthy DRF API serving drf-yasg's Swagger 2.0 /swagger.json (basePath /api/v1, the login's body an `in: body` parameter) behind a frontend whose code shows no call",
+            |s| {
+                simplejwt(s, "email");
+                s.frontend.script = Some(OPAQUE_SPA.into());
+                s.api.drf.swagger = true;
+            },
+        ),
+        Scenario::fault(
             "stack-drf-options",
             "a healthy DRF API whose login wants `email`; the bundle posts the login without showing its body, and DRF's OPTIONS metadata names the fields: zero-config logs in on the first try",
             |s| {
