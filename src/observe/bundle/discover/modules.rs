@@ -43,6 +43,17 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
             && r.is(i + 4, "=>")
             && r.kind(i + 5) == Some(Kind::Ident)
             && matches!(r.text(i + 6), "," | "}");
+        // webpack 4: `n.d(t,"a",function(){return s})`, the getter maybe parenthesized.
+        let v4_local = webpack4_getter(r, i);
+        if let (Some(local), Some(key)) = (v4_local, r.string(i)) {
+            let module = module_of(r, i);
+            let found = helpers
+                .iter()
+                .find(|w| w.name == local && module_of(r, w.def) == module);
+            if let Some(w) = found {
+                add(module, &key, w);
+            }
+        }
         if getter && helpers.iter().any(|w| w.name == r.text(i + 5)) {
             let module = module_of(r, i);
             let local = r.text(i + 5);
@@ -82,6 +93,23 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
         }
     }
     out
+}
+
+/// The local name a webpack 4 export getter at the key string `i` returns:
+/// `"a",function(){return s}` or `"a",(function(){return s})`.
+fn webpack4_getter<'a>(r: &Reader<'a>, i: usize) -> Option<&'a str> {
+    if r.kind(i) != Some(Kind::Str) || !r.is(i + 1, ",") || !r.is(i.wrapping_sub(1), ",") {
+        return None;
+    }
+    let f = if r.is(i + 2, "(") { i + 3 } else { i + 2 };
+    let shape = r.is(f, "function")
+        && r.is(f + 1, "(")
+        && r.is(f + 2, ")")
+        && r.is(f + 3, "{")
+        && r.is(f + 4, "return")
+        && r.kind(f + 5) == Some(Kind::Ident)
+        && r.is(f + 6, "}");
+    shape.then(|| r.text(f + 5))
 }
 
 /// `import{r as q,t}from"…"`: local name → exported name.
@@ -129,9 +157,12 @@ pub(super) fn imported_at<'h>(
     }
     let member = j >= 2 && r.is(j - 1, ".") && r.kind(j - 2) == Some(Kind::Ident);
     if member {
+        // `r.E(…)`, webpack 5's `(0,r.E)(…)`, webpack 4's `Object(r.a)(…)`.
+        let wrapped = r.is(j.wrapping_sub(3), ",")
+            || (r.is(j.wrapping_sub(3), "(") && r.is(j.wrapping_sub(4), "Object"));
         let open = if r.is(j + 1, "(") {
             j + 1
-        } else if r.is(j + 1, ")") && r.is(j + 2, "(") && r.is(j.wrapping_sub(3), ",") {
+        } else if r.is(j + 1, ")") && r.is(j + 2, "(") && wrapped {
             j + 2
         } else {
             return None;

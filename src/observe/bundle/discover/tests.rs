@@ -600,3 +600,34 @@ fn a_path_held_in_a_constant() {
     // A name that holds no string constant is no call.
     assert!(discover(br#"fetch(u);x.get(k);"#).calls.is_empty());
 }
+
+/// webpack 4 (Create React App 4) shapes: modules in an array-push chunk keyed by id,
+/// `n.d(t,"a",(function(){return s}))` exports, `Object(r.a)(…)` calls.
+#[test]
+fn webpack4_exports_and_object_wrapped_calls() {
+    let main = br#"(this.webpackJsonpapp=this.webpackJsonpapp||[]).push([[0],{14:function(e,t,n){"use strict";n.d(t,"a",(function(){return o}));var r="https://api.w4.test";function o(e,t){return fetch(r+e,Object.assign({headers:{"Content-Type":"application/json"}},t)).then((function(e){return e.json()}))}},31:function(e,t,n){"use strict";n.r(t);var r=n(14);function a(e,t){return Object(r.a)("/auth/jwt/create/",{method:"POST",body:JSON.stringify({email:e,password:t})})}Object(r.a)("/projects/")}}]);"#;
+    let d = discover(main);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/auth/jwt/create/"),
+            (Some("GET"), "/projects/")
+        ]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().call.url.as_deref(),
+        Some("https://api.w4.test/auth/jwt/create/")
+    );
+}
+
+#[test]
+fn deeply_nested_options_end() {
+    let mut js = String::from(r#"const r=(e,t)=>fetch(B+e,"#);
+    js.push_str(&"{...".repeat(5_000));
+    js.push('t');
+    js.push_str(&"}".repeat(5_000));
+    js.push_str(r#");r("/x",{method:"POST"});"#);
+    // No stack overflow: the helper is found, its options too deep to read (fetch's default).
+    let d = discover(js.as_bytes());
+    assert_eq!(paths(&d), [(Some("GET"), "/x")]);
+}

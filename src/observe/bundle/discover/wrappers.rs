@@ -13,6 +13,8 @@ use std::ops::Range;
 
 /// Body tokens read for a helper's client call: helpers are short.
 const MAX_BODY: usize = 600;
+/// An options expression read is at most this many tokens.
+const MAX_OPTS: usize = 2000;
 /// Helpers over helpers followed this deep.
 const ROUNDS: usize = 3;
 /// At most this many helpers per script (a hostile script cannot make the scan quadratic).
@@ -576,6 +578,9 @@ fn opts_body(opts: Option<Range<usize>>, keys: &'static [&'static str]) -> BodyA
 /// The value of the first of `keys` in an options expression: an object literal (spreads of
 /// object literals followed), or a variable assigned one.
 fn opts_value(r: &Reader, o: Range<usize>, keys: &[&str]) -> Option<Range<usize>> {
+    if o.len() > MAX_OPTS {
+        return None;
+    }
     if o.len() == 1 && r.kind(o.start) == Some(Kind::Ident) {
         let def = r.assigned(r.text(o.start), o.start)?;
         return r.is(def.start, "{").then(|| opts_value(r, def, keys))?;
@@ -630,19 +635,20 @@ fn method_from(r: &Reader, params: &[&str], m: MethodAt) -> MethodFrom {
             if let Some(k) = param_of(r, params, &o) {
                 return MethodFrom::ArgField(k, d);
             }
-            if !r.is(o.start, "{") {
+            let Some((object, merged)) = parts(r, &o) else {
                 return MethodFrom::Default(d);
-            }
-            if let Some(v) = r.field(o.start, "method") {
+            };
+            if let Some(v) = object.and_then(|open| r.field(open, "method")) {
                 return method_from(r, params, MethodAt::Expr(v));
             }
-            match spreads(r, o.start)
-                .iter()
-                .find_map(|s| param_of(r, params, s))
-            {
-                Some(k) => MethodFrom::ArgField(k, d),
-                None => MethodFrom::Default(d),
+            // What is merged in last wins (`Object.assign({}, t, {method:"POST"})`).
+            for p in merged.into_iter().rev() {
+                match method_from(r, params, MethodAt::Opts(p, d.clone())) {
+                    MethodFrom::Default(_) => {}
+                    found => return found,
+                }
             }
+            MethodFrom::Default(d)
         }
         MethodAt::Default(d) => MethodFrom::Default(d),
     }
@@ -672,21 +678,38 @@ fn body_from(r: &Reader, params: &[&str], b: BodyAt) -> BodyFrom {
             if let Some(k) = param_of(r, params, &o) {
                 return BodyFrom::ArgField(k, keys);
             }
-            if !r.is(o.start, "{") {
+            let Some((object, merged)) = parts(r, &o) else {
                 return BodyFrom::None;
-            }
-            if let Some(v) = keys.iter().find_map(|k| r.field(o.start, k)) {
+            };
+            if let Some(v) = object.and_then(|open| keys.iter().find_map(|k| r.field(open, k))) {
                 return body_from(r, params, BodyAt::Expr(v));
             }
-            match spreads(r, o.start)
-                .iter()
-                .find_map(|s| param_of(r, params, s))
-            {
-                Some(k) => BodyFrom::ArgField(k, keys),
-                None => BodyFrom::None,
+            for p in merged.into_iter().rev() {
+                match body_from(r, params, BodyAt::Opts(p, keys)) {
+                    BodyFrom::None => {}
+                    found => return found,
+                }
             }
+            BodyFrom::None
         }
     }
+}
+
+/// An options expression's own object literal (its `{` index) and what it merges in: an
+/// object's spreads (`{...t,headers:h}`), or the arguments of a merging call
+/// (`Object.assign({},t,{…})`, Babel's `_objectSpread(_objectSpread({},t),{},{…})`).
+fn parts(r: &Reader, o: &Range<usize>) -> Option<(Option<usize>, Vec<Range<usize>>)> {
+    // Options are small; a bound keeps the recursion over nested merges shallow.
+    if o.len() > MAX_OPTS {
+        return None;
+    }
+    if r.is(o.start, "{") && r.close(o.start) == Some(o.end - 1) {
+        return Some((Some(o.start), spreads(r, o.start)));
+    }
+    let last = o.end.checked_sub(1)?;
+    let open = r.open_of(last).filter(|&p| p > o.start)?;
+    let callee = (o.start..open).all(|k| r.kind(k) == Some(Kind::Ident) || r.is(k, "."));
+    callee.then(|| (None, r.args(open)))
 }
 
 /// Names that only pass a body through (`JSON.stringify(b)`, `b?…:void 0`).
