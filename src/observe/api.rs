@@ -213,10 +213,15 @@ fn body_of(doc: &Value, op: &Value) -> Option<Body> {
         return swagger2_body(doc, op);
     }
     let content = op.get("requestBody")?.get("content")?.as_object()?;
-    let (encoding, media) = if let Some(m) = content.get("application/x-www-form-urlencoded") {
-        (Encoding::Form, m)
+    // JSON when the operation takes it (DRF lists JSON, form and multipart alike), else a form
+    // (FastAPI's OAuth2 password form takes only that).
+    let (encoding, media) = if let Some(m) = content.get("application/json") {
+        (Encoding::Json, m)
     } else {
-        (Encoding::Json, content.get("application/json")?)
+        (
+            Encoding::Form,
+            content.get("application/x-www-form-urlencoded")?,
+        )
     };
     let schema = deref(doc, media.get("schema")?)?;
     Some(body_with(encoding, properties(schema)))
@@ -441,5 +446,31 @@ mod tests {
         assert_eq!(drf_fields(&json!({"name": "Login", "renders": []})), None);
         assert_eq!(drf_fields(&json!({"actions": {"PUT": {"a": {}}}})), None);
         assert_eq!(drf_fields(&json!({"actions": {"POST": {}}})), None);
+    }
+
+    fn real(name: &str) -> Value {
+        let path = format!("{}/fixtures/api/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_real_drf_spectacular_document_gives_a_json_login_without_its_read_only_tokens() {
+        let doc = real("drf-spectacular-schema.json");
+        assert!(usable(&doc));
+        let api = Url::parse("https://api.d.test/api/v1/").unwrap();
+        let d = discovery_of(&doc, &api);
+        let login = d.login.unwrap();
+        assert_eq!(login.call.path, "/api/v1/auth/login/");
+        let body = login.body.unwrap();
+        // JSON, form and multipart are all offered: the SPA's JSON is kept.
+        assert_eq!(body.encoding, Encoding::Json);
+        assert_eq!(body.fields, ["password", "username"]);
+        assert!(d.calls.iter().any(|c| c.path == "/api/v1/auth/profile/"));
+    }
+
+    #[test]
+    fn a_real_drf_options_answer_names_the_login_fields() {
+        let fields = drf_fields(&real("drf-options-token-obtain-pair.json")).unwrap();
+        assert_eq!(fields, ["password", "username"]);
     }
 }
