@@ -24,11 +24,19 @@ pub fn chunk_refs(script: &[u8]) -> Vec<String> {
         let Some(v) = r.string(i) else { continue };
         if let Some(expanded) = webpack_chunks(&r, i, &v) {
             expanded.into_iter().for_each(&mut add);
-        } else if chunk_like(&v) {
+        } else if chunk_like(&v) && !module_id(&r, i) {
             add(v);
         }
     }
     out
+}
+
+/// A webpack development build's module id (`"./src/api.js"(e,t,n){…}`,
+/// `__webpack_require__("./src/api.js")`): a module inside a script, not a file.
+fn module_id(r: &Reader, i: usize) -> bool {
+    let key = matches!(r.text(i + 1), "(" | ":");
+    let required = i >= 2 && r.is(i - 1, "(") && r.text(i - 2).ends_with("require__");
+    key || required
 }
 
 fn chunk_like(v: &str) -> bool {

@@ -37,12 +37,15 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
     };
     for i in 0..r.len() {
         // webpack: `E:()=>s` in the module's `n.d(t,{…})`.
+        // (development builds: `request: () => (/* binding */ request)`)
+        let at = if r.is(i + 5, "(") { i + 6 } else { i + 5 };
         let getter = r.is(i + 1, ":")
             && r.is(i + 2, "(")
             && r.is(i + 3, ")")
             && r.is(i + 4, "=>")
-            && r.kind(i + 5) == Some(Kind::Ident)
-            && matches!(r.text(i + 6), "," | "}");
+            && r.kind(at) == Some(Kind::Ident)
+            && (at == i + 5 || r.is(at + 1, ")"))
+            && matches!(r.text(at + 1 + usize::from(at == i + 6)), "," | "}");
         // webpack 4: `n.d(t,"a",function(){return s})`, the getter maybe parenthesized.
         let v4_local = webpack4_getter(r, i);
         if let (Some(local), Some(key)) = (v4_local, r.string(i)) {
@@ -54,9 +57,9 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
                 add(module, &key, w);
             }
         }
-        if getter && helpers.iter().any(|w| w.name == r.text(i + 5)) {
+        if getter && helpers.iter().any(|w| w.name == r.text(at)) {
             let module = module_of(r, i);
-            let local = r.text(i + 5);
+            let local = r.text(at);
             let found = helpers
                 .iter()
                 .find(|w| w.name == local && module_of(r, w.def) == module);
@@ -196,12 +199,9 @@ pub(super) fn module_vars(r: &Reader) -> HashMap<String, Vec<(usize, String)>> {
             && r.is(k + 1, "=")
             && r.kind(k + 2) == Some(Kind::Ident)
             && r.is(k + 3, "(")
-            && r.kind(k + 4) == Some(Kind::Num)
             && r.is(k + 5, ")");
-        if required {
-            out.entry(r.text(k).to_string())
-                .or_default()
-                .push((k, r.text(k + 4).to_string()));
+        if let Some(id) = module_key_at(r, k + 4).filter(|_| required) {
+            out.entry(r.text(k).to_string()).or_default().push((k, id));
         }
     }
     out
@@ -215,7 +215,8 @@ fn module_id<'h>(h: &'h Helpers, var: &str, at: usize) -> Option<&'h str> {
 }
 
 /// The id of the webpack module whose function encloses token `at`: `672(e,t,n){…}`,
-/// `672:(e,t,n)=>{…}` or `672:function(e,t,n){…}`.
+/// `672:(e,t,n)=>{…}`, `672:function(e,t,n){…}`, or a path string in development builds
+/// (`"./src/api.js"(e,t,n){…}`).
 fn module_of(r: &Reader, at: usize) -> Option<String> {
     let mut depth = 0usize;
     for k in (at.saturating_sub(MODULE_SCAN)..at).rev() {
@@ -251,6 +252,18 @@ fn module_key(r: &Reader, k: usize) -> Option<String> {
     if r.is(key, ":") {
         key = key.checked_sub(1)?;
     }
-    (r.kind(key) == Some(Kind::Num) && matches!(r.text(key.wrapping_sub(1)), "{" | ","))
-        .then(|| r.text(key).to_string())
+    if !matches!(r.text(key.wrapping_sub(1)), "{" | ",") {
+        return None;
+    }
+    module_key_at(r, key)
+}
+
+/// A webpack module id token: a number (production) or a path string (`"./src/api.js"`,
+/// development).
+fn module_key_at(r: &Reader, k: usize) -> Option<String> {
+    match r.kind(k)? {
+        Kind::Num => Some(r.text(k).to_string()),
+        Kind::Str => r.string(k),
+        _ => None,
+    }
 }

@@ -631,3 +631,31 @@ fn deeply_nested_options_end() {
     let d = discover(js.as_bytes());
     assert_eq!(paths(&d), [(Some("GET"), "/x")]);
 }
+
+/// The same app built by webpack 5 in development mode (module ids are paths, getters
+/// parenthesized: `request: () => (/* binding */ request)`).
+#[test]
+fn webpack_development_build_helper_across_modules() {
+    let main = bytes("webpack-helper-dev/main.c50a2060.js");
+    let login = bytes("webpack-helper-dev/login.967dfac2.chunk.js");
+    assert_eq!(
+        chunk_refs(&main),
+        [
+            "static/js/login.967dfac2.chunk.js",
+            "static/js/src_settings_js.13bda97c.chunk.js"
+        ]
+    );
+    let d = discover_scripts(&[&main, &login]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("GET"), "/api/v2/projects/"),
+            (Some("POST"), "/api/v2/auth/login/"),
+            (Some("GET"), "/api/v2/auth/me/"),
+        ]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().body.as_ref().unwrap().fields,
+        ["email", "password"]
+    );
+}
