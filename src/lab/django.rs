@@ -8,7 +8,8 @@
 
 use super::auth::{issue, jti, verify};
 use super::http::{respond, Body, LabRequest};
-use super::shape::{self, Framework, Headers};
+pub use super::shape::Headers;
+use super::shape::{self, Framework};
 use super::LabState;
 use http::{Method, Response};
 use serde_json::{json, Value};
@@ -214,6 +215,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         .find(|(alias, _)| alias == rel)
         .map(|(_, route)| route.as_str())
         .unwrap_or(rel);
+    if let Some(answer) = super::drf::answer(state, req, rel) {
+        return answer;
+    }
     let missing = api.missing.iter().any(|m| {
         let m = m.trim_start_matches('/');
         path.trim_start_matches('/') == m || rel == m

@@ -62,6 +62,17 @@ pub fn bundle(state: &LabState) -> Vec<u8> {
 pub fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     let mut h: Vec<(&'static str, String)> = Vec::new();
     security(state, &mut h);
+    let chunk = state
+        .scenario
+        .frontend
+        .chunks
+        .iter()
+        .find(|(p, _)| *p == req.path);
+    if let Some((_, script)) = chunk {
+        let api = state.expand(&state.scenario.frontend.api_url);
+        h.push(("content-type", "text/javascript; charset=utf-8".into()));
+        return respond(200, &h, state.expand(script).replace("{api}", &api));
+    }
     match req.path.as_str() {
         p if p == BUNDLE_PATH && !state.scenario.frontend.bundle_missing => {
             h.push((

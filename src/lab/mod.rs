@@ -7,6 +7,7 @@ pub mod auth;
 pub mod corsgen;
 pub mod django;
 pub mod dns;
+pub mod drf;
 pub mod frontend;
 pub mod hostile;
 pub mod http;

@@ -62,20 +62,12 @@ impl Observations {
                 } else {
                     self.discovery(http, &target.frontend).await
                 };
-                let d = match d.calls.is_empty() && d.login.is_none() && !target.endpoints_pinned {
-                    // The frontend's code showed nothing: ask the API for its OpenAPI document.
-                    true => match api::fetch(http, &target.api_base).await {
-                        Some(doc) => Arc::new(bundle::Discovery {
-                            api_bases: d.api_bases.clone(),
-                            token_sent: d.token_sent.clone(),
-                            credentials: d.credentials,
-                            ..api::discovery_of(&doc, &target.api_base)
-                        }),
-                        None => d,
-                    },
-                    false => d,
-                };
-                Arc::new(plan::plan(target, &d))
+                // Where the frontend's code is silent, the API is asked (its schema document;
+                // DRF's OPTIONS metadata for the login's fields).
+                let d = api::learn(http, target, d).await;
+                let mut p = plan::plan(target, &d);
+                api::complete_login(http, target, &d, &mut p).await;
+                Arc::new(p)
             })
             .await
             .clone()

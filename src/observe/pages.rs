@@ -133,7 +133,7 @@ impl PageScan {
     /// What the page's scripts say about the API (the inline config first, then each script
     /// in the order the page loads them). Reads every script once: call it once per page.
     pub fn discovery(&self) -> Discovery {
-        bundle::discover::merge(self.script_bytes().map(bundle::discover))
+        bundle::discover::discover_scripts(&self.script_bytes().collect::<Vec<_>>())
     }
 }
 
@@ -182,13 +182,11 @@ pub async fn discover_with_chunks(http: &HttpClient, scans: &[PageScan]) -> Disc
                 .ok()
                 .filter(|e| e.status.is_success() && !e.is_html())
         });
-        let chunks: Vec<Discovery> = join_all(fetches)
-            .await
-            .into_iter()
-            .flatten()
-            .map(|e| bundle::discover(&e.body))
-            .collect();
-        bundle::discover::merge(std::iter::once(s.discovery()).chain(chunks))
+        let chunks: Vec<_> = join_all(fetches).await.into_iter().flatten().collect();
+        // One reading of the page's scripts and its chunks: a helper one defines, another calls.
+        let mut scripts: Vec<&[u8]> = s.script_bytes().collect();
+        scripts.extend(chunks.iter().map(|e| &e.body[..]));
+        bundle::discover::discover_scripts(&scripts)
     });
     bundle::discover::merge(join_all(per_page).await)
 }

@@ -256,6 +256,27 @@ fn auth_flow(target: &Target, d: &Discovery) -> AuthFlow {
     a
 }
 
+/// Whether the plan's login is the app's own call but the code does not show its body's fields
+/// (`post("/auth/login/", e)`): then the API's own metadata may name them.
+pub fn login_body_unknown(target: &Target, d: &Discovery) -> bool {
+    let unknown = |l: &super::bundle::discover::Login| {
+        l.body
+            .as_ref()
+            .is_none_or(|b| b.fields.is_empty() && !b.password_grant)
+    };
+    !target.auth_pinned && d.login.as_ref().is_some_and(unknown)
+}
+
+/// The plan's login with the body fields the API named (a JSON body).
+pub fn with_login_fields(p: &mut Plan, fields: &[String]) {
+    let body = Body {
+        encoding: Encoding::Json,
+        fields: fields.to_vec(),
+        password_grant: false,
+    };
+    apply_login_body(&mut p.auth, &body);
+}
+
 /// The field names and encoding of the login body.
 fn apply_login_body(a: &mut AuthFlow, body: &Body) {
     let is_pass = |f: &str| f.to_ascii_lowercase().contains("pass");
@@ -394,5 +415,25 @@ mod tests {
         assert_eq!(plan(&t, &discover(same)).base_corrected, None);
         let other = br#"const a="https://cdn.x.test/api";"#;
         assert_eq!(plan(&t, &discover(other)).base_corrected, None);
+    }
+
+    #[test]
+    fn a_login_of_unknown_body_takes_the_fields_the_api_names() {
+        let t = target("https://api.x.test/api/v1/");
+        let unknown = br#"const a="https://api.x.test/api/v1";function l(e){return i.post(`${a}/auth/login/`,e)}"#;
+        let d = discover(unknown);
+        assert!(login_body_unknown(&t, &d));
+        let mut p = plan(&t, &d);
+        with_login_fields(&mut p, &["email".to_string(), "password".to_string()]);
+        assert_eq!(p.auth.username_field, "email");
+        assert_eq!(p.auth.password_field, "password");
+        assert!(!p.auth.form);
+        // A body the code shows, no login at all, or a pinned login: nothing to ask.
+        let shown = br#"i.post("/auth/login/",{email:e,password:t})"#;
+        assert!(!login_body_unknown(&t, &discover(shown)));
+        assert!(!login_body_unknown(&t, &Discovery::default()));
+        let mut pinned = t.clone();
+        pinned.auth_pinned = true;
+        assert!(!login_body_unknown(&pinned, &d));
     }
 }

@@ -4,6 +4,7 @@
 
 mod cors;
 mod cors_seed;
+mod discovery;
 mod dns;
 mod endpoints;
 mod frameworks;
@@ -157,6 +158,8 @@ pub struct ApiSpec {
     pub framework: super::shape::Framework,
     /// The seed documents' pitfalls (issue 20).
     pub seed: seed::SeedFaults,
+    /// What the API says about itself (drf-spectacular's schema, DRF's OPTIONS metadata).
+    pub drf: crate::lab::drf::DrfExtras,
 }
 
 impl Default for ApiSpec {
@@ -206,6 +209,7 @@ impl Default for ApiSpec {
             jwt: JwtSpec::default(),
             framework: super::shape::Framework::Django,
             seed: seed::SeedFaults::default(),
+            drf: Default::default(),
         }
     }
 }
@@ -233,6 +237,9 @@ pub struct FrontendSpec {
     pub hsts: Option<String>,
     /// The app's own minified code instead of the TikTrue bundle (`{api}` becomes `api_url`).
     pub script: Option<String>,
+    /// More script files the frontend serves (lazy chunks the bundle loads), by path; `{api}`
+    /// becomes `api_url`.
+    pub chunks: Vec<(String, String)>,
 }
 
 impl Default for FrontendSpec {
@@ -248,6 +255,7 @@ impl Default for FrontendSpec {
             bundle_missing: false,
             hsts: Some("max-age=31536000; includeSubDomains".into()),
             script: None,
+            chunks: Vec::new(),
         }
     }
 }
@@ -391,6 +399,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(hostile::list());
     v.extend(stacks::list());
     v.extend(frameworks::list());
+    v.extend(discovery::list());
     v
 }
 

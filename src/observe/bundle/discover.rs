@@ -3,7 +3,10 @@
 //! the token is read from the answer), the refresh call, how the token is sent, the credentials
 //! mode, and the WebSocket URLs with the query parameter that carries the token. Read from
 //! minified bundles (esbuild, Vite/Rollup, webpack, Next.js/SWC output) by shape, never by
-//! running them. Pure: bytes in, [`Discovery`] out.
+//! running them. Calls made through the app's own helpers (`api("/auth/login/", {…})` over
+//! `fetch(`${base}${path}`, opts)`) are read through them ([`wrappers`]), also where one webpack
+//! module or ES chunk defines the helper and another calls it ([`modules`]): the page's scripts
+//! are read together ([`discover_scripts`]). Pure: bytes in, [`Discovery`] out.
 
 use super::is_noise;
 use super::js::Kind;
@@ -153,25 +156,58 @@ const ACCESS_NAMES: [&str; 10] = [
 const REFRESH_NAMES: [&str; 3] = ["refresh", "refreshToken", "refresh_token"];
 /// Discover what one script says.
 pub fn discover(script: &[u8]) -> Discovery {
-    let r = Reader::new(script);
+    discover_scripts(&[script])
+}
+
+/// Discover what a page's scripts say together (the inline config, the entry bundle, its
+/// chunks): the app's helpers one script (or webpack module) exports are followed where the
+/// others call them; the findings are merged in the scripts' order.
+pub fn discover_scripts(scripts: &[&[u8]]) -> Discovery {
+    let readers: Vec<Reader> = scripts.iter().map(|s| Reader::new(s)).collect();
+    let mut helpers: Vec<wrappers::Helpers> =
+        readers.iter().map(|r| wrappers::find(r, &[])).collect();
+    let exported: Vec<modules::Exported> = readers
+        .iter()
+        .zip(&helpers)
+        .flat_map(|(r, h)| modules::exports(r, &h.list))
+        .collect();
+    for h in &mut helpers {
+        h.imported = exported.clone();
+    }
+    merge(
+        readers
+            .iter()
+            .zip(&helpers)
+            .map(|(r, h)| discover_reader(r, h)),
+    )
+}
+
+fn discover_reader(r: &Reader, helpers: &wrappers::Helpers) -> Discovery {
     let mut d = Discovery {
-        api_bases: api_bases(&r),
-        credentials: credentials(&r),
-        csrf: csrf(&r),
+        api_bases: api_bases(r),
+        credentials: credentials(r),
+        csrf: csrf(r),
         ..Default::default()
     };
+    // A helper's own client call joining the base to its parameter is no route of its own.
+    let inner: Vec<usize> = helpers
+        .list
+        .iter()
+        .filter(|w| w.joins())
+        .map(|w| w.inner)
+        .collect();
     let mut found: Vec<(ApiCall, Option<Range<usize>>, usize)> = Vec::new();
-    for i in 0..r.len() {
-        if let Some(c) = call_at(&r, i) {
+    for i in (0..r.len()).filter(|i| !inner.contains(i)) {
+        if let Some(c) = call_at(r, i).or_else(|| wrappers::calls(r, helpers, i)) {
             found.push(c);
         }
     }
     for (call, body, end) in &found {
         let path = call.path.to_ascii_lowercase();
         if d.login.is_none() && is_login(&path) {
-            d.login = Some(login(&r, call, body.clone(), *end));
+            d.login = Some(login(r, call, body.clone(), *end));
         } else if d.refresh.is_none() && path.contains("refresh") {
-            let body = body.clone().map(|b| body_for(&r, call, b));
+            let body = body.clone().map(|b| body_for(r, call, b));
             let empty = body
                 .as_ref()
                 .is_none_or(|b| b.fields.is_empty() && b.encoding != Encoding::Unknown);
@@ -201,8 +237,8 @@ pub fn discover(script: &[u8]) -> Discovery {
             d.calls.push(call);
         }
     }
-    d.token_sent = token_send(&r, d.credentials);
-    d.websockets = websockets(&r);
+    d.token_sent = token_send(r, d.credentials);
+    d.websockets = websockets(r);
     d
 }
 
@@ -323,7 +359,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
     let end = r.close(i + 1)?;
     let first = args.first()?.clone();
     if member && METHODS.contains(&name) {
-        let p = r.pattern(first).filter(path_like)?;
+        let p = r.url_pattern(first).filter(path_like)?;
         if collection(r, i) {
             return None;
         }
@@ -351,7 +387,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         return Some((to_call(r, p, method, client, i), body, end));
     }
     if matches!(name, "fetch" | "ky" | "$fetch" | "ofetch") && plain {
-        let p = r.pattern(first).filter(path_like)?;
+        let p = r.url_pattern(first).filter(path_like)?;
         let opts = args.get(1).map(|o| o.start);
         let method = opts
             .and_then(|o| r.field(o, "method"))
@@ -372,7 +408,7 @@ fn call_at(r: &Reader, i: usize) -> Option<(ApiCall, Option<Range<usize>>, usize
         let o = first.start;
         let p = r
             .field(o, "url")
-            .and_then(|u| r.pattern(u))
+            .and_then(|u| r.url_pattern(u))
             .filter(path_like)?;
         let method = r
             .field(o, "method")
@@ -747,7 +783,9 @@ fn token_send(r: &Reader, creds: CredentialsMode) -> Option<TokenSend> {
 }
 
 mod chunks;
+mod modules;
 mod sockets;
+mod wrappers;
 
 pub use chunks::chunk_refs;
 use sockets::{add_ws, websockets};

@@ -14,7 +14,12 @@ pub struct Reader<'a> {
     consts: HashMap<&'a str, Vec<(usize, String)>>,
     /// `name = new Ctor` assignments: the token index and constructor of each, per name.
     news: HashMap<&'a str, Vec<(usize, &'a str)>>,
+    /// For each bracket token, the index of its partner of the same kind (`u32::MAX`: none).
+    pair: Vec<u32>,
 }
+
+/// How far apart a bracket and its partner may be for [`Reader::close`] / [`Reader::open_of`].
+const PAIR_SPAN: usize = 20_000;
 
 /// A string built by the code, as a pattern: literal text with `{name}` where a value is
 /// computed (`/orders/{id}`), and the expression that came first when the code prefixes a base
@@ -28,7 +33,9 @@ pub struct Pattern {
     pub text: String,
 }
 
-enum Piece {
+/// One piece of a built string: literal text, or the source of a computed part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
     Lit(String),
     Hole(String),
 }
@@ -41,7 +48,9 @@ impl<'a> Reader<'a> {
             toks,
             consts: HashMap::new(),
             news: HashMap::new(),
+            pair: Vec::new(),
         };
+        r.pair = r.find_pairs();
         r.consts = r.find_consts();
         r.news = r.find_news();
         r
@@ -93,54 +102,47 @@ impl<'a> Reader<'a> {
 
     /// The index of the bracket closing the one at `open`.
     pub fn close(&self, open: usize) -> Option<usize> {
-        let (o, c) = match self.text(open) {
-            "(" => ("(", ")"),
-            "{" => ("{", "}"),
-            "[" => ("[", "]"),
-            _ => return None,
-        };
-        let mut depth = 0usize;
-        for i in open..self.len().min(open + 20_000) {
-            if self.toks[i].kind != Kind::Punct {
-                continue;
-            }
-            let t = self.text(i);
-            if t == o {
-                depth += 1;
-            } else if t == c {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
+        if !matches!(self.text(open), "(" | "{" | "[") {
+            return None;
         }
-        None
+        let c = *self.pair.get(open)? as usize;
+        (c != u32::MAX as usize && c > open && c - open < PAIR_SPAN).then_some(c)
     }
 
     /// The index of the bracket opening the one at `close`.
     pub fn open_of(&self, close: usize) -> Option<usize> {
-        let (o, c) = match self.text(close) {
-            ")" => ("(", ")"),
-            "}" => ("{", "}"),
-            "]" => ("[", "]"),
-            _ => return None,
-        };
-        let mut depth = 0usize;
-        for i in (close.saturating_sub(20_000)..=close).rev() {
-            if self.toks[i].kind != Kind::Punct {
+        if !matches!(self.text(close), ")" | "}" | "]") {
+            return None;
+        }
+        let o = *self.pair.get(close)? as usize;
+        (o != u32::MAX as usize && o < close && close - o <= PAIR_SPAN).then_some(o)
+    }
+
+    /// Bracket partners, each kind matched on its own (as a scan counting one kind would).
+    fn find_pairs(&self) -> Vec<u32> {
+        let mut pair = vec![u32::MAX; self.len()];
+        let mut stacks: [Vec<usize>; 3] = Default::default();
+        for (i, t) in self.toks.iter().enumerate() {
+            if t.kind != Kind::Punct {
                 continue;
             }
-            let t = self.text(i);
-            if t == c {
-                depth += 1;
-            } else if t == o {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
+            let (kind, opening) = match self.text(i) {
+                "(" => (0, true),
+                ")" => (0, false),
+                "{" => (1, true),
+                "}" => (1, false),
+                "[" => (2, true),
+                "]" => (2, false),
+                _ => continue,
+            };
+            if opening {
+                stacks[kind].push(i);
+            } else if let Some(o) = stacks[kind].pop() {
+                pair[o] = i as u32;
+                pair[i] = o as u32;
             }
         }
-        None
+        pair
     }
 
     /// The comma-separated parts between the bracket at `open` and its close.
@@ -284,6 +286,20 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// The pattern of a call's URL argument: the string it builds, or the string constant a
+    /// lone name holds (`const L="/auth/login/"` … `fetch(L)`).
+    pub fn url_pattern(&self, r: Range<usize>) -> Option<Pattern> {
+        if r.len() == 1 && self.kind(r.start) == Some(Kind::Ident) {
+            let text = self.const_before(self.text(r.start), r.start)?.to_string();
+            return Some(Pattern {
+                base: None,
+                base_value: None,
+                text,
+            });
+        }
+        self.pattern(r)
+    }
+
     /// The string an expression builds, as a pattern; `None` when it has no literal part.
     pub fn pattern(&self, r: Range<usize>) -> Option<Pattern> {
         let mut pieces = Vec::new();
@@ -322,6 +338,15 @@ impl<'a> Reader<'a> {
             base_value,
             text,
         })
+    }
+
+    /// The pieces of the string an expression builds, empty literals dropped
+    /// (`c+"/x"+t` → `c`, `"/x"`, `t`).
+    pub fn pieces_of(&self, r: Range<usize>) -> Vec<Piece> {
+        let mut out = Vec::new();
+        self.pieces(r, &mut out);
+        out.retain(|p| !matches!(p, Piece::Lit(s) if s.is_empty()));
+        out
     }
 
     fn pieces(&self, r: Range<usize>, out: &mut Vec<Piece>) {

@@ -380,3 +380,282 @@ fn credentials_set_from_a_computed_value_are_dynamic() {
     let d = discover(b"x.withCredentials=opts.c;axios.defaults.withCredentials=!0");
     assert_eq!(d.credentials, CredentialsMode::Include);
 }
+
+/// Helpers around the client, minified by esbuild 0.25 (sources in fixtures/bundles/src/).
+#[test]
+fn esbuild_fetch_helper_calls_with_their_methods_and_login_body() {
+    let d = fixture("wrap-fetch.js");
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/api/auth/login/"),
+            (Some("GET"), "/api/users/me/"),
+            (Some("GET"), "/api/orders/{param}/"),
+            (Some("POST"), "/api/orders/{param}/cancel"),
+            (Some("POST"), "/api/auth/token/refresh/"),
+        ],
+        "the helper's own fetch of base and parameter is no route"
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(
+        login.call.url.as_deref(),
+        Some("https://api.shop.test/api/auth/login/"),
+        "the exact path, slash as written"
+    );
+    assert_eq!(login.call.client, Client::Fetch);
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(
+        (body.encoding, &body.fields[..]),
+        (Encoding::Json, &strings(&["email", "password"])[..])
+    );
+    assert_eq!(login.token_path, Some(strings(&["access"])));
+    assert_eq!(login.refresh_path, Some(strings(&["refresh"])));
+    let refresh = d.refresh.as_ref().unwrap();
+    assert_eq!(refresh.body.as_ref().unwrap().fields, ["refresh"]);
+    assert_eq!(d.api_bases, ["https://api.shop.test/api"]);
+}
+
+#[test]
+fn esbuild_axios_instance_helpers_and_a_request_function() {
+    let d = fixture("wrap-axios.js");
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/api-token-auth/"),
+            (Some("GET"), "/accounts/me"),
+            (Some("GET"), "/invoices/{param}"),
+            (Some("POST"), "/invoices"),
+            (Some("GET"), "/customers?page={param}"),
+        ]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.client, Client::Axios);
+    assert_eq!(
+        login.body.as_ref().unwrap().fields,
+        ["username", "password"]
+    );
+    assert_eq!(login.token_path, Some(strings(&["token"])));
+    // request() joins the base it computes (`window.__ENV__?.API_URL||…`) to its parameter.
+    assert_eq!(
+        call(&d, "POST", "/invoices").base_expr.as_deref(),
+        Some("c")
+    );
+    let scheme = Some("Token".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+}
+
+#[test]
+fn esbuild_method_taking_helper_under_get_and_post_helpers() {
+    let d = fixture("wrap-method.js");
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/v2/sessions"),
+            (Some("GET"), "/v2/projects"),
+            (Some("GET"), "/v2/projects/{param}/tasks"),
+        ]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.base_expr.as_deref(), Some("c"));
+    let body = login.body.as_ref().unwrap();
+    assert_eq!(body.fields, ["login", "secret"]);
+    assert_eq!(login.token_path, Some(strings(&["jwt"])));
+}
+
+#[test]
+fn a_helper_name_rebound_in_another_scope_is_not_the_helper() {
+    // `t` is the helper at the top, but a router's navigate inside `g` is also named `t`.
+    let d = discover(
+        br#"var a="https://api.x.test",t=(e,o)=>fetch(`${a}${e}`,o);function g(){let t=useNavigate();t("/login/done")}t("/auth/login",{method:"POST",body:JSON.stringify({email:x,password:y})});"#,
+    );
+    assert_eq!(paths(&d), [(Some("POST"), "/auth/login")]);
+}
+
+fn bytes(name: &str) -> Vec<u8> {
+    let path = format!("{}/fixtures/bundles/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// webpack 5 production output (sources in fixtures/bundles/src/webpack-helper/): the helper
+/// lives in module 672, exported as `E`; the entry and the lazy login chunk call `(0,r.E)(…)`.
+#[test]
+fn webpack_helper_module_called_from_the_entry_and_a_lazy_chunk() {
+    let main = bytes("webpack-helper/main.b008886a.js");
+    let chunk = bytes("webpack-helper/login.d4aef4c0.chunk.js");
+    let other = bytes("webpack-helper/227.ecb2cc5e.chunk.js");
+    // `"static/js/"+(966===e?"login":e)+"."+{227:…,966:…}[e]+".chunk.js"`
+    assert_eq!(
+        chunk_refs(&main),
+        [
+            "static/js/227.ecb2cc5e.chunk.js",
+            "static/js/login.d4aef4c0.chunk.js"
+        ]
+    );
+    let d = discover_scripts(&[&main, &chunk, &other]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("GET"), "/api/v2/projects/"),
+            (Some("POST"), "/api/v2/auth/login/"),
+            (Some("GET"), "/api/v2/auth/me/"),
+            (Some("PATCH"), "/api/v2/settings/"),
+        ]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(
+        login.call.url.as_deref(),
+        Some("https://api.wp.test/api/v2/auth/login/")
+    );
+    assert_eq!(login.body.as_ref().unwrap().fields, ["email", "password"]);
+    assert_eq!(login.token_path, Some(strings(&["access"])));
+    let scheme = Some("Bearer".to_string());
+    assert_eq!(d.token_sent, Some(TokenSend::Authorization { scheme }));
+    // The chunk alone does not know the helper: no call is made up from it.
+    assert!(discover(&chunk).calls.is_empty());
+}
+
+#[test]
+fn webpack_named_chunk_maps_are_expanded() {
+    let js = br#"n.u=e=>"static/js/"+{472:"settings",966:"login"}[e]+"."+{472:"d6d67583",966:"d4aef4c0"}[e]+".chunk.js";a.u=e=>"js/"+({5:"auth"}[e]||e)+"."+{5:"aa",7:"bb"}[e]+".js""#;
+    assert_eq!(
+        chunk_refs(js),
+        [
+            "static/js/settings.d6d67583.chunk.js",
+            "static/js/login.d4aef4c0.chunk.js",
+            "js/auth.aa.js",
+            "js/7.bb.js"
+        ]
+    );
+}
+
+/// ES-module chunks as Vite/Rollup emit them (built with esbuild --splitting; sources in
+/// fixtures/bundles/src/esm-split/): `export{a as b}` in a shared chunk, `import{b as n}` in the
+/// entry and the lazy login chunk.
+#[test]
+fn es_module_chunks_importing_the_helper() {
+    let entry = bytes("esm-split/assets/index-IRXEKR64.js");
+    let shared = bytes("esm-split/assets/chunk-TQUZ5KP2.js");
+    let login = bytes("esm-split/assets/login-JBWYNI4N.js");
+    assert_eq!(
+        chunk_refs(&entry),
+        ["./chunk-TQUZ5KP2.js", "./login-JBWYNI4N.js"]
+    );
+    let d = discover_scripts(&[&entry, &shared, &login]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("GET"), "/v1/boards"),
+            (Some("POST"), "/v1/auth/sign-in")
+        ]
+    );
+    let l = d.login.as_ref().unwrap();
+    assert_eq!(
+        l.call.url.as_deref(),
+        Some("https://api.esm.test/v1/auth/sign-in")
+    );
+    assert_eq!(l.body.as_ref().unwrap().fields, ["username", "password"]);
+    assert_eq!(l.token_path, Some(strings(&["access"])));
+}
+
+#[test]
+fn a_class_method_helper_and_an_object_of_helpers() {
+    // A client class whose request() joins its base to the path; calls as this.request(…).
+    let d = discover(
+        br#"class C{constructor(e){this.base=e}request(e,t={}){return fetch(this.base+e,{credentials:"include",...t})}login(e,t){return this.request("/session/",{method:"POST",body:JSON.stringify({login:e,pass:t})})}me(){return this.request("/session/me")}}"#,
+    );
+    assert_eq!(
+        paths(&d),
+        [(Some("POST"), "/session/"), (Some("GET"), "/session/me")]
+    );
+    let login = d.login.as_ref().unwrap();
+    assert_eq!(login.call.base_expr.as_deref(), Some("this.base"));
+    assert_eq!(login.body.as_ref().unwrap().fields, ["login", "pass"]);
+    // get/post helpers on an object over a fetch helper.
+    let d = discover(
+        br#"const B="/api",r=(e,t)=>fetch(B+e,t).then(n=>n.json()),api={get:e=>r(e),post:(e,t)=>r(e,{method:"POST",body:JSON.stringify(t)})};api.post("/auth/login",{email:x,password:y});api.get("/orders");"#,
+    );
+    assert_eq!(
+        paths(&d),
+        [(Some("POST"), "/auth/login"), (Some("GET"), "/orders")]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().body.as_ref().unwrap().fields,
+        ["email", "password"]
+    );
+}
+
+#[test]
+fn a_path_held_in_a_constant() {
+    let d = discover(
+        br#"const L="/auth/login/",M="https://api.x.test/me",r=(e,t)=>fetch(`${B}${e}`,t);r(L,{method:"POST",body:JSON.stringify({email:a,password:b})});fetch(M);"#,
+    );
+    assert_eq!(
+        paths(&d),
+        [(Some("POST"), "/auth/login/"), (Some("GET"), "/me")]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().call.base_expr.as_deref(),
+        Some("B")
+    );
+    // A name that holds no string constant is no call.
+    assert!(discover(br#"fetch(u);x.get(k);"#).calls.is_empty());
+}
+
+/// webpack 4 (Create React App 4) shapes: modules in an array-push chunk keyed by id,
+/// `n.d(t,"a",(function(){return s}))` exports, `Object(r.a)(…)` calls.
+#[test]
+fn webpack4_exports_and_object_wrapped_calls() {
+    let main = br#"(this.webpackJsonpapp=this.webpackJsonpapp||[]).push([[0],{14:function(e,t,n){"use strict";n.d(t,"a",(function(){return o}));var r="https://api.w4.test";function o(e,t){return fetch(r+e,Object.assign({headers:{"Content-Type":"application/json"}},t)).then((function(e){return e.json()}))}},31:function(e,t,n){"use strict";n.r(t);var r=n(14);function a(e,t){return Object(r.a)("/auth/jwt/create/",{method:"POST",body:JSON.stringify({email:e,password:t})})}Object(r.a)("/projects/")}}]);"#;
+    let d = discover(main);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("POST"), "/auth/jwt/create/"),
+            (Some("GET"), "/projects/")
+        ]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().call.url.as_deref(),
+        Some("https://api.w4.test/auth/jwt/create/")
+    );
+}
+
+#[test]
+fn deeply_nested_options_end() {
+    let mut js = String::from(r#"const r=(e,t)=>fetch(B+e,"#);
+    js.push_str(&"{...".repeat(5_000));
+    js.push('t');
+    js.push_str(&"}".repeat(5_000));
+    js.push_str(r#");r("/x",{method:"POST"});"#);
+    // No stack overflow: the helper is found, its options too deep to read (fetch's default).
+    let d = discover(js.as_bytes());
+    assert_eq!(paths(&d), [(Some("GET"), "/x")]);
+}
+
+/// The same app built by webpack 5 in development mode (module ids are paths, getters
+/// parenthesized: `request: () => (/* binding */ request)`).
+#[test]
+fn webpack_development_build_helper_across_modules() {
+    let main = bytes("webpack-helper-dev/main.c50a2060.js");
+    let login = bytes("webpack-helper-dev/login.967dfac2.chunk.js");
+    assert_eq!(
+        chunk_refs(&main),
+        [
+            "static/js/login.967dfac2.chunk.js",
+            "static/js/src_settings_js.13bda97c.chunk.js"
+        ]
+    );
+    let d = discover_scripts(&[&main, &login]);
+    assert_eq!(
+        paths(&d),
+        [
+            (Some("GET"), "/api/v2/projects/"),
+            (Some("POST"), "/api/v2/auth/login/"),
+            (Some("GET"), "/api/v2/auth/me/"),
+        ]
+    );
+    assert_eq!(
+        d.login.as_ref().unwrap().body.as_ref().unwrap().fields,
+        ["email", "password"]
+    );
+}
