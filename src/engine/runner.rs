@@ -191,7 +191,19 @@ fn probe_stack(ctx: &Arc<Context>) -> Option<tokio::task::JoinHandle<()>> {
     }
     let c = Arc::clone(ctx);
     Some(tokio::spawn(async move {
-        c.observed.stack_samples(&c.http, &c.target.api_base).await;
+        let login_meta = async {
+            // The default login's DRF metadata, asked while the bundle is read (see
+            // `Observations::login_fields`): only when the run will log in as the app does.
+            let t = &c.target;
+            if c.runs(Module::Jwt) && !t.auth_pinned && t.credentials.is_some() {
+                let url = t.url_for(&t.auth.login_path);
+                c.observed.login_fields(&c.http, url).await;
+            }
+        };
+        tokio::join!(
+            c.observed.stack_samples(&c.http, &c.target.api_base),
+            login_meta
+        );
     }))
 }
 

@@ -11,7 +11,6 @@
 //! requests, bounded in size and with the client's timeouts.
 
 use super::bundle::discover::{ApiCall, Body, Client, Discovery, Encoding, Login};
-use super::plan::{self, Plan};
 use crate::net::http::{HttpClient, HttpRequest};
 use crate::target::Target;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -55,18 +54,6 @@ pub async fn learn(http: &HttpClient, target: &Target, d: Arc<Discovery>) -> Arc
             ..discovery_of(&doc, &target.api_base)
         }),
         None => d,
-    }
-}
-
-/// The plan's login fields from DRF's OPTIONS metadata, when the app's code names the login
-/// but not its body (one OPTIONS request, before the login; nothing changes when it does not
-/// answer with fields).
-pub async fn complete_login(http: &HttpClient, target: &Target, d: &Discovery, p: &mut Plan) {
-    if !plan::login_body_unknown(target, d) {
-        return;
-    }
-    if let Some(fields) = login_fields(http, target.url_for(&p.auth.login_path)).await {
-        plan::with_login_fields(p, &fields);
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Observations {
     pub plan: OnceCell<Arc<plan::Plan>>,
     /// The API host's answers the stack is recognised from (its 404 page, its base).
     pub stack: OnceCell<Arc<Vec<crate::stack::Sample>>>,
+    /// DRF's OPTIONS metadata of a login URL: (the URL asked, the fields it names).
+    pub login_meta: OnceCell<(Url, Option<Vec<String>>)>,
 }
 
 impl Observations {
@@ -66,11 +68,33 @@ impl Observations {
                 // DRF's OPTIONS metadata for the login's fields).
                 let d = api::learn(http, target, d).await;
                 let mut p = plan::plan(target, &d);
-                api::complete_login(http, target, &d, &mut p).await;
+                if plan::login_body_unknown(target, &d) {
+                    let url = target.url_for(&p.auth.login_path);
+                    if let Some(fields) = self.login_fields(http, url).await {
+                        plan::with_login_fields(&mut p, &fields);
+                    }
+                }
                 Arc::new(p)
             })
             .await
             .clone()
+    }
+
+    /// The login's fields from DRF's OPTIONS metadata. The first ask is kept: made early for
+    /// the default login URL (so the answer is in when the bundle names that login without its
+    /// body), it costs no round trip on the way to the login; another URL is asked when needed.
+    pub async fn login_fields(&self, http: &HttpClient, url: Url) -> Option<Vec<String>> {
+        let (asked, fields) = self
+            .login_meta
+            .get_or_init(|| async {
+                let fields = api::login_fields(http, url.clone()).await;
+                (url.clone(), fields)
+            })
+            .await;
+        if *asked == url {
+            return fields.clone();
+        }
+        api::login_fields(http, url).await
     }
 
     /// The API host's answers for recognising its stack, probed on first use.
