@@ -320,6 +320,39 @@ async fn proxy_502_says_the_app_is_down() {
 }
 
 #[tokio::test]
+async fn a_maintenance_503_is_named_as_maintenance_not_a_dead_app() {
+    let t = diagnose("endpoints-maintenance", &["--only", "endpoints"], true).await;
+    let f = t.one("endpoints.profile");
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(key(f), "endpoints.maintenance");
+    assert_eq!(
+        f.fault_as::<EndpointFault>(),
+        Some(&EndpointFault::Maintenance {
+            title: Some("Down for maintenance".into()),
+            retry_after: Some("600".into())
+        })
+    );
+    assert!(
+        f.detail.contains("\"Down for maintenance\""),
+        "{}",
+        f.detail
+    );
+    assert!(f.detail.contains("Retry-After: 600"), "{}", f.detail);
+    let hint = f.hint.as_deref().unwrap();
+    assert!(hint.contains("maintenance mode"), "{hint}");
+    assert!(
+        !hint.contains("not running") && !hint.contains("cannot reach"),
+        "{hint}"
+    );
+    for id in ["endpoints.exposure", "endpoints.debug", "endpoints.static"] {
+        let f = t.one(id);
+        assert_eq!(f.status, Status::Skip, "{id}");
+        assert_eq!(key(f), "endpoints.maintenance", "{id}");
+        assert!(!f.detail.contains("not answering"), "{id}: {}", f.detail);
+    }
+}
+
+#[tokio::test]
 async fn exposed_setup_route_fails_exposure() {
     let t = diagnose("endpoints-setup-exposed", &["--only", "endpoints"], true).await;
     let f = t.one("endpoints.exposure");

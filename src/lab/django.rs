@@ -163,6 +163,8 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+const MAINTENANCE_HTML: &str = "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body><h1>We'll be back soon</h1><p>The service is down for scheduled maintenance.</p></body></html>";
+
 /// Handle one request to the API host.
 pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     let api = &state.scenario.api;
@@ -204,6 +206,18 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
             code,
             &[("content-type", "text/html".into()), ("server", "nginx".into())],
             format!("<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
+        );
+    }
+    if let (Some(retry), false) = (api.maintenance, req.method == Method::OPTIONS) {
+        // nginx `return 503` with a maintenance page while the flag file exists.
+        return respond(
+            503,
+            &[
+                ("content-type", "text/html".into()),
+                ("server", "nginx".into()),
+                ("retry-after", retry.to_string()),
+            ],
+            MAINTENANCE_HTML,
         );
     }
     // CorsMiddleware answers preflights itself, before anything else runs: being first in

@@ -119,6 +119,9 @@ pub fn seen_of(ex: &Exchange) -> Seen {
         path: ex.url.path().to_string(),
         url: ex.url.to_string(),
         rate_limit: (ex.status.as_u16() == 429).then(|| rate_limit_of(ex)),
+        retry_after: ex
+            .header("retry-after")
+            .map(|v| v.trim().chars().take(64).collect()),
     }
 }
 
@@ -360,6 +363,7 @@ async fn check_exposure(ctx: &Context) -> Finding {
     for (url, r) in &results {
         match r {
             Ok(ex) => {
+                e.maintenance |= judge::maintenance(&seen_of(ex)).is_some();
                 if ex.status.as_u16() == 429 {
                     e.rate_limit = Some(rate_limit_of(ex));
                 }
@@ -413,9 +417,7 @@ async fn check_static(ctx: &Context) -> Finding {
     if !ex.status.is_success() && seen.status != 404 {
         // The endpoint rows own why the backend does not answer its page (a 404 is a backend
         // without the admin: not applicable, below).
-        let fault = judge::EndpointFault::AppNotAnswering {
-            status: seen.status,
-        };
+        let fault = judge::not_answering(&seen);
         return f
             .skip()
             .detail(words::no_html_page(page.as_str(), &ex.summary()))

@@ -385,6 +385,7 @@ fn exposure_verdicts() {
             .map(|(p, s)| (p.to_string(), s))
             .collect(),
         all_gateway: false,
+        maintenance: false,
         rate_limit: None,
         catch_all,
     };
@@ -473,4 +474,57 @@ fn a_429_on_the_other_probes_is_named_not_passed() {
     );
     // A missing file still fails, whatever else was limited.
     assert_eq!(judge_static(&[a(404), a(429)]).0, Status::Fail);
+}
+
+#[test]
+fn a_503_maintenance_page_is_named_as_maintenance() {
+    let page = "<html><head><title>Down for maintenance</title></head><body>We'll be back soon</body></html>";
+    let with_retry = Seen {
+        retry_after: Some("600".into()),
+        ..html("GET", 503, page)
+    };
+    let v = classify(&ep("profile"), &with_retry, None);
+    assert_eq!(
+        v.fault,
+        Some(EndpointFault::Maintenance {
+            title: Some("Down for maintenance".into()),
+            retry_after: Some("600".into())
+        })
+    );
+    assert_eq!(v.fault.as_ref().unwrap().key(), "endpoints.maintenance");
+    let hint = words::hint(v.fault.as_ref().unwrap()).unwrap();
+    assert!(hint.contains("maintenance mode"), "{hint}");
+    assert!(hint.contains("Retry-After: 600"), "{hint}");
+    assert!(!hint.contains("not running") && !hint.contains("cannot reach"));
+    // A titled page without Retry-After is maintenance too; a JSON 503 with Retry-After as well.
+    let titled = classify(&ep("profile"), &html("GET", 503, page), None);
+    assert!(matches!(
+        titled.fault,
+        Some(EndpointFault::Maintenance {
+            retry_after: None,
+            ..
+        })
+    ));
+    let json_retry = Seen {
+        retry_after: Some("120".into()),
+        ..json("GET", 503, "{\"message\":\"Service Unavailable\"}")
+    };
+    assert!(maintenance(&json_retry).is_some());
+    // nginx's stock 503 (no upstream, limit_req) stays a proxy error, a JSON health-check 503
+    // stays the app's own.
+    let stock = "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>";
+    let v = classify(&ep("profile"), &html("GET", 503, stock), None);
+    assert!(matches!(
+        v.fault,
+        Some(EndpointFault::ProxyError { status: 503, .. })
+    ));
+    let v = classify(&ep("health"), &json("GET", 503, "{\"db\":\"down\"}"), None);
+    assert!(matches!(
+        v.fault,
+        Some(EndpointFault::AppUnavailable { .. })
+    ));
+    // Rows with nothing to judge point at maintenance too.
+    let (st, f) = judge_debug(&with_retry);
+    assert_eq!(st, Status::Skip);
+    assert_eq!(f.unwrap().key(), "endpoints.maintenance");
 }

@@ -39,6 +39,13 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "endpoints-maintenance",
+            "the API is in maintenance mode: the proxy answers an HTML 503 \"Down for maintenance\" page with Retry-After: 600",
+            |s| {
+                s.api.maintenance = Some(600);
+            },
+        ),
+        Scenario::fault(
             "endpoints-403-not-401",
             "SessionAuthentication is listed first: protected routes answer 403 without WWW-Authenticate",
             |s| {

@@ -129,6 +129,9 @@ pub struct ApiSpec {
     pub cors_after_common: bool,
     /// The proxy answers every non-OPTIONS request with this status, without CORS headers.
     pub proxy_error: Option<u16>,
+    /// Maintenance mode: the proxy answers every non-OPTIONS request with an HTML 503
+    /// "Down for maintenance" page and `Retry-After` this many seconds.
+    pub maintenance: Option<u64>,
     /// The API host is in ALLOWED_HOSTS.
     pub host_allowed: bool,
     pub debug: bool,
@@ -189,6 +192,7 @@ impl Default for ApiSpec {
             options_redirect: false,
             cors_after_common: false,
             proxy_error: None,
+            maintenance: None,
             host_allowed: true,
             debug: false,
             db_down: false,
