@@ -460,6 +460,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
 }
 
 fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
+    if let Some((status, ct, body)) = super::auth::csrf_refusal(state, req) {
+        return (status, vec![("content-type", ct)], body);
+    }
     let j = &state.scenario.api.jwt;
     let seed = &state.scenario.api.seed;
     if let Some(retry) = seed.login_locked {

@@ -58,6 +58,20 @@ pub enum JwtFault {
     LoginFailed {
         status: u16,
     },
+    /// The login was refused by the API's CSRF check (jwt.csrf owns the cause).
+    LoginCsrfRefused {
+        status: u16,
+    },
+    /// An unsafe POST (with the frontend's `Origin`, when one is known) was refused by the
+    /// API's CSRF check.
+    Csrf {
+        origin: Option<String>,
+        refusal: super::csrf::CsrfRefusal,
+    },
+    /// The CSRF row could not judge: the login did not answer as a login (jwt.login owns it).
+    CsrfNotReached {
+        status: u16,
+    },
     /// The access token's claims: every problem seen, the first one names the key.
     Claims(Vec<ClaimProblem>),
     /// The access token is not a JWS: nothing to decode.
@@ -171,6 +185,12 @@ impl FaultKind for JwtFault {
             LoginRouteMissing { .. } => "jwt.login-route-missing",
             LoginServerError { .. } => "jwt.login-server-error",
             LoginFailed { .. } => "jwt.login-failed",
+            LoginCsrfRefused { .. } => "jwt.login-csrf-refused",
+            Csrf { refusal, .. } if refusal.reason.origin_untrusted() => {
+                "jwt.csrf-origin-untrusted"
+            }
+            Csrf { .. } => "jwt.csrf-token-missing",
+            CsrfNotReached { .. } => "jwt.csrf-not-reached",
             Claims(problems) => problems.first().map_or("jwt.claims", |p| p.key()),
             OpaqueToken => "jwt.opaque-token",
             ProfileNotJson => "jwt.profile-not-json",
@@ -195,6 +215,14 @@ impl FaultKind for JwtFault {
             KnownSecret { .. } => "jwt.known-secret",
             WordlistSecret { .. } => "jwt.wordlist-secret",
             WordlistUnreadable { .. } => "jwt.wordlist-unreadable",
+        }
+    }
+
+    fn depends_on(&self) -> Option<crate::engine::Row> {
+        match self {
+            JwtFault::LoginCsrfRefused { .. } => Some(crate::engine::Row::JwtCsrf),
+            JwtFault::CsrfNotReached { .. } => Some(crate::engine::Row::JwtLogin),
+            _ => None,
         }
     }
 }
@@ -240,21 +268,30 @@ pub fn login_succeeded(json: bool, access_found: bool, configured: &str, status:
     Verdict::pass()
 }
 
-/// What a login that did not succeed means. `body`: its JSON, `sent`: the field names sent.
-pub fn login_refused(
-    status: u16,
-    json: bool,
-    body: Option<&Value>,
-    sent: [&str; 2],
-    location: Option<String>,
-) -> JwtFault {
+/// A login answer that did not succeed, as the verdict needs it.
+#[derive(Debug, Clone, Default)]
+pub struct LoginAnswer<'a> {
+    pub status: u16,
+    pub json: bool,
+    pub body: Option<&'a Value>,
+    pub location: Option<String>,
+    /// A CSRF check refused it (see `csrf::refusal`).
+    pub csrf_refused: bool,
+}
+
+/// What a login that did not succeed means. `sent`: the field names sent.
+pub fn login_refused(a: LoginAnswer<'_>, sent: [&str; 2]) -> JwtFault {
+    let status = a.status;
+    if a.csrf_refused {
+        return JwtFault::LoginCsrfRefused { status };
+    }
     match status {
-        400 | 401 | 403 if !json => JwtFault::LoginAnsweredHtml { status },
-        400 | 401 | 403 if wants_other_fields(body, sent) => JwtFault::LoginFieldNames { status },
+        400 | 401 | 403 if !a.json => JwtFault::LoginAnsweredHtml { status },
+        400 | 401 | 403 if wants_other_fields(a.body, sent) => JwtFault::LoginFieldNames { status },
         400 | 401 | 403 => JwtFault::CredentialsRefused { status },
         301 | 302 | 303 | 307 | 308 => JwtFault::LoginRedirected {
             status,
-            location: location.unwrap_or_default(),
+            location: a.location.unwrap_or_default(),
         },
         404 | 405 => JwtFault::LoginRouteMissing { status },
         500..=599 => JwtFault::LoginServerError { status },
@@ -270,8 +307,12 @@ fn wants_other_fields(body: Option<&Value>, sent: [&str; 2]) -> bool {
     })
 }
 
-/// Without credentials, a made-up user's login: refused with JSON 400/401 is right.
-pub fn login_probe(status: u16, json: bool) -> Verdict {
+/// Without credentials, a made-up user's login: refused with JSON 400/401 is right; refused by
+/// a CSRF check, jwt.csrf owns the cause.
+pub fn login_probe(status: u16, json: bool, csrf_refused: bool) -> Verdict {
+    if csrf_refused {
+        return Verdict::fail(JwtFault::LoginCsrfRefused { status });
+    }
     match status {
         400 | 401 if json => Verdict::pass(),
         200..=299 => Verdict::fail(JwtFault::LoginAcceptsAnyone { status }),
@@ -550,24 +591,44 @@ mod tests {
         let sent = ["username", "password"];
         let wants_email = json!({"email": ["This field is required."]});
         let refused = json!({"detail": "No active account found"});
+        fn a(status: u16, json: bool, body: Option<&Value>) -> LoginAnswer<'_> {
+            LoginAnswer {
+                status,
+                json,
+                body,
+                ..Default::default()
+            }
+        }
         assert_eq!(
-            login_refused(400, true, Some(&wants_email), sent, None),
+            login_refused(a(400, true, Some(&wants_email)), sent),
             JwtFault::LoginFieldNames { status: 400 }
         );
         assert_eq!(
-            login_refused(401, true, Some(&refused), sent, None),
+            login_refused(a(401, true, Some(&refused)), sent),
             JwtFault::CredentialsRefused { status: 401 }
         );
         assert_eq!(
-            login_refused(403, false, None, sent, None),
+            login_refused(a(403, false, None), sent),
             JwtFault::LoginAnsweredHtml { status: 403 }
         );
         assert_eq!(
-            login_refused(404, false, None, sent, None).key(),
+            login_refused(a(404, false, None), sent).key(),
             "jwt.login-route-missing"
         );
-        assert_eq!(login_probe(401, true), Verdict::pass());
-        assert_eq!(login_probe(200, true).status, Status::Fail);
+        let csrf = LoginAnswer {
+            csrf_refused: true,
+            ..a(403, true, Some(&refused))
+        };
+        assert_eq!(
+            login_refused(csrf, sent),
+            JwtFault::LoginCsrfRefused { status: 403 }
+        );
+        assert_eq!(login_probe(401, true, false), Verdict::pass());
+        assert_eq!(login_probe(200, true, false).status, Status::Fail);
+        assert_eq!(
+            login_probe(403, true, true).fault,
+            Some(JwtFault::LoginCsrfRefused { status: 403 })
+        );
         assert_eq!(
             login_succeeded(true, false, "access", 200).fault,
             Some(JwtFault::NoAccessToken {

@@ -8,6 +8,8 @@
 //! CONNCHECK_PASSWORD only; every token is registered with the run's secrets before anything
 //! could show it, and no text here ever carries one.
 
+pub mod csrf;
+pub mod csrf_words;
 pub mod judge;
 pub mod token;
 pub mod words;
@@ -87,12 +89,20 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let titles = Titles::new(&plan.auth);
     let subjects = Subjects::new(&plan);
     if ctx.target.credentials.is_none() {
-        let (login, forged) = tokio::join!(
+        let ((login, post), forged) = tokio::join!(
             probe_login(&ctx, &titles, &subjects),
             probe_no_token(&ctx, &titles, &subjects)
         );
         sink.push(login);
         sink.push(forged);
+        let row = Finding::of(Row::JwtCsrf, subjects.login.clone(), csrf_words::TITLE);
+        sink.push(match post {
+            Some(post) => csrf_row(&ctx, row, &post, plan.credentials_include).await,
+            None => row
+                .skip()
+                .fault(Unchecked(Missing::Credentials))
+                .detail(csrf_words::skipped(None, csrf::CsrfSkip::NoCredentials)),
+        });
         for (row, subject, title) in later_rows(&titles, &subjects) {
             if row != Row::JwtRejectsForged {
                 sink.push(
@@ -118,6 +128,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     };
     let observed = ctx.login().await;
     let row = Finding::of(Row::JwtLogin, subjects.login.clone(), &titles.login);
+    let csrf = Finding::of(Row::JwtCsrf, subjects.login.clone(), csrf_words::TITLE);
     let answer = match &*observed {
         Login::Answered(a) => a,
         Login::PlainHttp { url } => {
@@ -127,14 +138,28 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                     .detail(words::plain_http_detail(url))
                     .hint(words::PLAIN_HTTP_HINT),
             );
+            sink.push(
+                csrf.skip()
+                    .fault(JwtFault::InsecureLogin)
+                    .detail(words::plain_http_detail(url)),
+            );
             return skip_rest(NotChecked::PlainHttp);
         }
         Login::Failed { error, elapsed, .. } => {
             sink.push(ctx.net_failure(row, error).duration(*elapsed));
+            sink.push(ctx.net_failure(csrf, error));
             return skip_rest(NotChecked::NoToken);
         }
         Login::NoCredentials => return skip_rest(NotChecked::NoToken),
     };
+    let post = CsrfPost {
+        url: &answer.url,
+        origin: answer.origin.clone(),
+        exchange: &answer.exchange,
+        body: answer.body.as_ref(),
+        credentials: true,
+    };
+    sink.push(csrf_row(&ctx, csrf, post, plan.credentials_include).await);
     let (login_row, verdict) = login_row(row, answer, &subjects.auth);
     sink.push(login_row);
     let Some(access) = answer.access.as_ref().filter(|_| verdict.fault.is_none()) else {
@@ -256,12 +281,16 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
             answer_text(ex, a.body.as_ref())
         );
         let sent = [auth.username_field.as_str(), auth.password_field.as_str()];
+        let csrf_refused = csrf::refusal(st, &ex.body_text(), a.body.as_ref()).is_some();
         let fault = judge::login_refused(
-            st,
-            ex.is_json(),
-            a.body.as_ref(),
+            judge::LoginAnswer {
+                status: st,
+                json: ex.is_json(),
+                body: a.body.as_ref(),
+                location: ex.header("location"),
+                csrf_refused,
+            },
             sent,
-            ex.header("location"),
         );
         let v = Verdict {
             status: Status::Fail,
@@ -291,8 +320,26 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
     (f, verdict)
 }
 
+/// The unsafe POST the CSRF row judges (the login, with the frontend's Origin).
+struct CsrfPost<'a> {
+    url: &'a url::Url,
+    origin: Option<String>,
+    exchange: &'a Exchange,
+    body: Option<&'a Value>,
+    /// Made with the test account (not a made-up user).
+    credentials: bool,
+}
+
+/// What came back from a made-up user's login, kept for the CSRF row.
+struct ProbePost {
+    url: url::Url,
+    origin: Option<String>,
+    exchange: Exchange,
+    body: Option<Value>,
+}
+
 /// Without credentials: the login route exists and rejects bad ones cleanly.
-async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
+async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> (Finding, Option<ProbePost>) {
     let start = Instant::now();
     let f = Finding::of(Row::JwtLogin, s.login.clone(), &t.login);
     let req = login::request(
@@ -304,14 +351,83 @@ async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
     let url = req.url.clone();
     let ex = match ctx.http.send(req).await {
         Ok(ex) => ex,
-        Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
+        Err(e) => return (ctx.net_failure(f, &e).duration(start.elapsed()), None),
     };
     let body = register_tokens(&ctx.secrets, &ex);
     let f = f.duration(start.elapsed());
     let said = answer_text(&ex, body.as_ref());
-    let v = judge::login_probe(ex.status.as_u16(), ex.is_json());
+    let refused = csrf::refusal(ex.status.as_u16(), &ex.body_text(), body.as_ref()).is_some();
+    let v = judge::login_probe(ex.status.as_u16(), ex.is_json(), refused);
     let (detail, hint) = words::login_probe(&said, &url, v.fault.as_ref());
-    with_verdict(f, v).detail(detail).hint(hint)
+    let f = with_verdict(f, v).detail(detail).hint(hint);
+    (
+        f,
+        Some(ProbePost {
+            url,
+            origin: login::browser_origin(&ctx.target).map(|o| o.as_str().to_string()),
+            exchange: ex,
+            body,
+        }),
+    )
+}
+
+/// The `jwt.csrf` row from the unsafe POST that was made.
+async fn csrf_row<'a>(
+    ctx: &Context,
+    f: Finding,
+    post: impl Into<CsrfPost<'a>>,
+    credentials_mode: bool,
+) -> Finding {
+    let post = post.into();
+    let ex = post.exchange;
+    let status = ex.status.as_u16();
+    let refusal = csrf::refusal(status, &ex.body_text(), post.body);
+    let seen = csrf::CsrfSeen {
+        origin: post.origin.clone(),
+        credentials: post.credentials,
+        cookies: credentials_mode || !ex.header_all("set-cookie").is_empty(),
+        status,
+        refusal,
+    };
+    let said = answer_text(ex, post.body);
+    let request = csrf_words::request(post.url, post.origin.as_deref(), &said);
+    let verdict = match csrf::judge(&seen) {
+        csrf::CsrfDecision::Judged(v) => v,
+        csrf::CsrfDecision::Skipped(k) => {
+            let f = f.skip().detail(csrf_words::skipped(Some(&request), k));
+            return match k {
+                csrf::CsrfSkip::NoCookies => f,
+                csrf::CsrfSkip::NoOrigin => f.fault(Unchecked(Missing::Origin)),
+                csrf::CsrfSkip::NoCredentials => f.fault(Unchecked(Missing::Credentials)),
+                csrf::CsrfSkip::LoginDidNotAnswer => f.fault(JwtFault::CsrfNotReached { status }),
+            };
+        }
+    };
+    let Some(JwtFault::Csrf { origin, refusal }) = &verdict.fault else {
+        return with_verdict(f, verdict).detail(csrf_words::passed(&request, seen.cookies));
+    };
+    let stack = ctx
+        .observed
+        .stack(&ctx.http, &ctx.target.api_base, &[])
+        .await;
+    let hint = csrf_words::hint(refusal, origin.as_deref(), &stack);
+    let detail = csrf_words::refused(&request, refusal, origin.as_deref());
+    with_verdict(f, verdict.clone())
+        .detail(detail)
+        .hint(hint)
+        .browser_error(failed_call("POST", post.url, status))
+}
+
+impl<'a> From<&'a ProbePost> for CsrfPost<'a> {
+    fn from(p: &'a ProbePost) -> CsrfPost<'a> {
+        CsrfPost {
+            url: &p.url,
+            origin: p.origin.clone(),
+            exchange: &p.exchange,
+            body: p.body.as_ref(),
+            credentials: false,
+        }
+    }
 }
 
 /// GET the profile route, with this bearer token or none.

@@ -75,7 +75,9 @@ pub fn login_hint(f: &JwtFault, a: &AuthFlow) -> String {
         CredentialsRefused { .. } => "the server refused these credentials: check CONNCHECK_USERNAME / CONNCHECK_PASSWORD, that the account exists in this database and is active (is_active), and that email/username matches what the login view expects".into(),
         LoginRedirected { location, .. } => format!("the login POST is redirected to {location} and conncheck does not resend the password: call the final URL (trailing slash, https) — see endpoints.login"),
         LoginRouteMissing { .. } => format!("the login route {} is not there: see endpoints.login for the path that answers", a.login_path),
+        LoginServerError { status: 503 } => "the API answers 503 at login: see endpoints.login (a maintenance page is named there) and the app's logs".into(),
         LoginServerError { .. } => "the backend fails at login: see endpoints.login and the app's logs (database, migrations)".into(),
+        LoginCsrfRefused { .. } => super::csrf_words::LOGIN_REFUSED_HINT.into(),
         _ => "the login did not succeed; see endpoints.login".into(),
     }
 }
@@ -116,6 +118,10 @@ pub fn login_probe(said: &str, url: &url::Url, fault: Option<&JwtFault>) -> (Str
         Some(JwtFault::LoginAcceptsAnyone { .. }) => (
             format!("{detail}: a made-up user was let in"),
             "the login view accepts unknown credentials: authenticate with django.contrib.auth.authenticate / simplejwt's TokenObtainPairView".into(),
+        ),
+        Some(JwtFault::LoginCsrfRefused { .. }) => (
+            format!("{detail}: refused by the API's CSRF check before the credentials were read"),
+            super::csrf_words::LOGIN_REFUSED_HINT.into(),
         ),
         Some(_) => (
             detail,

@@ -4,6 +4,7 @@
 
 mod cors;
 mod cors_seed;
+pub mod csrf;
 mod dns;
 mod endpoints;
 mod frontend;
@@ -157,6 +158,8 @@ pub struct ApiSpec {
     pub jwt: JwtSpec,
     /// The seed documents' pitfalls (issue 20).
     pub seed: seed::SeedFaults,
+    /// A CSRF check in front of the login (a cookie-session SPA).
+    pub csrf: csrf::CsrfSpec,
 }
 
 impl Default for ApiSpec {
@@ -206,6 +209,7 @@ impl Default for ApiSpec {
             session_cookie: false,
             jwt: JwtSpec::default(),
             seed: seed::SeedFaults::default(),
+            csrf: csrf::CsrfSpec::default(),
         }
     }
 }
@@ -390,6 +394,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(cors_seed::list());
     v.extend(hostile::list());
     v.extend(stacks::list());
+    v.extend(csrf::list());
     v
 }
 

@@ -1,0 +1,74 @@
+//! A cookie-session SPA behind the API's CSRF check: the login POST, carrying the frontend's
+//! Origin as Chrome sends it, is refused when the origin is not trusted (DRF's JSON
+//! `CSRF Failed: Origin checking failed …`) or when the SPA does not send the CSRF cookie and
+//! token (Django's HTML 403 "CSRF cookie not set.").
+//!
+//! The lab checks only requests that carry an Origin (real Django falls back to the Referer
+//! without one): conncheck's endpoint probes send none, so the refusal shows on jwt.csrf.
+use super::Scenario;
+
+/// The CSRF check in front of the lab's login view.
+#[derive(Debug, Clone, Default)]
+pub struct CsrfSpec {
+    /// Unsafe requests with an Origin are checked.
+    pub enforce: bool,
+    /// CSRF_TRUSTED_ORIGINS (`{port}` expanded).
+    pub trusted_origins: Vec<String>,
+    /// Refuse as DRF's SessionAuthentication does (JSON `{"detail": "CSRF Failed: …"}`), else
+    /// as Django's CsrfViewMiddleware (its HTML 403 page).
+    pub drf: bool,
+    /// A trusted origin still needs the csrftoken cookie and the X-CSRFToken header.
+    pub require_token: bool,
+}
+
+/// The SPA sends cookies: a session-cookie app.
+const COOKIE_SPA: &str = "var n=\"{api}\";async function l(e,a){return(await fetch(`${n}/auth/login/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({username:e,password:a})})).json()}var m=()=>fetch(`${n}/auth/profile/`,{credentials:\"include\"}).then(e=>e.json());export{l as login,m as me};";
+
+fn cookie_spa(s: &mut Scenario) {
+    s.frontend.script = Some(COOKIE_SPA.into());
+    s.api.seed.login_session_cookie = Some(true);
+}
+
+pub fn list() -> Vec<Scenario> {
+    vec![
+        Scenario::fault(
+            "csrf-origin-untrusted",
+            "a cookie-session SPA whose login POST is refused 403 by DRF's CSRF check: the frontend's origin is not in CSRF_TRUSTED_ORIGINS (\"CSRF Failed: Origin checking failed\")",
+            |s| {
+                cookie_spa(s);
+                s.api.csrf = CsrfSpec {
+                    enforce: true,
+                    trusted_origins: vec!["https://admin.tiktrue.test{port}".into()],
+                    drf: true,
+                    require_token: false,
+                };
+            },
+        ),
+        Scenario::fault(
+            "csrf-cookie-missing",
+            "a cookie-session SPA whose login POST is refused by Django's CSRF check: the origin is trusted but the SPA sends no csrftoken cookie (\"CSRF cookie not set.\")",
+            |s| {
+                cookie_spa(s);
+                s.api.csrf = CsrfSpec {
+                    enforce: true,
+                    trusted_origins: vec!["https://tiktrue.test{port}".into()],
+                    drf: false,
+                    require_token: true,
+                };
+            },
+        ),
+        Scenario::fault(
+            "csrf-trusted",
+            "a healthy cookie-session SPA: the login POST with the frontend's Origin passes the CSRF check (CSRF_TRUSTED_ORIGINS lists it)",
+            |s| {
+                cookie_spa(s);
+                s.api.csrf = CsrfSpec {
+                    enforce: true,
+                    trusted_origins: vec!["https://tiktrue.test{port}".into()],
+                    drf: true,
+                    require_token: false,
+                };
+            },
+        ),
+    ]
+}
