@@ -3,6 +3,7 @@
 
 use crate::engine::model::Status;
 use crate::engine::{FaultKind, Row};
+use crate::stack::{Backend, Proxy, Stack};
 use crate::target::Endpoint;
 use url::Url;
 
@@ -31,6 +32,7 @@ pub enum EndpointFault {
     RedirectsToItself { path: String, status: u16 },
     /// 404; `near_miss` is a variant of the URL that answered, with its status.
     NotFound {
+        method: String,
         path: String,
         near_miss: Option<(String, u16)>,
     },
@@ -258,6 +260,9 @@ pub struct Seen {
     pub rate_limit: Option<RateLimit>,
     /// The `Retry-After` header as sent (bounded).
     pub retry_after: Option<String>,
+    /// Django's default security headers together (`X-Frame-Options: DENY` and
+    /// `Cross-Origin-Opener-Policy: same-origin`; helmet sends SAMEORIGIN).
+    pub django_headers: bool,
 }
 
 impl Seen {
@@ -485,6 +490,7 @@ fn classify_unexpected(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)
     let path = ep.path.clone();
     match s.status {
         404 => Verdict::fail(EndpointFault::NotFound {
+            method: ep.method.clone(),
             path,
             near_miss: near_miss.cloned(),
         }),
@@ -519,6 +525,58 @@ fn classify_unexpected(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)
             expected: ep.expect.clone(),
             page: (ep.json && s.is_html()).then(|| html_page(s)),
         }),
+    }
+}
+
+/// Whose words a fix is said in: the framework that answered (Django when the answer itself is
+/// one of Django's pages, else the recognised backend, else none) and the proxy in front.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Vocab {
+    pub backend: Option<Backend>,
+    pub proxy: Option<Proxy>,
+}
+
+impl Vocab {
+    pub fn is_django(&self) -> bool {
+        self.backend == Some(Backend::Django)
+    }
+}
+
+/// Django's own answers: its default security headers, its debug page, its plain 400
+/// (DisallowedHost) and its plain 404.
+pub fn looks_like_django(s: &Seen) -> bool {
+    s.django_headers
+        || debug_page(s).is_some()
+        || is_disallowed_host_page(s)
+        || (s.is_html()
+            && s.body.contains("<h1>Not Found</h1>")
+            && s.body
+                .contains("The requested resource was not found on this server."))
+}
+
+/// The vocabulary for an answer `s` from an API whose stack is `stack`.
+pub fn vocab(stack: &Stack, s: Option<&Seen>) -> Vocab {
+    let backend = if s.is_some_and(looks_like_django) {
+        Some(Backend::Django)
+    } else {
+        stack.backend()
+    };
+    Vocab {
+        backend,
+        proxy: stack.config_proxy().or(stack.platform()),
+    }
+}
+
+/// A 401 without `WWW-Authenticate: Bearer` is how Express, FastAPI, Flask… answer by default
+/// and the SPA does not read the header: only Django REST framework's (or an unrecognised
+/// API's) is worth a warning, where it means SessionAuthentication answers first.
+pub fn for_stack(v: Verdict, vocab: Vocab) -> Verdict {
+    let framework_default = vocab.backend.is_some_and(|b| b != Backend::Django);
+    match v.fault {
+        Some(EndpointFault::NoBearerChallenge { .. }) if framework_default => {
+            Verdict::new(Status::Pass, None)
+        }
+        _ => v,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::judge::{
     Asset, AssetKind, DebugPage, EndpointFault, HtmlPage, PostRedirect, RateLimit, Seen,
-    TokenCause, Verdict,
+    TokenCause, Verdict, Vocab,
 };
 use crate::engine::model::Finding;
 use crate::target::Endpoint;
@@ -156,8 +156,18 @@ fn rate_limited(l: &RateLimit) -> String {
     format!("{who}{limit}{retry}{again}")
 }
 
-/// The one fix for a verdict's fault.
-pub fn hint(f: &EndpointFault) -> Option<String> {
+/// The one fix for a verdict's fault, in the words of the framework that answered: Django's
+/// below, the others' in `fixes.rs`, and what to change without naming a framework when none
+/// was recognised.
+pub fn hint(f: &EndpointFault, v: Vocab) -> Option<String> {
+    if v.is_django() {
+        return django_hint(f);
+    }
+    super::fixes::hint(f, v, || django_hint(f))
+}
+
+/// The one fix for a verdict's fault on a Django API.
+fn django_hint(f: &EndpointFault) -> Option<String> {
     use EndpointFault::*;
     Some(match f {
         DisallowedHost => "the API host is not in ALLOWED_HOSTS: add it (e.g. ALLOWED_HOSTS = os.environ['ALLOWED_HOSTS'].split(',') with api.<your-domain>) and redeploy; Django logs 'Invalid HTTP_HOST header'".into(),
@@ -303,7 +313,12 @@ pub fn debug_row(detail: &str, v: Option<&EndpointFault>) -> String {
 
 pub const DEBUG_ON_A_ROW: &str = "a Django debug page was served by an endpoint row above";
 
-pub fn exposure_row(f: Finding, seen: &[String], fault: Option<&EndpointFault>) -> Finding {
+pub fn exposure_row(
+    f: Finding,
+    seen: &[String],
+    fault: Option<&EndpointFault>,
+    v: Vocab,
+) -> Finding {
     let detail = format!("probed without credentials: {}", seen.join(", "));
     match fault {
         None => f.detail(detail),
@@ -323,7 +338,7 @@ pub fn exposure_row(f: Finding, seen: &[String], fault: Option<&EndpointFault>) 
         }
         Some(_) => f.detail(detail),
     }
-    .maybe_hint(fault.and_then(hint))
+    .maybe_hint(fault.and_then(|x| hint(x, v)))
 }
 
 /// What Chrome shows for a verdict, when the request fails in the browser.
