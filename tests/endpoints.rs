@@ -569,3 +569,52 @@ async fn after_a_429_the_host_is_left_alone_for_retry_after() {
         "requests started within Retry-After of the 429: {early:#?}"
     );
 }
+
+#[tokio::test]
+async fn an_express_apis_missing_route_is_fixed_in_the_express_router() {
+    let t = diagnose(
+        "endpoints-express-missing-route",
+        &["--only", "endpoints,jwt"],
+        true,
+    )
+    .await;
+    let me = t.one("endpoints.me");
+    assert_eq!(me.status, Status::Fail);
+    assert_eq!(key(me), "endpoints.not-found");
+    assert_eq!(
+        me.fault_as::<EndpointFault>(),
+        Some(&EndpointFault::NotFound {
+            method: "GET".into(),
+            path: "/api/v1/me".into(),
+            near_miss: None
+        })
+    );
+    let hint = me.hint.as_deref().unwrap();
+    assert!(hint.contains("no route answers GET /api/v1/me"), "{hint}");
+    assert!(hint.contains("Express router"), "{hint}");
+    // No Django vocabulary anywhere for this Express app.
+    for f in t
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Pass)
+    {
+        for django in [
+            "urls.py",
+            "gunicorn",
+            "manage.py",
+            "SIMPLE_JWT",
+            "REST_FRAMEWORK",
+            "APPEND_SLASH",
+            "ALLOWED_HOSTS",
+            "collectstatic",
+        ] {
+            assert!(
+                !f.hint.as_deref().unwrap_or("").contains(django),
+                "{}: {:?}",
+                f.id,
+                f.hint
+            );
+        }
+    }
+}

@@ -241,7 +241,28 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     if !is_preflight {
         security_headers(state, &mut headers);
     }
+    if api.express_shaped {
+        let body = express_shaped(req, status, &mut headers, body);
+        return respond(status, &headers, body);
+    }
     respond(status, &headers, body)
+}
+
+/// The same answers as an Express app gives them: `X-Powered-By: Express`, helmet-less headers,
+/// and Express's own "Cannot GET /path" 404 page.
+fn express_shaped(req: &LabRequest, status: u16, h: &mut Headers, body: Vec<u8>) -> Vec<u8> {
+    h.retain(|(n, _)| !matches!(*n, "x-frame-options" | "cross-origin-opener-policy"));
+    h.push(("x-powered-by", "Express".into()));
+    if status != 404 {
+        return body;
+    }
+    h.retain(|(n, _)| *n != "content-type");
+    h.push(("content-type", "text/html; charset=utf-8".into()));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot {} {}</pre>\n</body>\n</html>\n",
+        req.method, req.path
+    )
+    .into_bytes()
 }
 
 /// CommonMiddleware, auth and the views.

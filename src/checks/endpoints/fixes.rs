@@ -4,6 +4,7 @@
 //! Nothing here decides.
 
 use super::judge::{Asset, EndpointFault, PostRedirect, RateLimit, TokenCause, Vocab};
+use crate::checks::jwt::fixes::secret_name;
 use crate::stack::{Backend, Proxy};
 
 /// Where a route is declared, for `method path`.
@@ -61,18 +62,6 @@ fn logs(b: Option<Backend>) -> String {
     }
 }
 
-/// The signing secret's name, for the recognised framework.
-pub fn secret_name(b: Option<Backend>) -> &'static str {
-    match b {
-        Some(Backend::Express) => "the secret passed to jwt.sign / jwt.verify (JWT_SECRET)",
-        Some(Backend::Starlette) => "the key passed to jwt.encode / jwt.decode",
-        Some(Backend::Flask) => "JWT_SECRET_KEY",
-        Some(Backend::Rails) => "the key the JWT is signed with (secret_key_base or JWT_SECRET)",
-        Some(Backend::Laravel) => "JWT_SECRET",
-        _ => "the JWT signing key",
-    }
-}
-
 fn leeway(b: Option<Backend>) -> &'static str {
     match b {
         Some(Backend::Express) => "jwt.verify(token, secret, { clockTolerance: 30 })",
@@ -123,7 +112,7 @@ fn token_cause(b: Option<Backend>, c: &TokenCause) -> String {
         TokenCause::OtherRoutesAccept => format!("other protected routes accept the same token, so this route (or the instance that answers it) verifies with another key: give every instance and service the same {key} from one environment variable"),
         TokenCause::ClockSkew { secs } => format!("the token was issued {secs} s ahead of the server's Date: the servers' clocks disagree and a token not yet valid (nbf/iat) is refused: run NTP on every instance, or allow {}", leeway(b)),
         TokenCause::HeaderType { sent, challenge } => format!("the route asks for '{challenge}' credentials, conncheck sent '{sent} <token>' as the frontend does: make the API accept the '{sent}' scheme (or send the scheme the API wants)"),
-        TokenCause::SigningKey => format!("{key} differing between the instance that issued the token and the one that verified it is the usual cause; also check the servers' clocks (nbf/iat) and the Authorization scheme the API accepts"),
+        TokenCause::SigningKey => format!("a {key} that differs between the instance that issued the token and the one that verified it is the usual cause; also check the servers' clocks (nbf/iat) and the Authorization scheme the API accepts"),
     }
 }
 

@@ -227,6 +227,21 @@ impl FaultKind for JwtFault {
     }
 }
 
+/// The framework whose words the fixes are said in: Django when the login's own answer is
+/// simplejwt's (`No active account found…`, a `token_not_valid` code), else the recognised
+/// backend, else none.
+pub fn speaks(stack: &crate::stack::Stack, login: Option<&Value>) -> Option<crate::stack::Backend> {
+    let simplejwt = login.is_some_and(|v| {
+        let s = |k: &str| v.get(k).and_then(Value::as_str);
+        s("code") == Some("token_not_valid")
+            || s("detail").is_some_and(|d| d.starts_with("No active account found"))
+    });
+    if simplejwt {
+        return Some(crate::stack::Backend::Django);
+    }
+    stack.backend()
+}
+
 /// A row's decision: its status and, unless it passed, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {

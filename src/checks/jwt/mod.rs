@@ -10,6 +10,7 @@
 
 pub mod csrf;
 pub mod csrf_words;
+pub mod fixes;
 pub mod judge;
 pub mod token;
 pub mod words;
@@ -27,6 +28,7 @@ use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::{Exchange, HttpRequest, NetError};
 use crate::observe::login::{self, find_token, register_tokens, Answer, Login, TokenKind};
 use crate::observe::plan::Plan;
+use crate::stack::Backend;
 use crate::target::AuthFlow;
 use futures::FutureExt;
 use http::Method;
@@ -44,12 +46,15 @@ pub const SPEC: ModuleSpec = ModuleSpec {
 
 /// The subjects of the rows: the routes of the auth flow (named as the endpoint map names
 /// them), or the deployment's tokens.
+#[derive(Clone)]
 struct Subjects {
     login: Subject,
     profile: Subject,
     refresh: Subject,
     /// The auth flow the run follows (the frontend's, unless a profile pinned one).
     auth: AuthFlow,
+    /// The framework whose words the fixes are said in (`None`: not recognised).
+    backend: Option<Backend>,
 }
 
 impl Subjects {
@@ -60,6 +65,7 @@ impl Subjects {
             profile: route(plan, "profile", "GET", &a.profile_path),
             refresh: route(plan, "refresh", "POST", &a.refresh_path),
             auth: a.clone(),
+            backend: None,
         }
     }
 }
@@ -87,7 +93,14 @@ fn later_rows<'a>(t: &'a Titles, s: &Subjects) -> [(Row, Subject, &'a str); 5] {
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let plan = ctx.observed.plan(&ctx.http, &ctx.target).await;
     let titles = Titles::new(&plan.auth);
-    let subjects = Subjects::new(&plan);
+    let stack = ctx
+        .observed
+        .stack(&ctx.http, &ctx.target.api_base, &[])
+        .await;
+    let subjects = Subjects {
+        backend: judge::speaks(&stack, None),
+        ..Subjects::new(&plan)
+    };
     if ctx.target.credentials.is_none() {
         let ((login, post), forged) = tokio::join!(
             probe_login(&ctx, &titles, &subjects),
@@ -160,7 +173,11 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         credentials: true,
     };
     sink.push(csrf_row(&ctx, csrf, post, plan.credentials_include).await);
-    let (login_row, verdict) = login_row(row, answer, &subjects.auth);
+    let subjects = Subjects {
+        backend: judge::speaks(&stack, answer.body.as_ref()),
+        ..subjects.clone()
+    };
+    let (login_row, verdict) = login_row(row, answer, &subjects);
     sink.push(login_row);
     let Some(access) = answer.access.as_ref().filter(|_| verdict.fault.is_none()) else {
         return skip_rest(NotChecked::NoToken);
@@ -200,7 +217,7 @@ async fn after_login(
         .and_then(parse_http_date);
     let claims = Finding::of(Row::JwtClaims, Subject::Deployment, &titles.claims);
     sink.push(match &access_d {
-        Some(a) => claims_row(claims, a, refresh_d.as_ref(), date),
+        Some(a) => claims_row(claims, (a, refresh_d.as_ref()), date, subjects.backend),
         None => claims
             .warn()
             .fault(JwtFault::OpaqueToken)
@@ -210,7 +227,8 @@ async fn after_login(
         let ctx = Arc::clone(ctx);
         let title = titles.weak.clone();
         let d = access_d.clone();
-        tokio::task::spawn_blocking(move || weak_secret(&ctx, &title, d.as_ref()))
+        let b = subjects.backend;
+        tokio::task::spawn_blocking(move || weak_secret(&ctx, &title, d.as_ref(), b))
     };
     let (auth_row, refresh_row, forged_row) = tokio::join!(
         authenticated(ctx, titles, subjects, access),
@@ -239,9 +257,14 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn claims_row(f: Finding, a: &Decoded, r: Option<&Decoded>, date: Option<i64>) -> Finding {
+fn claims_row(
+    f: Finding,
+    (a, r): (&Decoded, Option<&Decoded>),
+    date: Option<i64>,
+    b: Option<Backend>,
+) -> Finding {
     let (facts, problems) = judge::claims(a, r, date, now());
-    let (detail, hint) = words::claims(&facts, &problems);
+    let (detail, hint) = words::claims(&facts, &problems, b);
     with_verdict(f, judge::claims_verdict(&problems))
         .detail(detail)
         .maybe_hint(hint)
@@ -265,7 +288,8 @@ fn answer_text(ex: &Exchange, body: Option<&Value>) -> String {
 }
 
 /// The login row, from the run's login answer.
-fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
+fn login_row(f: Finding, a: &Answer, s: &Subjects) -> (Finding, Verdict) {
+    let auth = &s.auth;
     let ex = &a.exchange;
     let st = ex.status.as_u16();
     let f = f.duration(a.elapsed);
@@ -312,7 +336,7 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
     let detail = words::login_detail(&head, verdict.fault.as_ref(), &notes);
     let mut f = with_verdict(f, verdict.clone()).detail(detail);
     if let Some(fault) = &verdict.fault {
-        f = f.hint(words::login_hint(fault, auth));
+        f = f.hint(words::login_hint(fault, auth, s.backend));
         if !ex.status.is_success() {
             f = f.browser_error(failed_call("POST", &a.url, st));
         }
@@ -358,7 +382,7 @@ async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> (Finding, Optio
     let said = answer_text(&ex, body.as_ref());
     let refused = csrf::refusal(ex.status.as_u16(), &ex.body_text(), body.as_ref()).is_some();
     let v = judge::login_probe(ex.status.as_u16(), ex.is_json(), refused);
-    let (detail, hint) = words::login_probe(&said, &url, v.fault.as_ref());
+    let (detail, hint) = words::login_probe(&said, &url, v.fault.as_ref(), s.backend);
     let f = with_verdict(f, v).detail(detail).hint(hint);
     (
         f,
@@ -466,7 +490,7 @@ async fn probe_no_token(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
             .detail(words::forged_needs_token(st))
             .hint(SET_CREDENTIALS);
     }
-    let (detail, hint) = words::forged(&results, v.fault.as_ref());
+    let (detail, hint) = words::forged(&results, v.fault.as_ref(), s.backend);
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
@@ -485,7 +509,7 @@ async fn authenticated(ctx: &Context, t: &Titles, s: &Subjects, access: &str) ->
         ex.url, s.auth.scheme
     );
     let v = judge::authenticated(st, ex.is_json());
-    let (detail, hint) = words::authenticated(head, v.fault.as_ref());
+    let (detail, hint) = words::authenticated(head, v.fault.as_ref(), s.backend);
     let console = v.status == Status::Fail;
     let f = with_verdict(f, v).detail(detail);
     let f = match hint {
@@ -512,7 +536,7 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
     let a = &s.auth;
     let f = Finding::of(Row::JwtRefresh, s.refresh.clone(), &t.refresh);
     let Some(refresh) = refresh else {
-        let (detail, hint) = words::NO_REFRESH_TOKEN;
+        let (detail, hint) = words::no_refresh_token(s.backend);
         return f
             .warn()
             .fault(JwtFault::NoRefreshToken)
@@ -535,12 +559,12 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
         return f
             .fail()
             .detail(head)
-            .hint(words::refresh_hint(&fault, a))
+            .hint(words::refresh_hint(&fault, a, s.backend))
             .fault(fault)
             .browser_error(failed_call("POST", &url, ex.status.as_u16()))
             .duration(start.elapsed());
     }
-    refreshed(ctx, a, f, &head, body.as_ref(), refresh)
+    refreshed(ctx, s, f, &head, body.as_ref(), refresh)
         .await
         .duration(start.elapsed())
 }
@@ -549,12 +573,13 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
 /// (the old one replayed).
 async fn refreshed(
     ctx: &Context,
-    a: &AuthFlow,
+    s: &Subjects,
     f: Finding,
     head: &str,
     body: Option<&Value>,
     refresh: &str,
 ) -> Finding {
+    let a = &s.auth;
     let found = |path: &str, kind| body.and_then(|b| find_token(b, path, kind));
     let Some(new_access) = found(&a.access_path, TokenKind::Access) else {
         let fault = JwtFault::RefreshNoAccessToken;
@@ -562,7 +587,7 @@ async fn refreshed(
         return f
             .fail()
             .detail(detail)
-            .hint(words::refresh_hint(&fault, a))
+            .hint(words::refresh_hint(&fault, a, s.backend))
             .fault(fault);
     };
     let new_refresh = found(&a.refresh_token_path, TokenKind::Refresh)
@@ -588,7 +613,10 @@ async fn refreshed(
     });
     let rotated = new_refresh.is_some().then_some(old);
     let detail = words::refresh_detail(head, v.fault.as_ref(), &a.profile_path, rotated);
-    let hint = v.fault.as_ref().map(|fault| words::refresh_hint(fault, a));
+    let hint = v
+        .fault
+        .as_ref()
+        .map(|fault| words::refresh_hint(fault, a, s.backend));
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
@@ -618,12 +646,12 @@ async fn forged(ctx: &Context, t: &Titles, s: &Subjects, access: &str) -> Findin
         }
     }
     let v = judge::forged(&results);
-    let (detail, hint) = words::forged(&results, v.fault.as_ref());
+    let (detail, hint) = words::forged(&results, v.fault.as_ref(), s.backend);
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
 /// Try the publicly known secrets, then the team's wordlist (read here), offline.
-fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>) -> Finding {
+fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>, b: Option<Backend>) -> Finding {
     let f = Finding::of(Row::JwtWeakSecret, Subject::Deployment, title);
     let Some(d) = d else {
         return f.skip().detail("not a JWS: nothing to test");
@@ -665,7 +693,7 @@ fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>) -> Finding {
             .pass()
             .detail(format!("{alg}: none of {tried} signs this token"));
     };
-    let (detail, hint) = words::weak_secret(&fault, &tried);
+    let (detail, hint) = words::weak_secret(&fault, &tried, b);
     let status = match fault {
         JwtFault::WordlistUnreadable { .. } => Status::Error,
         _ => Status::Fail,

@@ -46,6 +46,16 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "endpoints-express-missing-route",
+            "an Express app (X-Powered-By: Express, its \"Cannot GET\" 404 page) whose /me route the Bearer-only SPA calls is not deployed: the fix names the Express router, not urls.py",
+            |s| {
+                super::stacks::express(s);
+                s.frontend.script = Some(super::stacks::BEARER_SPA.into());
+                s.api.aliases.retain(|(a, _)| a != "me");
+                s.api.express_shaped = true;
+            },
+        ),
+        Scenario::fault(
             "endpoints-403-not-401",
             "SessionAuthentication is listed first: protected routes answer 403 without WWW-Authenticate",
             |s| {

@@ -160,6 +160,9 @@ pub struct ApiSpec {
     pub seed: seed::SeedFaults,
     /// A CSRF check in front of the login (a cookie-session SPA).
     pub csrf: csrf::CsrfSpec,
+    /// Answer as an Express app does (X-Powered-By: Express, its "Cannot GET" 404 page, no
+    /// Django security headers).
+    pub express_shaped: bool,
 }
 
 impl Default for ApiSpec {
@@ -210,6 +213,7 @@ impl Default for ApiSpec {
             jwt: JwtSpec::default(),
             seed: seed::SeedFaults::default(),
             csrf: csrf::CsrfSpec::default(),
+            express_shaped: false,
         }
     }
 }

@@ -6,10 +6,10 @@ use super::Scenario;
 
 /// An esbuild-minified Bearer-only SPA (Express + jsonwebtoken shaped): email login at
 /// `/auth/login`, `accessToken`-style state, `/me` with the token, no credentials mode.
-const BEARER_SPA: &str = "var n=\"{api}\",t=null,o=()=>t?{Authorization:`Bearer ${t}`}:{};async function r(e,a){({access:t}=await(await fetch(`${n}/auth/login`,{method:\"POST\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({email:e,password:a})})).json())}var s=()=>fetch(`${n}/me`,{headers:o()}).then(e=>e.json());document.querySelector(\"form\")?.addEventListener(\"submit\",e=>{e.preventDefault(),r(e.target.email.value,e.target.password.value).then(s)});export{r as login,s as me};";
+pub(super) const BEARER_SPA: &str = "var n=\"{api}\",t=null,o=()=>t?{Authorization:`Bearer ${t}`}:{};async function r(e,a){({access:t}=await(await fetch(`${n}/auth/login`,{method:\"POST\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({email:e,password:a})})).json())}var s=()=>fetch(`${n}/me`,{headers:o()}).then(e=>e.json());document.querySelector(\"form\")?.addEventListener(\"submit\",e=>{e.preventDefault(),r(e.target.email.value,e.target.password.value).then(s)});export{r as login,s as me};";
 
 /// The Express-shaped API: routes without a trailing slash, an email login.
-fn express(s: &mut Scenario) {
+pub(super) fn express(s: &mut Scenario) {
     s.api.aliases = vec![
         ("auth/login".into(), "auth/login/".into()),
         ("me".into(), "auth/profile/".into()),
