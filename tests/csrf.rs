@@ -154,3 +154,37 @@ async fn without_a_frontend_origin_the_row_says_to_pass_one() {
     assert_eq!(common::row(&report, Row::JwtLogin).status, Status::Pass);
     assert!(log.iter().any(|e| e.path == "/api/v1/auth/login/"));
 }
+
+#[tokio::test]
+async fn a_sessions_next_post_refused_for_its_origin_fails_the_row() {
+    // DRF's SessionAuthentication lets the anonymous login through; the SPA's next POST, with
+    // the session cookie and the Origin, is what its CSRF check refuses.
+    let t = diagnose("csrf-session-origin-untrusted", &["--only", "jwt"], true).await;
+    assert_eq!(t.one("jwt.login").status, Status::Pass);
+    let f = t.one("jwt.csrf");
+    assert_eq!(f.status, Status::Fail, "{f:#?}");
+    assert_eq!(key(f), "jwt.csrf-origin-untrusted");
+    let Some(JwtFault::Csrf { origin, refusal }) = f.fault_as::<JwtFault>() else {
+        panic!("{f:#?}")
+    };
+    let origin = origin.as_deref().unwrap();
+    assert_eq!(refusal.guard, CsrfGuard::Drf);
+    assert!(f.detail.contains("then POST"), "{}", f.detail);
+    assert!(
+        f.detail.contains("with the login's cookies"),
+        "{}",
+        f.detail
+    );
+    assert!(f.detail.contains("/auth/forgot-password/"), "{}", f.detail);
+    assert!(!f.detail.contains("sessionid=lab"), "{}", f.detail);
+    let hint = f.hint.as_deref().unwrap();
+    assert!(
+        hint.contains(&format!("CSRF_TRUSTED_ORIGINS = [\"{origin}\"]")),
+        "{hint}"
+    );
+    // The lab saw the POST with the session cookie and refused it.
+    assert!(t
+        .log
+        .iter()
+        .any(|e| e.path == "/api/v1/auth/forgot-password/" && e.status == 403));
+}

@@ -272,6 +272,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
         // DisallowedHost: Invalid HTTP_HOST header. You may need to add '…' to ALLOWED_HOSTS.
         return html(400, BAD_REQUEST_HTML);
     }
+    if let Some((status, ct, body)) = super::auth::csrf_refusal(state, req) {
+        return (status, vec![("content-type", ct)], body);
+    }
     if api.seed.ssl_redirect_loop {
         // SecurityMiddleware with SECURE_SSL_REDIRECT: the proxy speaks http to Django and no
         // SECURE_PROXY_SSL_HEADER says the client used https.
@@ -481,9 +484,6 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
 }
 
 fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
-    if let Some((status, ct, body)) = super::auth::csrf_refusal(state, req) {
-        return (status, vec![("content-type", ct)], body);
-    }
     let j = &state.scenario.api.jwt;
     let seed = &state.scenario.api.seed;
     if let Some(retry) = seed.login_locked {
@@ -545,6 +545,16 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     let (status, mut headers, body) = login_answer(j, access, refresh);
     if let Some(secure) = seed.login_session_cookie {
         let secure = if secure { "; Secure" } else { "" };
+        if state.scenario.api.csrf.enforce {
+            // django.contrib.auth.login rotates the CSRF token.
+            headers.push((
+                "set-cookie",
+                format!(
+                    "csrftoken=lab{}; Max-Age=31449600; Path=/; SameSite=Lax{secure}",
+                    &jti()[..24]
+                ),
+            ));
+        }
         headers.push((
             "set-cookie",
             format!(

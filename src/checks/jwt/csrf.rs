@@ -10,7 +10,10 @@
 
 use super::judge::{JwtFault, Verdict};
 use crate::engine::Status;
+use crate::observe::bundle::discover::Csrf;
+use crate::observe::plan::Plan;
 use crate::stack::Backend;
+use crate::target::{Endpoint, Target};
 use serde_json::Value;
 
 /// Whose CSRF check refused.
@@ -229,6 +232,55 @@ fn answered_as_login(status: u16) -> bool {
     (200..300).contains(&status) || matches!(status, 400 | 401 | 403)
 }
 
+/// The first unsafe call the app makes other than its login and refresh: after a login that
+/// started a session, the call a session's CSRF check judges. Only calls the app makes (never a
+/// guess), and only POST (the plan never sends a method that could act on a guess).
+pub fn follow_up<'a>(plan: &'a Plan, target: &Target) -> Option<&'a Endpoint> {
+    let login = target.url_for(&plan.auth.login_path);
+    let refresh = target.url_for(&plan.auth.refresh_path);
+    plan.endpoints.iter().find(|e| {
+        let url = target.url_for(&e.path);
+        !e.guessed && e.method.eq_ignore_ascii_case("POST") && url != login && url != refresh
+    })
+}
+
+/// The cookies a response sets, `(name, value)`, as the browser keeps them (attributes
+/// dropped; a cookie set empty, i.e. deleted, is not kept).
+pub fn cookies_of(set_cookies: &[String]) -> Vec<(String, String)> {
+    set_cookies
+        .iter()
+        .filter_map(|c| {
+            let pair = c.split(';').next()?;
+            let (name, value) = pair.split_once('=')?;
+            let (name, value) = (name.trim(), value.trim().trim_matches('"'));
+            (!name.is_empty() && !value.is_empty()).then(|| (name.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// The `Cookie` header the browser sends back.
+pub fn cookie_header(cookies: &[(String, String)]) -> Option<String> {
+    let pairs: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    (!pairs.is_empty()).then(|| pairs.join("; "))
+}
+
+/// The CSRF header the app's code echoes its cookie in (axios' xsrfCookieName/xsrfHeaderName,
+/// or a header it sets), with the cookie's value: `(header, value)`, when the code shows one and
+/// the login set that cookie.
+pub fn token_echo(csrf: Option<&Csrf>, cookies: &[(String, String)]) -> Option<(String, String)> {
+    let c = csrf?;
+    let header = c.header.clone()?;
+    let cookie = c.cookie.clone().unwrap_or_else(|| {
+        if header.eq_ignore_ascii_case("x-csrftoken") {
+            "csrftoken".into()
+        } else {
+            "XSRF-TOKEN".into()
+        }
+    });
+    let value = cookies.iter().find(|(n, _)| *n == cookie)?.1.clone();
+    Some((header, value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +361,32 @@ mod tests {
         assert_eq!(reason(403, &creds.to_string()), None);
         assert_eq!(reason(422, "{\"email\": [\"invalid\"]}"), None);
         assert_eq!(reason(401, "{\"detail\":\"No active account\"}"), None);
+    }
+
+    #[test]
+    fn the_session_cookies_go_back_and_the_token_is_echoed_as_the_code_says() {
+        let set = vec![
+            "sessionid=abc123; HttpOnly; Path=/; SameSite=None; Secure".to_string(),
+            "csrftoken=tok456; Path=/; SameSite=None; Secure".to_string(),
+            "old=; Max-Age=0".to_string(),
+        ];
+        let cookies = cookies_of(&set);
+        assert_eq!(cookies.len(), 2);
+        assert_eq!(
+            cookie_header(&cookies).as_deref(),
+            Some("sessionid=abc123; csrftoken=tok456")
+        );
+        let django = Csrf {
+            cookie: None,
+            header: Some("X-CSRFToken".into()),
+        };
+        assert_eq!(
+            token_echo(Some(&django), &cookies),
+            Some(("X-CSRFToken".into(), "tok456".into()))
+        );
+        // The code shows no CSRF header: none is sent.
+        assert_eq!(token_echo(None, &cookies), None);
+        assert_eq!(cookie_header(&[]), None);
     }
 
     fn seen(origin: bool, refusal: Option<CsrfRefusal>) -> CsrfSeen {

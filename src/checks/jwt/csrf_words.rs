@@ -35,17 +35,36 @@ fn reason(r: &CsrfReason, sent: Option<&str>) -> String {
 /// `POST <url> with Origin: <o> → <said>` and what the refusal means.
 pub fn refused(request: &str, r: &CsrfRefusal, sent: Option<&str>) -> String {
     format!(
-        "{request}: refused by {} before the credentials were read ({})",
+        "{request}: refused by {} ({})",
         guard(r.guard),
         reason(&r.reason, sent)
     )
 }
 
 /// The request as the row shows it.
-pub fn request(url: &url::Url, origin: Option<&str>, said: &str) -> String {
+pub fn request(method: &str, url: &url::Url, origin: Option<&str>, said: &str) -> String {
     match origin {
-        Some(o) => format!("POST {url} with Origin: {o} → {said}"),
-        None => format!("POST {url} (no Origin: no cross-origin frontend known) → {said}"),
+        Some(o) => format!("{method} {url} with Origin: {o} → {said}"),
+        None => format!("{method} {url} (no Origin: no cross-origin frontend known) → {said}"),
+    }
+}
+
+/// The call after the login, sent with its cookies (never shown) and the Origin.
+pub fn then(method: &str, url: &url::Url, origin: &str, said: &str) -> String {
+    format!("{method} {url} with the login's cookies and Origin: {origin} → {said}")
+}
+
+/// Both calls passed.
+pub fn passed_both(first: &str, then: &str) -> String {
+    format!("{first}; then {then}: not refused by a CSRF check either")
+}
+
+/// Why no call followed the login.
+pub fn no_follow_up(no_cookies: bool) -> &'static str {
+    if no_cookies {
+        ""
+    } else {
+        " (no other unsafe call of the app is known to send with the session)"
     }
 }
 

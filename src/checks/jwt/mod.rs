@@ -9,6 +9,7 @@
 //! could show it, and no text here ever carries one.
 
 pub mod csrf;
+mod csrf_run;
 pub mod csrf_words;
 pub mod fixes;
 pub mod judge;
@@ -110,7 +111,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         sink.push(forged);
         let row = Finding::of(Row::JwtCsrf, subjects.login.clone(), csrf_words::TITLE);
         sink.push(match post {
-            Some(post) => csrf_row(&ctx, row, &post, plan.credentials_include).await,
+            Some(post) => csrf_run::row(&ctx, row, (&post).into(), &plan).await,
             None => row
                 .skip()
                 .fault(Unchecked(Missing::Credentials))
@@ -165,14 +166,14 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         }
         Login::NoCredentials => return skip_rest(NotChecked::NoToken),
     };
-    let post = CsrfPost {
+    let post = csrf_run::CsrfPost {
         url: &answer.url,
         origin: answer.origin.clone(),
         exchange: &answer.exchange,
         body: answer.body.as_ref(),
         credentials: true,
     };
-    sink.push(csrf_row(&ctx, csrf, post, plan.credentials_include).await);
+    sink.push(csrf_run::row(&ctx, csrf, post, &plan).await);
     let subjects = Subjects {
         backend: judge::speaks(&stack, answer.body.as_ref()),
         ..subjects.clone()
@@ -344,26 +345,12 @@ fn login_row(f: Finding, a: &Answer, s: &Subjects) -> (Finding, Verdict) {
     (f, verdict)
 }
 
-/// The unsafe POST the CSRF row judges (the login, with the frontend's Origin).
-struct CsrfPost<'a> {
-    url: &'a url::Url,
-    origin: Option<String>,
-    exchange: &'a Exchange,
-    body: Option<&'a Value>,
-    /// Made with the test account (not a made-up user).
-    credentials: bool,
-}
-
-/// What came back from a made-up user's login, kept for the CSRF row.
-struct ProbePost {
-    url: url::Url,
-    origin: Option<String>,
-    exchange: Exchange,
-    body: Option<Value>,
-}
-
 /// Without credentials: the login route exists and rejects bad ones cleanly.
-async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> (Finding, Option<ProbePost>) {
+async fn probe_login(
+    ctx: &Context,
+    t: &Titles,
+    s: &Subjects,
+) -> (Finding, Option<csrf_run::ProbePost>) {
     let start = Instant::now();
     let f = Finding::of(Row::JwtLogin, s.login.clone(), &t.login);
     let req = login::request(
@@ -386,72 +373,13 @@ async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> (Finding, Optio
     let f = with_verdict(f, v).detail(detail).hint(hint);
     (
         f,
-        Some(ProbePost {
+        Some(csrf_run::ProbePost {
             url,
             origin: login::browser_origin(&ctx.target).map(|o| o.as_str().to_string()),
             exchange: ex,
             body,
         }),
     )
-}
-
-/// The `jwt.csrf` row from the unsafe POST that was made.
-async fn csrf_row<'a>(
-    ctx: &Context,
-    f: Finding,
-    post: impl Into<CsrfPost<'a>>,
-    credentials_mode: bool,
-) -> Finding {
-    let post = post.into();
-    let ex = post.exchange;
-    let status = ex.status.as_u16();
-    let refusal = csrf::refusal(status, &ex.body_text(), post.body);
-    let seen = csrf::CsrfSeen {
-        origin: post.origin.clone(),
-        credentials: post.credentials,
-        cookies: credentials_mode || !ex.header_all("set-cookie").is_empty(),
-        status,
-        refusal,
-    };
-    let said = answer_text(ex, post.body);
-    let request = csrf_words::request(post.url, post.origin.as_deref(), &said);
-    let verdict = match csrf::judge(&seen) {
-        csrf::CsrfDecision::Judged(v) => v,
-        csrf::CsrfDecision::Skipped(k) => {
-            let f = f.skip().detail(csrf_words::skipped(Some(&request), k));
-            return match k {
-                csrf::CsrfSkip::NoCookies => f,
-                csrf::CsrfSkip::NoOrigin => f.fault(Unchecked(Missing::Origin)),
-                csrf::CsrfSkip::NoCredentials => f.fault(Unchecked(Missing::Credentials)),
-                csrf::CsrfSkip::LoginDidNotAnswer => f.fault(JwtFault::CsrfNotReached { status }),
-            };
-        }
-    };
-    let Some(JwtFault::Csrf { origin, refusal }) = &verdict.fault else {
-        return with_verdict(f, verdict).detail(csrf_words::passed(&request, seen.cookies));
-    };
-    let stack = ctx
-        .observed
-        .stack(&ctx.http, &ctx.target.api_base, &[])
-        .await;
-    let hint = csrf_words::hint(refusal, origin.as_deref(), &stack);
-    let detail = csrf_words::refused(&request, refusal, origin.as_deref());
-    with_verdict(f, verdict.clone())
-        .detail(detail)
-        .hint(hint)
-        .browser_error(failed_call("POST", post.url, status))
-}
-
-impl<'a> From<&'a ProbePost> for CsrfPost<'a> {
-    fn from(p: &'a ProbePost) -> CsrfPost<'a> {
-        CsrfPost {
-            url: &p.url,
-            origin: p.origin.clone(),
-            exchange: &p.exchange,
-            body: p.body.as_ref(),
-            credentials: false,
-        }
-    }
 }
 
 /// GET the profile route, with this bearer token or none.

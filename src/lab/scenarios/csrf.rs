@@ -19,10 +19,14 @@ pub struct CsrfSpec {
     pub drf: bool,
     /// A trusted origin still needs the csrftoken cookie and the X-CSRFToken header.
     pub require_token: bool,
+    /// Only a logged-in session's requests are checked (DRF's SessionAuthentication): the
+    /// anonymous login passes, the next unsafe call with the session cookie is refused.
+    pub session_only: bool,
 }
 
-/// The SPA sends cookies: a session-cookie app.
-const COOKIE_SPA: &str = "var n=\"{api}\";async function l(e,a){return(await fetch(`${n}/auth/login/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({username:e,password:a})})).json()}var m=()=>fetch(`${n}/auth/profile/`,{credentials:\"include\"}).then(e=>e.json());export{l as login,m as me};";
+/// The SPA sends cookies: a session-cookie app, which posts to forgot-password/ after logging
+/// in (its first unsafe call after the login).
+const COOKIE_SPA: &str = "var n=\"{api}\";var f=e=>fetch(`${n}/auth/forgot-password/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({email:e})});async function l(e,a){return(await fetch(`${n}/auth/login/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({username:e,password:a})})).json()}var m=()=>fetch(`${n}/auth/profile/`,{credentials:\"include\"}).then(e=>e.json());export{l as login,m as me,f as forgot};";
 
 fn cookie_spa(s: &mut Scenario) {
     s.frontend.script = Some(COOKIE_SPA.into());
@@ -41,6 +45,21 @@ pub fn list() -> Vec<Scenario> {
                     trusted_origins: vec!["https://admin.tiktrue.test{port}".into()],
                     drf: true,
                     require_token: false,
+                    session_only: false,
+                };
+            },
+        ),
+        Scenario::fault(
+            "csrf-session-origin-untrusted",
+            "a cookie-session SPA behind DRF's SessionAuthentication: the login passes (anonymous), but its next POST with the session cookie is refused 403 \"CSRF Failed: Origin checking failed\" (the frontend's origin is not in CSRF_TRUSTED_ORIGINS)",
+            |s| {
+                cookie_spa(s);
+                s.api.csrf = CsrfSpec {
+                    enforce: true,
+                    trusted_origins: vec![],
+                    drf: true,
+                    require_token: false,
+                    session_only: true,
                 };
             },
         ),
@@ -54,6 +73,7 @@ pub fn list() -> Vec<Scenario> {
                     trusted_origins: vec!["https://tiktrue.test{port}".into()],
                     drf: false,
                     require_token: true,
+                    session_only: false,
                 };
             },
         ),
@@ -67,6 +87,7 @@ pub fn list() -> Vec<Scenario> {
                     trusted_origins: vec!["https://tiktrue.test{port}".into()],
                     drf: true,
                     require_token: false,
+                    session_only: true,
                 };
             },
         ),
