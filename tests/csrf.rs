@@ -188,3 +188,18 @@ async fn a_sessions_next_post_refused_for_its_origin_fails_the_row() {
         .iter()
         .any(|e| e.path == "/api/v1/auth/forgot-password/" && e.status == 403));
 }
+
+#[tokio::test]
+async fn a_token_the_app_fetches_itself_is_not_blamed_on_the_app() {
+    // The bundle shows X-CSRFToken echoed from the csrftoken cookie: the refusal of a login
+    // without that cookie is conncheck's, not the browser's.
+    let t = diagnose("csrf-token-from-app", &["--only", "jwt"], true).await;
+    let f = t.one("jwt.csrf");
+    assert_eq!(f.status, Status::Skip, "{f:#?}");
+    assert_eq!(key(f), "jwt.csrf-token-not-replayed");
+    assert!(
+        f.detail.contains("the app's code does send"),
+        "{}",
+        f.detail
+    );
+}

@@ -167,6 +167,9 @@ pub struct CsrfSeen {
     pub status: u16,
     /// The answer, when a CSRF check refused it.
     pub refusal: Option<CsrfRefusal>,
+    /// The app's code sends a CSRF token (it echoes a cookie in a header) that this request
+    /// could not carry: the cookie comes from a call conncheck does not replay.
+    pub token_not_replayed: bool,
 }
 
 /// Why the row could not say: the reason is exact, the fault tells what to pass.
@@ -181,6 +184,9 @@ pub enum CsrfSkip {
     NoCredentials,
     /// The login did not answer as a login (404, 5xx…): jwt.login owns it.
     LoginDidNotAnswer,
+    /// Refused for a missing token the app's code does send (from a cookie conncheck could not
+    /// get the way the app does): the browser's request would carry it.
+    TokenNotReplayed,
 }
 
 /// The row's decision: a verdict, or the exact reason it was not checked.
@@ -193,12 +199,17 @@ pub enum CsrfDecision {
 /// Judge the POST. A refusal of a POST that carried the frontend's Origin fails (with or
 /// without the test account: the check runs before the credentials are read); a token/cookie
 /// refusal fails even without an Origin; an Origin or Referer refusal of a POST that carried
-/// no Origin says nothing about the browser's request, so it is not checked. It passes only
+/// no Origin says nothing about the browser's request, so it is not checked; nor does a
+/// missing-token refusal when the app's code sends the token and this request could not. It
+/// passes only
 /// when the test account's POST carried the Origin and was answered by the login view, not
 /// by a CSRF check (a Bearer-only SPA too: its POST could have been refused the same way).
 pub fn judge(s: &CsrfSeen) -> CsrfDecision {
     if let Some(r) = &s.refusal {
         let about_origin = r.reason.origin_untrusted() || r.reason == CsrfReason::RefererMissing;
+        if !about_origin && s.token_not_replayed {
+            return CsrfDecision::Skipped(CsrfSkip::TokenNotReplayed);
+        }
         if s.origin.is_some() || !about_origin {
             return CsrfDecision::Judged(Verdict {
                 status: Status::Fail,
@@ -262,6 +273,11 @@ pub fn cookies_of(set_cookies: &[String]) -> Vec<(String, String)> {
 pub fn cookie_header(cookies: &[(String, String)]) -> Option<String> {
     let pairs: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
     (!pairs.is_empty()).then(|| pairs.join("; "))
+}
+
+/// Whether the app's code sends a CSRF token (a header it echoes a cookie in).
+pub fn sends_token(csrf: Option<&Csrf>) -> bool {
+    csrf.is_some_and(|c| c.header.is_some())
 }
 
 /// The CSRF header the app's code echoes its cookie in (axios' xsrfCookieName/xsrfHeaderName,
@@ -396,6 +412,7 @@ mod tests {
             cookies: true,
             status: refusal.as_ref().map_or(200, |r| r.status),
             refusal,
+            token_not_replayed: false,
         }
     }
 
@@ -422,10 +439,19 @@ mod tests {
             reason: CsrfReason::CookieMissing,
             status: 403,
         };
-        let CsrfDecision::Judged(v) = judge(&seen(false, Some(token))) else {
+        let CsrfDecision::Judged(v) = judge(&seen(false, Some(token.clone()))) else {
             panic!("judged")
         };
         assert_eq!(v.fault.unwrap().key(), "jwt.csrf-token-missing");
+        // The app's code sends the token conncheck could not get: not the app's fault.
+        let replay = CsrfSeen {
+            token_not_replayed: true,
+            ..seen(true, Some(token.clone()))
+        };
+        assert_eq!(
+            judge(&replay),
+            CsrfDecision::Skipped(CsrfSkip::TokenNotReplayed)
+        );
         assert_eq!(
             judge(&seen(true, None)),
             CsrfDecision::Judged(Verdict::pass())

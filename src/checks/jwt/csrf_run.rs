@@ -13,6 +13,7 @@ use crate::engine::context::Context;
 use crate::engine::fault::{Missing, Unchecked};
 use crate::engine::Finding;
 use crate::net::http::{Exchange, HttpRequest};
+use crate::observe::bundle::discover::Csrf;
 use crate::observe::login::register_tokens;
 use crate::observe::plan::Plan;
 use http::Method;
@@ -52,6 +53,7 @@ impl<'a> From<&'a ProbePost> for CsrfPost<'a> {
 /// The `jwt.csrf` row from the login POST that was made, and the call after it.
 pub(super) async fn row(ctx: &Context, f: Finding, post: CsrfPost<'_>, plan: &Plan) -> Finding {
     let ex = post.exchange;
+    let app_csrf = app_csrf(ctx).await;
     let status = ex.status.as_u16();
     let set_cookies = ex.header_all("set-cookie");
     let seen = CsrfSeen {
@@ -60,6 +62,8 @@ pub(super) async fn row(ctx: &Context, f: Finding, post: CsrfPost<'_>, plan: &Pl
         cookies: plan.credentials_include || !set_cookies.is_empty(),
         status,
         refusal: csrf::refusal(status, &ex.body_text(), post.body),
+        // The login carries no token: the app fetches it first, if it sends one.
+        token_not_replayed: csrf::sends_token(app_csrf.as_ref()),
     };
     let said = answer_text(ex, post.body);
     let request = csrf_words::request("POST", post.url, seen.origin.as_deref(), &said);
@@ -72,7 +76,9 @@ pub(super) async fn row(ctx: &Context, f: Finding, post: CsrfPost<'_>, plan: &Pl
     };
     let origin = seen.origin.as_deref().unwrap_or_default();
     let first = csrf_words::passed(&request, seen.cookies);
-    let Some((method, url, next)) = follow_up(ctx, plan, &set_cookies, origin).await else {
+    let Some((method, url, next, echoed)) =
+        follow_up(ctx, plan, &set_cookies, origin, app_csrf.as_ref()).await
+    else {
         let note = csrf_words::no_follow_up(set_cookies.is_empty());
         return with_verdict(f, verdict).detail(format!("{first}{note}"));
     };
@@ -85,11 +91,15 @@ pub(super) async fn row(ctx: &Context, f: Finding, post: CsrfPost<'_>, plan: &Pl
         cookies: true,
         status: st,
         refusal: csrf::refusal(st, &next.body_text(), body.as_ref()),
+        token_not_replayed: csrf::sends_token(app_csrf.as_ref()) && !echoed,
     };
     match csrf::judge(&seen) {
         CsrfDecision::Judged(v) if v.fault.is_some() => {
             let request = format!("{first}; then {then}");
             refused(ctx, f, v, &request, (&method, &url, st)).await
+        }
+        CsrfDecision::Skipped(k @ CsrfSkip::TokenNotReplayed) => {
+            skipped(f, &format!("{first}; then {then}"), k, st)
         }
         _ => with_verdict(f, Verdict::pass()).detail(csrf_words::passed_both(&first, &then)),
     }
@@ -103,7 +113,21 @@ fn skipped(f: Finding, request: &str, k: CsrfSkip, status: u16) -> Finding {
         CsrfSkip::NoOrigin => f.fault(Unchecked(Missing::Origin)),
         CsrfSkip::NoCredentials => f.fault(Unchecked(Missing::Credentials)),
         CsrfSkip::LoginDidNotAnswer => f.fault(JwtFault::CsrfNotReached { status }),
+        CsrfSkip::TokenNotReplayed => f.fault(JwtFault::CsrfTokenNotReplayed),
     }
+}
+
+/// How the app's code passes a CSRF token, when its bundle shows it (read only when the
+/// frontend is known).
+pub(super) async fn app_csrf(ctx: &Context) -> Option<Csrf> {
+    if ctx.target.frontend.is_empty() {
+        return None;
+    }
+    let d = ctx
+        .observed
+        .discovery(&ctx.http, &ctx.target.frontend)
+        .await;
+    d.csrf.clone()
 }
 
 /// A row failed by a CSRF refusal, with the fix worded for the framework that refused.
@@ -130,13 +154,15 @@ async fn refused(
 }
 
 /// The first other unsafe call the app makes, sent with the login's cookies and the Origin
-/// (and the CSRF header the app's code echoes the cookie in, when it shows one).
+/// (and the CSRF header the app's code echoes the cookie in, when it shows one): the call, and
+/// whether the token was echoed.
 async fn follow_up(
     ctx: &Context,
     plan: &Plan,
     set_cookies: &[String],
     origin: &str,
-) -> Option<(String, Url, Exchange)> {
+    app_csrf: Option<&Csrf>,
+) -> Option<(String, Url, Exchange, bool)> {
     let ep = csrf::follow_up(plan, &ctx.target)?;
     let cookies = csrf::cookies_of(set_cookies);
     for (_, value) in &cookies {
@@ -154,13 +180,10 @@ async fn follow_up(
         .header("cookie", &header)
         .body(body.into_bytes())
         .max_body(64 * 1024);
-    let d = ctx
-        .observed
-        .discovery(&ctx.http, &ctx.target.frontend)
-        .await;
-    if let Some((name, value)) = csrf::token_echo(d.csrf.as_ref(), &cookies) {
-        req = req.header(&name, &value);
+    let echo = csrf::token_echo(app_csrf, &cookies);
+    if let Some((name, value)) = &echo {
+        req = req.header(name, value);
     }
     let ex = ctx.http.send(req).await.ok()?;
-    Some((ep.method.clone(), url, ex))
+    Some((ep.method.clone(), url, ex, echo.is_some()))
 }

@@ -83,6 +83,7 @@ pub fn skipped(request: Option<&str>, k: CsrfSkip) -> String {
         CsrfSkip::NoOrigin => "not checked: no frontend origin that differs from the API's is known, so the POST cannot carry the Origin Chrome sends: pass --origin https://<the SPA's origin>",
         CsrfSkip::NoCredentials => "not checked: a session's CSRF check judges a logged-in user's POST: set CONNCHECK_USERNAME and CONNCHECK_PASSWORD (a test account)",
         CsrfSkip::LoginDidNotAnswer => "not checked: the login did not answer as a login (see jwt.login)",
+        CsrfSkip::TokenNotReplayed => "not checked: refused for a missing CSRF token, which the app's code does send (it echoes a cookie in a header) from a call conncheck does not replay; the Origin itself was not refused",
     };
     match request {
         Some(r) => format!("{r}; {why}"),

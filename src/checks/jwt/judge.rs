@@ -72,6 +72,9 @@ pub enum JwtFault {
     CsrfNotReached {
         status: u16,
     },
+    /// The CSRF row could not judge: refused for a token the app's code sends and conncheck
+    /// could not get the way the app does.
+    CsrfTokenNotReplayed,
     /// The access token's claims: every problem seen, the first one names the key.
     Claims(Vec<ClaimProblem>),
     /// The access token is not a JWS: nothing to decode.
@@ -191,6 +194,7 @@ impl FaultKind for JwtFault {
             }
             Csrf { .. } => "jwt.csrf-token-missing",
             CsrfNotReached { .. } => "jwt.csrf-not-reached",
+            CsrfTokenNotReplayed => "jwt.csrf-token-not-replayed",
             Claims(problems) => problems.first().map_or("jwt.claims", |p| p.key()),
             OpaqueToken => "jwt.opaque-token",
             ProfileNotJson => "jwt.profile-not-json",
@@ -292,11 +296,16 @@ pub struct LoginAnswer<'a> {
     pub location: Option<String>,
     /// A CSRF check refused it (see `csrf::refusal`).
     pub csrf_refused: bool,
+    /// ... for a missing token the app's code sends (from a cookie conncheck did not get).
+    pub csrf_token_not_replayed: bool,
 }
 
 /// What a login that did not succeed means. `sent`: the field names sent.
 pub fn login_refused(a: LoginAnswer<'_>, sent: [&str; 2]) -> JwtFault {
     let status = a.status;
+    if a.csrf_refused && a.csrf_token_not_replayed {
+        return JwtFault::CsrfTokenNotReplayed;
+    }
     if a.csrf_refused {
         return JwtFault::LoginCsrfRefused { status };
     }
@@ -314,6 +323,19 @@ pub fn login_refused(a: LoginAnswer<'_>, sent: [&str; 2]) -> JwtFault {
     }
 }
 
+/// A login that did not succeed: a failure, except when conncheck could not make the login the
+/// app makes (the CSRF token the app fetches first): then not checked.
+pub fn refused_verdict(fault: JwtFault) -> Verdict {
+    let status = match fault {
+        JwtFault::CsrfTokenNotReplayed => Status::Skip,
+        _ => Status::Fail,
+    };
+    Verdict {
+        status,
+        fault: Some(fault),
+    }
+}
+
 /// Whether a DRF validation answer says a field other than the ones sent is required.
 fn wants_other_fields(body: Option<&Value>, sent: [&str; 2]) -> bool {
     body.and_then(Value::as_object).is_some_and(|o| {
@@ -324,9 +346,13 @@ fn wants_other_fields(body: Option<&Value>, sent: [&str; 2]) -> bool {
 
 /// Without credentials, a made-up user's login: refused with JSON 400/401 is right; refused by
 /// a CSRF check, jwt.csrf owns the cause.
-pub fn login_probe(status: u16, json: bool, csrf_refused: bool) -> Verdict {
-    if csrf_refused {
-        return Verdict::fail(JwtFault::LoginCsrfRefused { status });
+/// `csrf`: (a CSRF check refused it, for a token the app fetches first and conncheck does not
+/// replay).
+pub fn login_probe(status: u16, json: bool, csrf: (bool, bool)) -> Verdict {
+    match csrf {
+        (true, true) => return refused_verdict(JwtFault::CsrfTokenNotReplayed),
+        (true, false) => return Verdict::fail(JwtFault::LoginCsrfRefused { status }),
+        _ => {}
     }
     match status {
         400 | 401 if json => Verdict::pass(),
@@ -638,12 +664,13 @@ mod tests {
             login_refused(csrf, sent),
             JwtFault::LoginCsrfRefused { status: 403 }
         );
-        assert_eq!(login_probe(401, true, false), Verdict::pass());
-        assert_eq!(login_probe(200, true, false).status, Status::Fail);
+        assert_eq!(login_probe(401, true, (false, false)), Verdict::pass());
+        assert_eq!(login_probe(200, true, (false, false)).status, Status::Fail);
         assert_eq!(
-            login_probe(403, true, true).fault,
+            login_probe(403, true, (true, false)).fault,
             Some(JwtFault::LoginCsrfRefused { status: 403 })
         );
+        assert_eq!(login_probe(403, false, (true, true)).status, Status::Skip);
         assert_eq!(
             login_succeeded(true, false, "access", 200).fault,
             Some(JwtFault::NoAccessToken {

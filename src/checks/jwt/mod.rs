@@ -178,7 +178,8 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         backend: judge::speaks(&stack, answer.body.as_ref()),
         ..subjects.clone()
     };
-    let (login_row, verdict) = login_row(row, answer, &subjects);
+    let app_token = csrf::sends_token(csrf_run::app_csrf(&ctx).await.as_ref());
+    let (login_row, verdict) = login_row(row, answer, &subjects, app_token);
     sink.push(login_row);
     let Some(access) = answer.access.as_ref().filter(|_| verdict.fault.is_none()) else {
         return skip_rest(NotChecked::NoToken);
@@ -288,8 +289,9 @@ fn answer_text(ex: &Exchange, body: Option<&Value>) -> String {
     }
 }
 
-/// The login row, from the run's login answer.
-fn login_row(f: Finding, a: &Answer, s: &Subjects) -> (Finding, Verdict) {
+/// The login row, from the run's login answer. `app_token`: the app's code sends a CSRF token
+/// this login could not carry.
+fn login_row(f: Finding, a: &Answer, s: &Subjects, app_token: bool) -> (Finding, Verdict) {
     let auth = &s.auth;
     let ex = &a.exchange;
     let st = ex.status.as_u16();
@@ -306,22 +308,22 @@ fn login_row(f: Finding, a: &Answer, s: &Subjects) -> (Finding, Verdict) {
             answer_text(ex, a.body.as_ref())
         );
         let sent = [auth.username_field.as_str(), auth.password_field.as_str()];
-        let csrf_refused = csrf::refusal(st, &ex.body_text(), a.body.as_ref()).is_some();
+        let refusal = csrf::refusal(st, &ex.body_text(), a.body.as_ref());
+        let about_origin = refusal
+            .as_ref()
+            .is_some_and(|r| r.reason.origin_untrusted());
         let fault = judge::login_refused(
             judge::LoginAnswer {
                 status: st,
                 json: ex.is_json(),
                 body: a.body.as_ref(),
                 location: ex.header("location"),
-                csrf_refused,
+                csrf_refused: refusal.is_some(),
+                csrf_token_not_replayed: app_token && !about_origin,
             },
             sent,
         );
-        let v = Verdict {
-            status: Status::Fail,
-            fault: Some(fault),
-        };
-        (head, v)
+        (head, judge::refused_verdict(fault))
     };
     let mut notes = match &a.access {
         Some(acc) => words::token_notes(
@@ -338,7 +340,7 @@ fn login_row(f: Finding, a: &Answer, s: &Subjects) -> (Finding, Verdict) {
     let mut f = with_verdict(f, verdict.clone()).detail(detail);
     if let Some(fault) = &verdict.fault {
         f = f.hint(words::login_hint(fault, auth, s.backend));
-        if !ex.status.is_success() {
+        if !ex.status.is_success() && verdict.status == Status::Fail {
             f = f.browser_error(failed_call("POST", &a.url, st));
         }
     }
@@ -367,8 +369,14 @@ async fn probe_login(
     let body = register_tokens(&ctx.secrets, &ex);
     let f = f.duration(start.elapsed());
     let said = answer_text(&ex, body.as_ref());
-    let refused = csrf::refusal(ex.status.as_u16(), &ex.body_text(), body.as_ref()).is_some();
-    let v = judge::login_probe(ex.status.as_u16(), ex.is_json(), refused);
+    let refusal = csrf::refusal(ex.status.as_u16(), &ex.body_text(), body.as_ref());
+    let app_token = csrf::sends_token(csrf_run::app_csrf(ctx).await.as_ref());
+    // A refusal for the token the app fetches first is not the app's: not checked.
+    let not_replayed = refusal
+        .as_ref()
+        .is_some_and(|r| !r.reason.origin_untrusted() && app_token);
+    let refused = refusal.is_some();
+    let v = judge::login_probe(ex.status.as_u16(), ex.is_json(), (refused, not_replayed));
     let (detail, hint) = words::login_probe(&said, &url, v.fault.as_ref(), s.backend);
     let f = with_verdict(f, v).detail(detail).hint(hint);
     (

@@ -89,6 +89,7 @@ pub fn login_hint(f: &JwtFault, a: &AuthFlow, b: Option<Backend>) -> String {
         LoginServerError { status: 503 } => "the API answers 503 at login: see endpoints.login (a maintenance page is named there) and the app's logs".into(),
         LoginServerError { .. } => "the backend fails at login: see endpoints.login and the app's logs (database, migrations)".into(),
         LoginCsrfRefused { .. } => super::csrf_words::LOGIN_REFUSED_HINT.into(),
+        CsrfTokenNotReplayed => "the login was refused for a CSRF token the app fetches before it logs in, which conncheck does not replay: the login round trip was not checked (see jwt.csrf)".into(),
         _ => "the login did not succeed; see endpoints.login".into(),
     }
 }
@@ -138,6 +139,10 @@ pub fn login_probe(
         Some(JwtFault::LoginAcceptsAnyone { .. }) => (
             format!("{detail}: a made-up user was let in"),
             "the login view accepts unknown credentials: authenticate with django.contrib.auth.authenticate / simplejwt's TokenObtainPairView".into(),
+        ),
+        Some(JwtFault::CsrfTokenNotReplayed) => (
+            format!("{detail}: refused for the CSRF token the app fetches before it logs in, which conncheck does not replay"),
+            "not checked: the app's login carries a CSRF token from a cookie it fetches first (see jwt.csrf)".into(),
         ),
         Some(JwtFault::LoginCsrfRefused { .. }) => (
             format!("{detail}: refused by the API's CSRF check before the credentials were read"),

@@ -28,6 +28,9 @@ pub struct CsrfSpec {
 /// in (its first unsafe call after the login).
 const COOKIE_SPA: &str = "var n=\"{api}\";var f=e=>fetch(`${n}/auth/forgot-password/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({email:e})});async function l(e,a){return(await fetch(`${n}/auth/login/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({username:e,password:a})})).json()}var m=()=>fetch(`${n}/auth/profile/`,{credentials:\"include\"}).then(e=>e.json());export{l as login,m as me,f as forgot};";
 
+/// A session-cookie app that fetches its CSRF cookie first and echoes it in X-CSRFToken.
+const TOKEN_SPA: &str = "var n=\"{api}\",g=e=>(document.cookie.match(RegExp(e+\"=([^;]+)\"))||[])[1];async function l(e,a){await fetch(`${n}/auth/csrf/`,{credentials:\"include\"});return(await fetch(`${n}/auth/login/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\",\"X-CSRFToken\":g(\"csrftoken\")},body:JSON.stringify({username:e,password:a})})).json()}export{l as login};";
+
 fn cookie_spa(s: &mut Scenario) {
     s.frontend.script = Some(COOKIE_SPA.into());
     s.api.seed.login_session_cookie = Some(true);
@@ -68,6 +71,21 @@ pub fn list() -> Vec<Scenario> {
             "a cookie-session SPA whose login POST is refused by Django's CSRF check: the origin is trusted but the SPA sends no csrftoken cookie (\"CSRF cookie not set.\")",
             |s| {
                 cookie_spa(s);
+                s.api.csrf = CsrfSpec {
+                    enforce: true,
+                    trusted_origins: vec!["https://tiktrue.test{port}".into()],
+                    drf: false,
+                    require_token: true,
+                    session_only: false,
+                };
+            },
+        ),
+        Scenario::fault(
+            "csrf-token-from-app",
+            "a cookie-session SPA that fetches its csrftoken cookie first and echoes it in X-CSRFToken: the login POST conncheck makes without that cookie is refused \"CSRF cookie not set.\", which the app's own request is not (not checked, never a failure)",
+            |s| {
+                s.frontend.script = Some(TOKEN_SPA.into());
+                s.api.seed.login_session_cookie = Some(true);
                 s.api.csrf = CsrfSpec {
                     enforce: true,
                     trusted_origins: vec!["https://tiktrue.test{port}".into()],
