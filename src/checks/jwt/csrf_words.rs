@@ -6,7 +6,8 @@ use super::csrf::{CsrfGuard, CsrfReason, CsrfRefusal, CsrfSkip};
 use crate::stack::fix::{word, Fix};
 use crate::stack::{Backend, Seen, Stack};
 
-pub const TITLE: &str = "the login POST with the frontend's Origin passes the API's CSRF check";
+pub const TITLE: &str =
+    "the app's unsafe requests (the login, the session's next POST) with the frontend's Origin pass the API's CSRF check";
 
 fn guard(g: CsrfGuard) -> &'static str {
     match g {
