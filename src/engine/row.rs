@@ -31,8 +31,9 @@ pub enum Row {
     /// The stylesheets and scripts of the backend's HTML pages are served.
     EndpointsStatic,
     JwtLogin,
-    /// A cookie-session SPA's unsafe request (the login POST, with the frontend's Origin) is
-    /// not refused by the API's CSRF check.
+    /// The app's unsafe requests (the login POST with the frontend's Origin, and after a login
+    /// that starts a session, its next POST with the session's cookies) are not refused by the
+    /// API's CSRF check.
     JwtCsrf,
     JwtClaims,
     JwtAuthenticated,
