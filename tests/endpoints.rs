@@ -320,6 +320,39 @@ async fn proxy_502_says_the_app_is_down() {
 }
 
 #[tokio::test]
+async fn a_maintenance_503_is_named_as_maintenance_not_a_dead_app() {
+    let t = diagnose("endpoints-maintenance", &["--only", "endpoints"], true).await;
+    let f = t.one("endpoints.profile");
+    assert_eq!(f.status, Status::Fail);
+    assert_eq!(key(f), "endpoints.maintenance");
+    assert_eq!(
+        f.fault_as::<EndpointFault>(),
+        Some(&EndpointFault::Maintenance {
+            title: Some("Down for maintenance".into()),
+            retry_after: Some("600".into())
+        })
+    );
+    assert!(
+        f.detail.contains("\"Down for maintenance\""),
+        "{}",
+        f.detail
+    );
+    assert!(f.detail.contains("Retry-After: 600"), "{}", f.detail);
+    let hint = f.hint.as_deref().unwrap();
+    assert!(hint.contains("maintenance mode"), "{hint}");
+    assert!(
+        !hint.contains("not running") && !hint.contains("cannot reach"),
+        "{hint}"
+    );
+    for id in ["endpoints.exposure", "endpoints.debug", "endpoints.static"] {
+        let f = t.one(id);
+        assert_eq!(f.status, Status::Skip, "{id}");
+        assert_eq!(key(f), "endpoints.maintenance", "{id}");
+        assert!(!f.detail.contains("not answering"), "{id}: {}", f.detail);
+    }
+}
+
+#[tokio::test]
 async fn exposed_setup_route_fails_exposure() {
     let t = diagnose("endpoints-setup-exposed", &["--only", "endpoints"], true).await;
     let f = t.one("endpoints.exposure");
@@ -535,4 +568,53 @@ async fn after_a_429_the_host_is_left_alone_for_retry_after() {
         early.is_empty(),
         "requests started within Retry-After of the 429: {early:#?}"
     );
+}
+
+#[tokio::test]
+async fn an_express_apis_missing_route_is_fixed_in_the_express_router() {
+    let t = diagnose(
+        "endpoints-express-missing-route",
+        &["--only", "endpoints,jwt"],
+        true,
+    )
+    .await;
+    let me = t.one("endpoints.me");
+    assert_eq!(me.status, Status::Fail);
+    assert_eq!(key(me), "endpoints.not-found");
+    assert_eq!(
+        me.fault_as::<EndpointFault>(),
+        Some(&EndpointFault::NotFound {
+            method: "GET".into(),
+            path: "/api/v1/me".into(),
+            near_miss: None
+        })
+    );
+    let hint = me.hint.as_deref().unwrap();
+    assert!(hint.contains("no route answers GET /api/v1/me"), "{hint}");
+    assert!(hint.contains("Express router"), "{hint}");
+    // No Django vocabulary anywhere for this Express app.
+    for f in t
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Pass)
+    {
+        for django in [
+            "urls.py",
+            "gunicorn",
+            "manage.py",
+            "SIMPLE_JWT",
+            "REST_FRAMEWORK",
+            "APPEND_SLASH",
+            "ALLOWED_HOSTS",
+            "collectstatic",
+        ] {
+            assert!(
+                !f.hint.as_deref().unwrap_or("").contains(django),
+                "{}: {:?}",
+                f.id,
+                f.hint
+            );
+        }
+    }
 }

@@ -31,6 +31,10 @@ pub enum Row {
     /// The stylesheets and scripts of the backend's HTML pages are served.
     EndpointsStatic,
     JwtLogin,
+    /// The app's unsafe requests (the login POST with the frontend's Origin, and after a login
+    /// that starts a session, its next POST with the session's cookies) are not refused by the
+    /// API's CSRF check.
+    JwtCsrf,
     JwtClaims,
     JwtAuthenticated,
     JwtRefresh,
@@ -56,7 +60,7 @@ pub enum RunnerRow {
 
 impl Row {
     /// Every row, in checklist order.
-    pub const ALL: [Row; 32] = [
+    pub const ALL: [Row; 33] = [
         Row::DnsResolve,
         Row::DnsPropagation,
         Row::DnsReach,
@@ -78,6 +82,7 @@ impl Row {
         Row::EndpointsExposure,
         Row::EndpointsStatic,
         Row::JwtLogin,
+        Row::JwtCsrf,
         Row::JwtClaims,
         Row::JwtAuthenticated,
         Row::JwtRefresh,
@@ -104,7 +109,7 @@ impl Row {
             HttpsRedirect | HttpsHsts | HttpsHeaders | HttpsCookies => Module::Https,
             CorsPreflight | CorsActual | CorsSecurity | CorsCache => Module::Cors,
             Endpoint | EndpointsDebug | EndpointsExposure | EndpointsStatic => Module::Endpoints,
-            JwtLogin | JwtClaims | JwtAuthenticated | JwtRefresh | JwtRejectsForged
+            JwtLogin | JwtCsrf | JwtClaims | JwtAuthenticated | JwtRefresh | JwtRejectsForged
             | JwtWeakSecret => Module::Jwt,
             FrontendPage | FrontendMixedContent | FrontendBundle => Module::Frontend,
             WebsocketUpgrade | WebsocketScheme | WebsocketOriginCheck => Module::Websocket,
@@ -137,6 +142,7 @@ impl Row {
             EndpointsExposure => "exposure",
             EndpointsStatic => "static",
             JwtLogin => "login",
+            JwtCsrf => "csrf",
             JwtClaims => "claims",
             JwtAuthenticated => "authenticated",
             JwtRefresh => "refresh",

@@ -28,6 +28,7 @@ const DNS_ROWS: &[Row] = &[DnsResolve, DnsPropagation, DnsReach];
 const ENDPOINT_ROWS: &[Row] = &[Endpoint, EndpointsDebug, EndpointsExposure];
 const JWT_ROWS: &[Row] = &[
     JwtLogin,
+    JwtCsrf,
     JwtClaims,
     JwtAuthenticated,
     JwtRefresh,
@@ -59,6 +60,7 @@ const REQUEST_ROWS: &[Row] = &[
     EndpointsDebug,
     EndpointsExposure,
     JwtLogin,
+    JwtCsrf,
     JwtClaims,
     JwtAuthenticated,
     JwtRefresh,
@@ -425,7 +427,24 @@ pub static CAUSES: &[Cause] = &[
         category: Category::Django,
         title: "Django's CSRF check rejects the request: the frontend's origin is not in CSRF_TRUSTED_ORIGINS (DRF SessionAuthentication)",
         fix: "add the https:// frontend origin to CSRF_TRUSTED_ORIGINS, or drop SessionAuthentication from DEFAULT_AUTHENTICATION_CLASSES for a token-only API",
-        signs: &[],
+        signs: &[sign(
+            &[JwtLogin, JwtCsrf],
+            &[
+                "jwt.csrf-origin-untrusted",
+                "jwt.csrf-token-missing",
+                "jwt.login-csrf-refused",
+            ],
+        )],
+    },
+    Cause {
+        id: "api-maintenance",
+        category: Category::Server,
+        title: "The API is in maintenance mode: it answers 503 with a maintenance page (and Retry-After) on purpose",
+        fix: "wait until the maintenance window is over (Retry-After), or turn maintenance mode off: remove the maintenance flag or the proxy's `return 503`",
+        signs: &[sign(
+            &[Endpoint, EndpointsDebug, EndpointsExposure, EndpointsStatic],
+            &["endpoints.maintenance"],
+        )],
     },
     Cause {
         id: "auth-token-missing",

@@ -309,6 +309,17 @@ pub static PATTERNS: &[Pattern] = &[
     },
     Pattern {
         needles: &[
+            "down for maintenance",
+            "maintenance mode",
+            "under maintenance",
+            "scheduled maintenance",
+            "be right back",
+        ],
+        means: "the API answers a maintenance page (503): it is switched off on purpose",
+        causes: &["api-maintenance", "app-down-behind-proxy"],
+    },
+    Pattern {
+        needles: &[
             "status code 502",
             "status code 503",
             "status of 502",

@@ -544,8 +544,10 @@ fn seen_says_shown_not_seen_not_checked_or_not_checkable() {
         Seen::NotSeen(vec![Row::DnsResolve, Row::DnsPropagation])
     );
     assert_eq!(seen(cause("tls-untrusted"), &r), Seen::NotChecked);
-    // No check of conncheck tests CSRF: never "not seen".
-    assert_eq!(seen(cause("csrf-failed"), &r), Seen::NotCheckable);
+    // The CSRF check is jwt.csrf, which did not run here.
+    assert_eq!(seen(cause("csrf-failed"), &r), Seen::NotChecked);
+    // No check of conncheck sees the client's own code: never "not seen".
+    assert_eq!(seen(cause("client-side"), &r), Seen::NotCheckable);
 }
 
 #[test]

@@ -91,3 +91,47 @@ pub fn signed_with(token: &str, secret: &str) -> bool {
     )
     .is_ok()
 }
+
+/// The scenario's CSRF check on an unsafe request, as Django's CsrfViewMiddleware (or DRF's
+/// SessionAuthentication) refuses it: `(status, content type, body)` when refused. Only
+/// requests that carry an Origin are checked (see `scenarios::csrf`); with `session_only`, only
+/// those that also carry the session cookie (DRF checks a logged-in session's requests).
+pub fn csrf_refusal(
+    state: &LabState,
+    req: &super::http::LabRequest,
+) -> Option<(u16, String, Vec<u8>)> {
+    let c = &state.scenario.api.csrf;
+    let unsafe_method = !matches!(req.method.as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE");
+    let cookie = |name: &str| {
+        req.header("cookie").is_some_and(|k| {
+            k.split(';')
+                .any(|p| p.trim().starts_with(&format!("{name}=")))
+        })
+    };
+    if !c.enforce || !unsafe_method || (c.session_only && !cookie("sessionid")) {
+        return None;
+    }
+    let origin = req.header("origin")?;
+    let trusted = c.trusted_origins.iter().any(|t| state.expand(t) == origin);
+    let reason = if !trusted {
+        format!("Origin checking failed - {origin} does not match any trusted origins.")
+    } else if !c.require_token {
+        return None;
+    } else if !cookie("csrftoken") {
+        "CSRF cookie not set.".to_string()
+    } else if req.header("x-csrftoken").is_none() {
+        "CSRF token missing.".to_string()
+    } else {
+        return None;
+    };
+    if c.drf {
+        let body = json!({ "detail": format!("CSRF Failed: {reason}") });
+        return Some((
+            403,
+            "application/json".into(),
+            body.to_string().into_bytes(),
+        ));
+    }
+    let page = format!("<!DOCTYPE html><html lang=\"en\"><head><title>403 Forbidden</title></head><body><div id=\"summary\"><h1>Forbidden <span>(403)</span></h1><p>CSRF verification failed. Request aborted.</p><p>Reason given for failure:</p><pre>\n    {reason}\n  </pre></div></body></html>");
+    Some((403, "text/html; charset=utf-8".into(), page.into_bytes()))
+}

@@ -127,6 +127,8 @@ const STATIC_FILES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+const MAINTENANCE_HTML: &str = "<!DOCTYPE html><html><head><title>Down for maintenance</title></head><body><h1>We'll be back soon</h1><p>The service is down for scheduled maintenance.</p></body></html>";
+
 /// Handle one request to the API host.
 pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
     let api = &state.scenario.api;
@@ -169,6 +171,18 @@ pub async fn handle(state: &LabState, req: &LabRequest) -> Response<Body> {
             format!("<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{code} Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"),
         );
     }
+    if let (Some(retry), false) = (api.maintenance, req.method == Method::OPTIONS) {
+        // nginx `return 503` with a maintenance page while the flag file exists.
+        return respond(
+            503,
+            &[
+                ("content-type", "text/html".into()),
+                ("server", "nginx".into()),
+                ("retry-after", retry.to_string()),
+            ],
+            MAINTENANCE_HTML,
+        );
+    }
     // The CORS layer answers preflights itself, before any route runs (CorsMiddleware first in
     // MIDDLEWARE, `app.use(cors())` first, CORSMiddleware outermost, Flask's automatic OPTIONS).
     let (status, mut headers, body) = match shape::preflight(state, req) {
@@ -193,6 +207,9 @@ fn view(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     if !api.host_allowed {
         // DisallowedHost: Invalid HTTP_HOST header. You may need to add '…' to ALLOWED_HOSTS.
         return html(400, BAD_REQUEST_HTML);
+    }
+    if let Some((status, ct, body)) = super::auth::csrf_refusal(state, req) {
+        return (status, vec![("content-type", ct)], body);
     }
     if api.seed.ssl_redirect_loop {
         // SecurityMiddleware with SECURE_SSL_REDIRECT: the proxy speaks http to Django and no
@@ -479,6 +496,16 @@ fn login(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     let (status, mut headers, body) = login_answer(j, access, refresh);
     if let Some(secure) = seed.login_session_cookie {
         let secure = if secure { "; Secure" } else { "" };
+        if state.scenario.api.csrf.enforce {
+            // django.contrib.auth.login rotates the CSRF token.
+            headers.push((
+                "set-cookie",
+                format!(
+                    "csrftoken=lab{}; Max-Age=31449600; Path=/; SameSite=Lax{secure}",
+                    &jti()[..24]
+                ),
+            ));
+        }
         headers.push((
             "set-cookie",
             format!(

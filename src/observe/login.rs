@@ -8,7 +8,7 @@
 
 use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
 use crate::redact::Secrets;
-use crate::target::{AuthFlow, Target};
+use crate::target::{AuthFlow, Origin, Target};
 use http::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -108,12 +108,27 @@ pub fn register_tokens(secrets: &Secrets, ex: &Exchange) -> Option<Value> {
     Some(body)
 }
 
+/// The origin the SPA's page is on, as Chrome names it in the `Origin` of a cross-origin POST:
+/// the first frontend origin, when it is another origin than the API's (a same-origin SPA's
+/// requests are not what the CSRF check of a separate API sees).
+pub fn browser_origin(target: &Target) -> Option<&Origin> {
+    let api = Origin::of(&target.api_base);
+    target.origins.first().filter(|o| **o != api)
+}
+
 /// The login POST the frontend makes (the auth flow `a`), with these credentials: JSON, or
-/// form-encoded where the app sends a form (an OAuth2 password grant).
+/// form-encoded where the app sends a form (an OAuth2 password grant). Like Chrome, it carries
+/// the page's `Origin` and, under the default strict-origin-when-cross-origin policy, a
+/// `Referer` that is only that origin.
 pub fn request(target: &Target, a: &AuthFlow, user: &str, pass: &str) -> HttpRequest {
-    let req = HttpRequest::new(Method::POST, target.url_for(&a.login_path))
+    let mut req = HttpRequest::new(Method::POST, target.url_for(&a.login_path))
         .header("accept", "application/json")
         .max_body(256 * 1024);
+    if let Some(o) = browser_origin(target) {
+        req = req
+            .header("origin", o.as_str())
+            .header("referer", &format!("{}/", o.as_str()));
+    }
     if a.form {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair(&a.username_field, user)
@@ -173,6 +188,8 @@ pub enum Login {
 pub struct Answer {
     pub url: Url,
     pub username: String,
+    /// The `Origin` the POST carried (the frontend's, when it is cross-origin).
+    pub origin: Option<String>,
     pub exchange: Exchange,
     /// The body, when JSON.
     pub body: Option<Value>,
@@ -241,6 +258,7 @@ async fn attempt(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
     };
     let req = request(t, auth, &creds.username, &creds.password);
     let url = req.url.clone();
+    let origin = browser_origin(t).map(|o| o.as_str().to_string());
     if url.scheme() == "http" && !inputs.allow_insecure {
         return Login::PlainHttp { url };
     }
@@ -271,6 +289,7 @@ async fn attempt(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
     Login::Answered(Box::new(Answer {
         url,
         username: creds.username.clone(),
+        origin,
         exchange,
         body,
         access,
@@ -358,10 +377,30 @@ mod tests {
         };
         let req = request(&t, &a, "a@b.test", "p w");
         assert_eq!(req.url.as_str(), "https://api.x.test/auth/token");
+        // No frontend origin known: no Origin header.
+        assert!(req.headers.iter().all(|(n, _)| n != "origin"));
         assert_eq!(
             req.body.as_deref(),
             Some(&b"username=a%40b.test&password=p+w"[..])
         );
+    }
+
+    #[test]
+    fn the_login_carries_the_frontends_origin_as_chrome_does() {
+        let mut t = Target::new("https://api.x.test/api/", None).unwrap();
+        t.origins = vec![Origin::parse("https://x.test").unwrap()];
+        let req = request(&t, &AuthFlow::default(), "u", "p");
+        let h = |name: &str| {
+            req.headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.to_str().unwrap().to_string())
+        };
+        assert_eq!(h("origin").as_deref(), Some("https://x.test"));
+        assert_eq!(h("referer").as_deref(), Some("https://x.test/"));
+        // A same-origin frontend is not a cross-origin POST.
+        t.origins = vec![Origin::parse("https://api.x.test").unwrap()];
+        assert!(browser_origin(&t).is_none());
     }
 
     #[test]

@@ -114,6 +114,7 @@ impl Checklist {
                     "Authentication round trip",
                     vec![
                         item("login", &[JwtLogin]),
+                        item("CSRF trusts the frontend's origin", &[JwtCsrf]),
                         item("token claims", &[JwtClaims]),
                         item("refresh", &[JwtRefresh]),
                     ],

@@ -3,6 +3,7 @@
 
 use crate::engine::model::Status;
 use crate::engine::{FaultKind, Row};
+use crate::stack::{Backend, Proxy, Stack};
 use crate::target::Endpoint;
 use url::Url;
 
@@ -31,6 +32,7 @@ pub enum EndpointFault {
     RedirectsToItself { path: String, status: u16 },
     /// 404; `near_miss` is a variant of the URL that answered, with its status.
     NotFound {
+        method: String,
         path: String,
         near_miss: Option<(String, u16)>,
     },
@@ -40,6 +42,12 @@ pub enum EndpointFault {
     ServerError,
     /// 503 in the app's own words (a failing health check); `body` is an excerpt.
     AppUnavailable { body: String },
+    /// 503 maintenance page (a `<title>` such as "Down for maintenance" and/or `Retry-After`):
+    /// switched off on purpose, not crashed.
+    Maintenance {
+        title: Option<String>,
+        retry_after: Option<String>,
+    },
     /// 502–504 from the proxy: the app is not answering.
     ProxyError { status: u16, page: Option<HtmlPage> },
     /// 405: the route refuses the method.
@@ -62,8 +70,9 @@ pub enum EndpointFault {
     /// The answer is larger than conncheck reads (`mb` megabytes read).
     Oversized { path: String, mb: usize },
     /// Nothing to judge: the app does not answer as it should (502–504 behind the proxy, or an
-    /// error status); the endpoint rows own the cause.
-    AppNotAnswering { status: u16 },
+    /// error status); the endpoint rows own the cause. `maintenance`: the answer was a
+    /// maintenance page.
+    AppNotAnswering { status: u16, maintenance: bool },
     /// Setup or maintenance routes answer anonymous requests.
     SetupExposed { paths: Vec<String> },
     /// A path that cannot exist answers 2xx: every path does.
@@ -186,8 +195,14 @@ impl FaultKind for EndpointFault {
             ForbiddenNot401 => "endpoints.403-not-401",
             ServerError => "endpoints.server-error",
             AppUnavailable { .. } => "endpoints.app-unavailable",
+            Maintenance { .. } => "endpoints.maintenance",
+            AppNotAnswering {
+                maintenance: true, ..
+            } => "endpoints.maintenance",
             ProxyError { .. } => "endpoints.proxy-error",
-            AppNotAnswering { status } if (502..=504).contains(status) => "endpoints.proxy-error",
+            AppNotAnswering { status, .. } if (502..=504).contains(status) => {
+                "endpoints.proxy-error"
+            }
             AppNotAnswering { .. } => "endpoints.not-answering",
             MethodNotAllowed { .. } => "endpoints.method-not-allowed",
             Redirected { .. } => "endpoints.redirected",
@@ -243,6 +258,11 @@ pub struct Seen {
     pub url: String,
     /// What a 429 said.
     pub rate_limit: Option<RateLimit>,
+    /// The `Retry-After` header as sent (bounded).
+    pub retry_after: Option<String>,
+    /// Django's default security headers together (`X-Frame-Options: DENY` and
+    /// `Cross-Origin-Opener-Policy: same-origin`; helmet sends SAMEORIGIN).
+    pub django_headers: bool,
 }
 
 impl Seen {
@@ -265,6 +285,36 @@ pub fn debug_page(s: &Seen) -> Option<DebugPage> {
 /// `bad_request`): DRF would answer a validation error in JSON instead.
 pub fn is_disallowed_host_page(s: &Seen) -> bool {
     s.status == 400 && s.is_html() && s.body.contains("<title>Bad Request (400)</title>")
+}
+
+/// A 503 that is a maintenance page rather than a crashed or unreachable app: it says when to
+/// come back (`Retry-After`), or it is an HTML page that names maintenance or carries its own
+/// title (not a proxy's stock error page). `(title, retry_after)` when it is one.
+pub fn maintenance(s: &Seen) -> Option<(Option<String>, Option<String>)> {
+    if s.status != 503 {
+        return None;
+    }
+    let title = s.is_html().then(|| title_of(&s.body)).flatten();
+    let lower = s.body.to_ascii_lowercase();
+    let says = s.is_html()
+        && [
+            "maintenance",
+            "be right back",
+            "be back soon",
+            "scheduled upgrade",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+    let own_page = s.is_html() && matches!(html_page(s), HtmlPage::Titled(_));
+    (s.retry_after.is_some() || says || own_page).then(|| (title, s.retry_after.clone()))
+}
+
+/// The fault for a 502–504 that leaves nothing to judge on a row the endpoint rows own.
+pub fn not_answering(s: &Seen) -> EndpointFault {
+    EndpointFault::AppNotAnswering {
+        status: s.status,
+        maintenance: maintenance(s).is_some(),
+    }
 }
 
 /// Which HTML page came back where JSON was expected.
@@ -440,6 +490,7 @@ fn classify_unexpected(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)
     let path = ep.path.clone();
     match s.status {
         404 => Verdict::fail(EndpointFault::NotFound {
+            method: ep.method.clone(),
             path,
             near_miss: near_miss.cloned(),
         }),
@@ -448,6 +499,10 @@ fn classify_unexpected(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)
         // api-guide/authentication.md, "Unauthorized and Forbidden responses").
         403 if ep.auth && ep.expect.contains(&401) => Verdict::warn(EndpointFault::ForbiddenNot401),
         500 => Verdict::fail(EndpointFault::ServerError),
+        503 if maintenance(s).is_some() => {
+            let (title, retry_after) = maintenance(s).unwrap_or_default();
+            Verdict::fail(EndpointFault::Maintenance { title, retry_after })
+        }
         503 if !s.is_html() => Verdict::fail(EndpointFault::AppUnavailable {
             body: s.body.chars().take(120).collect(),
         }),
@@ -470,6 +525,58 @@ fn classify_unexpected(ep: &Endpoint, s: &Seen, near_miss: Option<&(String, u16)
             expected: ep.expect.clone(),
             page: (ep.json && s.is_html()).then(|| html_page(s)),
         }),
+    }
+}
+
+/// Whose words a fix is said in: the framework that answered (Django when the answer itself is
+/// one of Django's pages, else the recognised backend, else none) and the proxy in front.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Vocab {
+    pub backend: Option<Backend>,
+    pub proxy: Option<Proxy>,
+}
+
+impl Vocab {
+    pub fn is_django(&self) -> bool {
+        self.backend == Some(Backend::Django)
+    }
+}
+
+/// Django's own answers: its default security headers, its debug page, its plain 400
+/// (DisallowedHost) and its plain 404.
+pub fn looks_like_django(s: &Seen) -> bool {
+    s.django_headers
+        || debug_page(s).is_some()
+        || is_disallowed_host_page(s)
+        || (s.is_html()
+            && s.body.contains("<h1>Not Found</h1>")
+            && s.body
+                .contains("The requested resource was not found on this server."))
+}
+
+/// The vocabulary for an answer `s` from an API whose stack is `stack`.
+pub fn vocab(stack: &Stack, s: Option<&Seen>) -> Vocab {
+    let backend = if s.is_some_and(looks_like_django) {
+        Some(Backend::Django)
+    } else {
+        stack.backend()
+    };
+    Vocab {
+        backend,
+        proxy: stack.config_proxy().or(stack.platform()),
+    }
+}
+
+/// A 401 without `WWW-Authenticate: Bearer` is how Express, FastAPI, Flask… answer by default
+/// and the SPA does not read the header: only Django REST framework's (or an unrecognised
+/// API's) is worth a warning, where it means SessionAuthentication answers first.
+pub fn for_stack(v: Verdict, vocab: Vocab) -> Verdict {
+    let framework_default = vocab.backend.is_some_and(|b| b != Backend::Django);
+    match v.fault {
+        Some(EndpointFault::NoBearerChallenge { .. }) if framework_default => {
+            Verdict::new(Status::Pass, None)
+        }
+        _ => v,
     }
 }
 
@@ -573,10 +680,7 @@ pub fn judge_debug(s: &Seen) -> (Status, Option<EndpointFault>) {
         return (Status::Fail, Some(EndpointFault::DebugPage(page)));
     }
     if (502..=504).contains(&s.status) {
-        return (
-            Status::Skip,
-            Some(EndpointFault::AppNotAnswering { status: s.status }),
-        );
+        return (Status::Skip, Some(not_answering(s)));
     }
     (Status::Pass, None)
 }
@@ -588,6 +692,8 @@ pub struct ExposureSeen {
     pub answered: Vec<(String, u16)>,
     /// Every probe answered 502–504.
     pub all_gateway: bool,
+    /// One of them was a maintenance page.
+    pub maintenance: bool,
     /// A path that cannot exist answered 2xx.
     pub catch_all: bool,
     /// What a 429 among the probes said (the probes it answered are not judged).
@@ -597,10 +703,11 @@ pub struct ExposureSeen {
 pub fn judge_exposure(e: &ExposureSeen) -> (Status, Option<EndpointFault>) {
     if e.all_gateway {
         let status = e.answered.first().map(|a| a.1).unwrap_or(502);
-        return (
-            Status::Skip,
-            Some(EndpointFault::AppNotAnswering { status }),
-        );
+        let fault = EndpointFault::AppNotAnswering {
+            status,
+            maintenance: e.maintenance,
+        };
+        return (Status::Skip, Some(fault));
     }
     let open: Vec<String> = e
         .answered

@@ -8,6 +8,7 @@
 //! `words.rs` words, `session.rs` gets the token, `assets.rs` reads the static references.
 
 pub mod assets;
+pub mod fixes;
 pub mod judge;
 pub mod session;
 pub mod words;
@@ -21,7 +22,7 @@ use crate::target::Endpoint;
 use futures::future::join_all;
 use futures::FutureExt;
 use http::Method;
-use judge::{Seen, TokenClues, Verdict};
+use judge::{Seen, TokenClues, Verdict, Vocab};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -119,6 +120,13 @@ pub fn seen_of(ex: &Exchange) -> Seen {
         path: ex.url.path().to_string(),
         url: ex.url.to_string(),
         rate_limit: (ex.status.as_u16() == 429).then(|| rate_limit_of(ex)),
+        retry_after: ex
+            .header("retry-after")
+            .map(|v| v.trim().chars().take(64).collect()),
+        django_headers: {
+            let is = |n: &str, v: &str| ex.header(n).is_some_and(|x| x.eq_ignore_ascii_case(v));
+            is("x-frame-options", "DENY") && is("cross-origin-opener-policy", "same-origin")
+        },
     }
 }
 
@@ -217,7 +225,8 @@ async fn check_endpoint(
     } else {
         None
     };
-    let anon = judge::classify(ep, &seen, near.as_ref());
+    let vocab = vocab(ctx, Some(&seen)).await;
+    let anon = judge::for_stack(judge::classify(ep, &seen, near.as_ref()), vocab);
     let mut detail = words::answered(
         &ep.method,
         url.as_str(),
@@ -247,7 +256,7 @@ async fn check_endpoint(
         v.status = Status::Warn;
         detail = words::guessed(&detail);
     }
-    let mut f = verdict_row(f, &v, detail, &ep.method, &url, status);
+    let mut f = verdict_row(f, &v, detail, (&ep.method, &url, status), vocab);
     if ex.truncated && f.status != Status::Fail {
         // An API answer this large is a fault in itself: the SPA would wait for all of it.
         let fault = judge::EndpointFault::Oversized {
@@ -258,7 +267,7 @@ async fn check_endpoint(
         f = f
             .fail()
             .detail(detail)
-            .maybe_hint(words::hint(&fault))
+            .maybe_hint(words::hint(&fault, vocab))
             .fault(fault);
     }
     (f.duration(start.elapsed()), debug)
@@ -271,18 +280,27 @@ fn mark_retried(mut seen: Seen, waited: Option<u64>) -> Seen {
     seen
 }
 
-/// A row from a verdict: status, fault, hint, and Chrome's console line on a failed request.
+/// The words a fix is said in, for an answer from the API (its stack, and the answer itself).
+async fn vocab(ctx: &Context, seen: Option<&Seen>) -> Vocab {
+    let stack = ctx
+        .observed
+        .stack(&ctx.http, &ctx.target.api_base, &[])
+        .await;
+    judge::vocab(&stack, seen)
+}
+
+/// A row from a verdict: status, fault, hint, and Chrome's console line on a failed request
+/// (`(method, url, status)` of the request the console shows).
 fn verdict_row(
     f: Finding,
     v: &Verdict,
     detail: String,
-    method: &str,
-    url: &Url,
-    status: u16,
+    (method, url, status): (&str, &Url, u16),
+    vocab: Vocab,
 ) -> Finding {
     f.status(v.status)
         .detail(detail)
-        .maybe_hint(v.fault.as_ref().and_then(words::hint))
+        .maybe_hint(v.fault.as_ref().and_then(|x| words::hint(x, vocab)))
         .maybe_browser_error(words::browser_error(v, method, url.as_str(), status))
         .maybe_fault(v.fault.clone().map(Fault::new))
 }
@@ -324,11 +342,13 @@ async fn check_debug(ctx: &Context) -> Finding {
         Ok(ex) => ex,
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
-    let (status, fault) = judge::judge_debug(&seen_of(&ex));
+    let seen = seen_of(&ex);
+    let (status, fault) = judge::judge_debug(&seen);
+    let vocab = vocab(ctx, Some(&seen)).await;
     let detail = words::control_probe(url.as_str(), &ex.summary());
     f.status(status)
         .detail(words::debug_row(&detail, fault.as_ref()))
-        .maybe_hint(fault.as_ref().and_then(words::hint))
+        .maybe_hint(fault.as_ref().and_then(|x| words::hint(x, vocab)))
         .maybe_fault(fault.map(Fault::new))
         .duration(start.elapsed())
 }
@@ -360,6 +380,7 @@ async fn check_exposure(ctx: &Context) -> Finding {
     for (url, r) in &results {
         match r {
             Ok(ex) => {
+                e.maintenance |= judge::maintenance(&seen_of(ex)).is_some();
                 if ex.status.as_u16() == 429 {
                     e.rate_limit = Some(rate_limit_of(ex));
                 }
@@ -374,7 +395,9 @@ async fn check_exposure(ctx: &Context) -> Finding {
         return ctx.net_failure(f, err);
     }
     let (status, fault) = judge::judge_exposure(&e);
-    words::exposure_row(f.status(status), &shown, fault.as_ref()).maybe_fault(fault.map(Fault::new))
+    let vocab = vocab(ctx, None).await;
+    words::exposure_row(f.status(status), &shown, fault.as_ref(), vocab)
+        .maybe_fault(fault.map(Fault::new))
 }
 
 /// `endpoints.static`: the stylesheets and scripts the backend's own HTML pages (the Django
@@ -396,6 +419,7 @@ async fn check_static(ctx: &Context) -> Finding {
         Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
     };
     let seen = seen_of(&ex);
+    let vocab = vocab(ctx, Some(&seen)).await;
     if let (429, Some(limit)) = (seen.status, seen.rate_limit.clone()) {
         let fault = judge::EndpointFault::RateLimited {
             path: page.path().to_string(),
@@ -406,16 +430,14 @@ async fn check_static(ctx: &Context) -> Finding {
         return f
             .warn()
             .detail(detail)
-            .maybe_hint(words::hint(&fault))
+            .maybe_hint(words::hint(&fault, vocab))
             .fault(fault)
             .duration(start.elapsed());
     }
     if !ex.status.is_success() && seen.status != 404 {
         // The endpoint rows own why the backend does not answer its page (a 404 is a backend
         // without the admin: not applicable, below).
-        let fault = judge::EndpointFault::AppNotAnswering {
-            status: seen.status,
-        };
+        let fault = judge::not_answering(&seen);
         return f
             .skip()
             .detail(words::no_html_page(page.as_str(), &ex.summary()))
@@ -446,7 +468,7 @@ async fn check_static(ctx: &Context) -> Finding {
     let (status, fault) = judge::judge_static(&fetched);
     f.status(status)
         .detail(words::static_detail(page.as_str(), &fetched))
-        .maybe_hint(fault.as_ref().and_then(words::hint))
+        .maybe_hint(fault.as_ref().and_then(|x| words::hint(x, vocab)))
         .maybe_fault(fault.map(Fault::new))
         .duration(start.elapsed())
 }

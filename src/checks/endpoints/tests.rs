@@ -143,6 +143,7 @@ fn a_debug_page_is_a_typed_observation() {
     assert_eq!(
         v.fault,
         Some(EndpointFault::NotFound {
+            method: "GET".into(),
             path: "/health/".into(),
             near_miss: None
         })
@@ -186,7 +187,11 @@ fn redirected_posts_name_their_cause() {
         },
         None,
     );
-    assert!(words::hint(v.fault.as_ref().unwrap())
+    let django = Vocab {
+        backend: Some(crate::stack::Backend::Django),
+        proxy: None,
+    };
+    assert!(words::hint(v.fault.as_ref().unwrap(), django)
         .unwrap()
         .contains("APPEND_SLASH"));
 }
@@ -385,6 +390,7 @@ fn exposure_verdicts() {
             .map(|(p, s)| (p.to_string(), s))
             .collect(),
         all_gateway: false,
+        maintenance: false,
         rate_limit: None,
         catch_all,
     };
@@ -473,4 +479,174 @@ fn a_429_on_the_other_probes_is_named_not_passed() {
     );
     // A missing file still fails, whatever else was limited.
     assert_eq!(judge_static(&[a(404), a(429)]).0, Status::Fail);
+}
+
+#[test]
+fn a_503_maintenance_page_is_named_as_maintenance() {
+    let page = "<html><head><title>Down for maintenance</title></head><body>We'll be back soon</body></html>";
+    let with_retry = Seen {
+        retry_after: Some("600".into()),
+        ..html("GET", 503, page)
+    };
+    let v = classify(&ep("profile"), &with_retry, None);
+    assert_eq!(
+        v.fault,
+        Some(EndpointFault::Maintenance {
+            title: Some("Down for maintenance".into()),
+            retry_after: Some("600".into())
+        })
+    );
+    assert_eq!(v.fault.as_ref().unwrap().key(), "endpoints.maintenance");
+    let hint = words::hint(v.fault.as_ref().unwrap(), Vocab::default()).unwrap();
+    assert!(hint.contains("maintenance mode"), "{hint}");
+    assert!(hint.contains("Retry-After: 600"), "{hint}");
+    assert!(!hint.contains("not running") && !hint.contains("cannot reach"));
+    // A titled page without Retry-After is maintenance too; a JSON 503 with Retry-After as well.
+    let titled = classify(&ep("profile"), &html("GET", 503, page), None);
+    assert!(matches!(
+        titled.fault,
+        Some(EndpointFault::Maintenance {
+            retry_after: None,
+            ..
+        })
+    ));
+    let json_retry = Seen {
+        retry_after: Some("120".into()),
+        ..json("GET", 503, "{\"message\":\"Service Unavailable\"}")
+    };
+    assert!(maintenance(&json_retry).is_some());
+    // nginx's stock 503 (no upstream, limit_req) stays a proxy error, a JSON health-check 503
+    // stays the app's own.
+    let stock = "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>";
+    let v = classify(&ep("profile"), &html("GET", 503, stock), None);
+    assert!(matches!(
+        v.fault,
+        Some(EndpointFault::ProxyError { status: 503, .. })
+    ));
+    let v = classify(&ep("health"), &json("GET", 503, "{\"db\":\"down\"}"), None);
+    assert!(matches!(
+        v.fault,
+        Some(EndpointFault::AppUnavailable { .. })
+    ));
+    // Rows with nothing to judge point at maintenance too.
+    let (st, f) = judge_debug(&with_retry);
+    assert_eq!(st, Status::Skip);
+    assert_eq!(f.unwrap().key(), "endpoints.maintenance");
+}
+
+fn speaking(b: Option<crate::stack::Backend>) -> Vocab {
+    Vocab {
+        backend: b,
+        proxy: Some(crate::stack::Proxy::Nginx),
+    }
+}
+
+#[test]
+fn fixes_are_worded_for_the_framework_that_answers() {
+    use crate::stack::Backend::*;
+    let missing = EndpointFault::NotFound {
+        method: "GET".into(),
+        path: "/api/orders".into(),
+        near_miss: None,
+    };
+    for (b, want) in [
+        (Some(Django), "urls.py"),
+        (Some(Express), "router.get('/api/orders'"),
+        (Some(Starlette), "APIRouter"),
+        (
+            Some(Flask),
+            "@app.route(\"/api/orders\", methods=[\"GET\"])",
+        ),
+        (Some(Rails), "config/routes.rb"),
+        (
+            None,
+            "no route answers GET /api/orders: add the route to the API",
+        ),
+    ] {
+        let h = words::hint(&missing, speaking(b)).unwrap();
+        assert!(h.contains(want), "{b:?}: {h}");
+    }
+    let proxy = EndpointFault::ProxyError {
+        status: 502,
+        page: None,
+    };
+    for (b, want) in [
+        (Some(Express), "node app.js"),
+        (
+            Some(Starlette),
+            "uvicorn main:app --host 0.0.0.0 --port $PORT",
+        ),
+        (Some(Flask), "gunicorn -b 0.0.0.0:$PORT"),
+        (None, "the app's start command"),
+    ] {
+        let h = words::hint(&proxy, speaking(b)).unwrap();
+        assert!(
+            h.contains(want) && h.contains("nginx proxies to"),
+            "{b:?}: {h}"
+        );
+    }
+    // No Django vocabulary for another framework, or for none.
+    let faults = [
+        missing.clone(),
+        proxy,
+        EndpointFault::ServerError,
+        EndpointFault::ForbiddenNot401,
+        EndpointFault::RedirectsToItself {
+            path: "x".into(),
+            status: 301,
+        },
+        EndpointFault::TokenRefused {
+            path: "x".into(),
+            status: 401,
+            causes: vec![TokenCause::SigningKey],
+        },
+        EndpointFault::SetupExposed {
+            paths: vec!["/setup/".into()],
+        },
+    ];
+    for b in [Some(Express), Some(Starlette), Some(Flask), None] {
+        for f in &faults {
+            let h = words::hint(f, speaking(b)).unwrap();
+            for django in [
+                "urls.py",
+                "gunicorn --bind",
+                "manage.py",
+                "SIMPLE_JWT",
+                "REST_FRAMEWORK",
+                "SECURE_PROXY_SSL_HEADER",
+            ] {
+                assert!(!h.contains(django), "{b:?} {f:?}: {h}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_401_without_a_bearer_challenge_is_normal_off_django() {
+    let s = json("GET", 401, "{\"error\":\"unauthorized\"}");
+    let v = classify(&ep("profile"), &s, None);
+    assert!(matches!(
+        v.fault,
+        Some(EndpointFault::NoBearerChallenge { .. })
+    ));
+    let express = speaking(Some(crate::stack::Backend::Express));
+    assert_eq!(for_stack(v.clone(), express).status, Status::Pass);
+    assert_eq!(for_stack(v.clone(), speaking(None)).status, Status::Warn);
+    let django = speaking(Some(crate::stack::Backend::Django));
+    assert_eq!(for_stack(v, django).status, Status::Warn);
+}
+
+#[test]
+fn the_answer_itself_can_say_django() {
+    let stack = crate::stack::Stack::default();
+    let plain = json("GET", 404, "{}");
+    assert_eq!(vocab(&stack, Some(&plain)).backend, None);
+    let headers = Seen {
+        django_headers: true,
+        ..plain
+    };
+    assert_eq!(
+        vocab(&stack, Some(&headers)).backend,
+        Some(crate::stack::Backend::Django)
+    );
 }

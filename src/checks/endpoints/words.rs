@@ -2,7 +2,7 @@
 
 use super::judge::{
     Asset, AssetKind, DebugPage, EndpointFault, HtmlPage, PostRedirect, RateLimit, Seen,
-    TokenCause, Verdict,
+    TokenCause, Verdict, Vocab,
 };
 use crate::engine::model::Finding;
 use crate::target::Endpoint;
@@ -96,6 +96,14 @@ fn fault_what(f: &EndpointFault, s: &Seen) -> String {
         ForbiddenNot401 => "HTTP 403 where 401 was expected: the client cannot tell 'log in again' from 'forbidden'".into(),
         ServerError => "HTTP 500: the backend crashed handling this request".into(),
         AppUnavailable { body } => format!("HTTP 503 from the app itself: {body}"),
+        Maintenance { title, retry_after } => format!(
+            "HTTP 503: a maintenance page{}{}, not a crash",
+            title.as_ref().map(|t| format!(" (\"{t}\")")).unwrap_or_default(),
+            retry_after
+                .as_ref()
+                .map(|r| format!(", Retry-After: {r}"))
+                .unwrap_or_default()
+        ),
         ProxyError { status, page } => format!(
             "HTTP {status} ({}){}",
             reason(*status),
@@ -148,8 +156,18 @@ fn rate_limited(l: &RateLimit) -> String {
     format!("{who}{limit}{retry}{again}")
 }
 
-/// The one fix for a verdict's fault.
-pub fn hint(f: &EndpointFault) -> Option<String> {
+/// The one fix for a verdict's fault, in the words of the framework that answered: Django's
+/// below, the others' in `fixes.rs`, and what to change without naming a framework when none
+/// was recognised.
+pub fn hint(f: &EndpointFault, v: Vocab) -> Option<String> {
+    if v.is_django() {
+        return django_hint(f);
+    }
+    super::fixes::hint(f, v, || django_hint(f))
+}
+
+/// The one fix for a verdict's fault on a Django API.
+fn django_hint(f: &EndpointFault) -> Option<String> {
     use EndpointFault::*;
     Some(match f {
         DisallowedHost => "the API host is not in ALLOWED_HOSTS: add it (e.g. ALLOWED_HOSTS = os.environ['ALLOWED_HOSTS'].split(',') with api.<your-domain>) and redeploy; Django logs 'Invalid HTTP_HOST header'".into(),
@@ -172,6 +190,7 @@ pub fn hint(f: &EndpointFault) -> Option<String> {
         UnexpectedStatus { status, expected, .. } => format!("the route answers {status} ({}) instead of {}: check the view and the proxy in front of it", reason(*status), expect_list(expected)),
         DebugPage(_) => DEBUG_HINT.into(),
         Oversized { .. } => "this route streams far more than an API answer should: check the view (an unpaginated queryset, a file served through the API) or the proxy in front of it".into(),
+        Maintenance { title, retry_after } => maintenance_hint(title.as_deref(), retry_after.as_deref()),
         AppNotAnswering { .. } => return None,
         SetupExposed { paths } => format!("remove {} from urls.py in production (run setup with manage.py commands instead), or protect it with IsAdminUser", paths.join(", ")),
         CatchAll => "the API host answers 200 for any path (a catch-all route or the SPA's fallback): route unknown paths to 404 so mistakes surface".into(),
@@ -180,6 +199,15 @@ pub fn hint(f: &EndpointFault) -> Option<String> {
         WrongStatusWithToken { .. } => "with a valid token the view itself answers otherwise: check its permission classes (IsAuthenticated, object permissions) and the app logs; set expect_with_token for this endpoint if this status is by design".into(),
         StaticMissing { broken } => static_hint(broken),
     })
+}
+
+fn maintenance_hint(title: Option<&str>, retry_after: Option<&str>) -> String {
+    let said = title.map(|t| format!(" (\"{t}\")")).unwrap_or_default();
+    let wait = match retry_after {
+        Some(r) => format!("wait until it is over (Retry-After: {r})"),
+        None => "wait until it is over".to_string(),
+    };
+    format!("the API is in maintenance mode{said}: {wait} or turn maintenance off (remove the maintenance flag or file, or the proxy's `return 503` for the maintenance page); the SPA's calls fail until then")
 }
 
 fn rate_limit_hint(l: &RateLimit) -> String {
@@ -273,6 +301,9 @@ pub fn debug_row(detail: &str, v: Option<&EndpointFault>) -> String {
         Some(EndpointFault::DebugPage(_)) => {
             format!("{detail}: the Django debug page, listing the URL patterns")
         }
+        Some(EndpointFault::AppNotAnswering {
+            maintenance: true, ..
+        }) => format!("{detail}: the API is in maintenance (see the endpoint rows)"),
         Some(_) => {
             format!("{detail}: the app is not answering behind the proxy (see the endpoint rows)")
         }
@@ -282,10 +313,20 @@ pub fn debug_row(detail: &str, v: Option<&EndpointFault>) -> String {
 
 pub const DEBUG_ON_A_ROW: &str = "a Django debug page was served by an endpoint row above";
 
-pub fn exposure_row(f: Finding, seen: &[String], fault: Option<&EndpointFault>) -> Finding {
+pub fn exposure_row(
+    f: Finding,
+    seen: &[String],
+    fault: Option<&EndpointFault>,
+    v: Vocab,
+) -> Finding {
     let detail = format!("probed without credentials: {}", seen.join(", "));
     match fault {
         None => f.detail(detail),
+        Some(EndpointFault::AppNotAnswering {
+            maintenance: true, ..
+        }) => f.detail(format!(
+            "{detail}: the API is in maintenance, nothing to judge (see the endpoint rows)"
+        )),
         Some(EndpointFault::AppNotAnswering { .. }) => f.detail(format!(
             "{detail}: the app is not answering behind the proxy, nothing to judge (see the endpoint rows)"
         )),
@@ -297,7 +338,7 @@ pub fn exposure_row(f: Finding, seen: &[String], fault: Option<&EndpointFault>) 
         }
         Some(_) => f.detail(detail),
     }
-    .maybe_hint(fault.and_then(hint))
+    .maybe_hint(fault.and_then(|x| hint(x, v)))
 }
 
 /// What Chrome shows for a verdict, when the request fails in the browser.

@@ -58,6 +58,23 @@ pub enum JwtFault {
     LoginFailed {
         status: u16,
     },
+    /// The login was refused by the API's CSRF check (jwt.csrf owns the cause).
+    LoginCsrfRefused {
+        status: u16,
+    },
+    /// An unsafe POST (with the frontend's `Origin`, when one is known) was refused by the
+    /// API's CSRF check.
+    Csrf {
+        origin: Option<String>,
+        refusal: super::csrf::CsrfRefusal,
+    },
+    /// The CSRF row could not judge: the login did not answer as a login (jwt.login owns it).
+    CsrfNotReached {
+        status: u16,
+    },
+    /// The CSRF row could not judge: refused for a token the app's code sends and conncheck
+    /// could not get the way the app does.
+    CsrfTokenNotReplayed,
     /// The access token's claims: every problem seen, the first one names the key.
     Claims(Vec<ClaimProblem>),
     /// The access token is not a JWS: nothing to decode.
@@ -171,6 +188,13 @@ impl FaultKind for JwtFault {
             LoginRouteMissing { .. } => "jwt.login-route-missing",
             LoginServerError { .. } => "jwt.login-server-error",
             LoginFailed { .. } => "jwt.login-failed",
+            LoginCsrfRefused { .. } => "jwt.login-csrf-refused",
+            Csrf { refusal, .. } if refusal.reason.origin_untrusted() => {
+                "jwt.csrf-origin-untrusted"
+            }
+            Csrf { .. } => "jwt.csrf-token-missing",
+            CsrfNotReached { .. } => "jwt.csrf-not-reached",
+            CsrfTokenNotReplayed => "jwt.csrf-token-not-replayed",
             Claims(problems) => problems.first().map_or("jwt.claims", |p| p.key()),
             OpaqueToken => "jwt.opaque-token",
             ProfileNotJson => "jwt.profile-not-json",
@@ -197,6 +221,29 @@ impl FaultKind for JwtFault {
             WordlistUnreadable { .. } => "jwt.wordlist-unreadable",
         }
     }
+
+    fn depends_on(&self) -> Option<crate::engine::Row> {
+        match self {
+            JwtFault::LoginCsrfRefused { .. } => Some(crate::engine::Row::JwtCsrf),
+            JwtFault::CsrfNotReached { .. } => Some(crate::engine::Row::JwtLogin),
+            _ => None,
+        }
+    }
+}
+
+/// The framework whose words the fixes are said in: Django when the login's own answer is
+/// simplejwt's (`No active account found…`, a `token_not_valid` code), else the recognised
+/// backend, else none.
+pub fn speaks(stack: &crate::stack::Stack, login: Option<&Value>) -> Option<crate::stack::Backend> {
+    let simplejwt = login.is_some_and(|v| {
+        let s = |k: &str| v.get(k).and_then(Value::as_str);
+        s("code") == Some("token_not_valid")
+            || s("detail").is_some_and(|d| d.starts_with("No active account found"))
+    });
+    if simplejwt {
+        return Some(crate::stack::Backend::Django);
+    }
+    stack.backend()
 }
 
 /// A row's decision: its status and, unless it passed, why.
@@ -240,25 +287,52 @@ pub fn login_succeeded(json: bool, access_found: bool, configured: &str, status:
     Verdict::pass()
 }
 
-/// What a login that did not succeed means. `body`: its JSON, `sent`: the field names sent.
-pub fn login_refused(
-    status: u16,
-    json: bool,
-    body: Option<&Value>,
-    sent: [&str; 2],
-    location: Option<String>,
-) -> JwtFault {
+/// A login answer that did not succeed, as the verdict needs it.
+#[derive(Debug, Clone, Default)]
+pub struct LoginAnswer<'a> {
+    pub status: u16,
+    pub json: bool,
+    pub body: Option<&'a Value>,
+    pub location: Option<String>,
+    /// A CSRF check refused it (see `csrf::refusal`).
+    pub csrf_refused: bool,
+    /// ... for a missing token the app's code sends (from a cookie conncheck did not get).
+    pub csrf_token_not_replayed: bool,
+}
+
+/// What a login that did not succeed means. `sent`: the field names sent.
+pub fn login_refused(a: LoginAnswer<'_>, sent: [&str; 2]) -> JwtFault {
+    let status = a.status;
+    if a.csrf_refused && a.csrf_token_not_replayed {
+        return JwtFault::CsrfTokenNotReplayed;
+    }
+    if a.csrf_refused {
+        return JwtFault::LoginCsrfRefused { status };
+    }
     match status {
-        400 | 401 | 403 if !json => JwtFault::LoginAnsweredHtml { status },
-        400 | 401 | 403 if wants_other_fields(body, sent) => JwtFault::LoginFieldNames { status },
+        400 | 401 | 403 if !a.json => JwtFault::LoginAnsweredHtml { status },
+        400 | 401 | 403 if wants_other_fields(a.body, sent) => JwtFault::LoginFieldNames { status },
         400 | 401 | 403 => JwtFault::CredentialsRefused { status },
         301 | 302 | 303 | 307 | 308 => JwtFault::LoginRedirected {
             status,
-            location: location.unwrap_or_default(),
+            location: a.location.unwrap_or_default(),
         },
         404 | 405 => JwtFault::LoginRouteMissing { status },
         500..=599 => JwtFault::LoginServerError { status },
         _ => JwtFault::LoginFailed { status },
+    }
+}
+
+/// A login that did not succeed: a failure, except when conncheck could not make the login the
+/// app makes (the CSRF token the app fetches first): then not checked.
+pub fn refused_verdict(fault: JwtFault) -> Verdict {
+    let status = match fault {
+        JwtFault::CsrfTokenNotReplayed => Status::Skip,
+        _ => Status::Fail,
+    };
+    Verdict {
+        status,
+        fault: Some(fault),
     }
 }
 
@@ -270,8 +344,16 @@ fn wants_other_fields(body: Option<&Value>, sent: [&str; 2]) -> bool {
     })
 }
 
-/// Without credentials, a made-up user's login: refused with JSON 400/401 is right.
-pub fn login_probe(status: u16, json: bool) -> Verdict {
+/// Without credentials, a made-up user's login: refused with JSON 400/401 is right; refused by
+/// a CSRF check, jwt.csrf owns the cause.
+/// `csrf`: (a CSRF check refused it, for a token the app fetches first and conncheck does not
+/// replay).
+pub fn login_probe(status: u16, json: bool, csrf: (bool, bool)) -> Verdict {
+    match csrf {
+        (true, true) => return refused_verdict(JwtFault::CsrfTokenNotReplayed),
+        (true, false) => return Verdict::fail(JwtFault::LoginCsrfRefused { status }),
+        _ => {}
+    }
     match status {
         400 | 401 if json => Verdict::pass(),
         200..=299 => Verdict::fail(JwtFault::LoginAcceptsAnyone { status }),
@@ -550,24 +632,45 @@ mod tests {
         let sent = ["username", "password"];
         let wants_email = json!({"email": ["This field is required."]});
         let refused = json!({"detail": "No active account found"});
+        fn a(status: u16, json: bool, body: Option<&Value>) -> LoginAnswer<'_> {
+            LoginAnswer {
+                status,
+                json,
+                body,
+                ..Default::default()
+            }
+        }
         assert_eq!(
-            login_refused(400, true, Some(&wants_email), sent, None),
+            login_refused(a(400, true, Some(&wants_email)), sent),
             JwtFault::LoginFieldNames { status: 400 }
         );
         assert_eq!(
-            login_refused(401, true, Some(&refused), sent, None),
+            login_refused(a(401, true, Some(&refused)), sent),
             JwtFault::CredentialsRefused { status: 401 }
         );
         assert_eq!(
-            login_refused(403, false, None, sent, None),
+            login_refused(a(403, false, None), sent),
             JwtFault::LoginAnsweredHtml { status: 403 }
         );
         assert_eq!(
-            login_refused(404, false, None, sent, None).key(),
+            login_refused(a(404, false, None), sent).key(),
             "jwt.login-route-missing"
         );
-        assert_eq!(login_probe(401, true), Verdict::pass());
-        assert_eq!(login_probe(200, true).status, Status::Fail);
+        let csrf = LoginAnswer {
+            csrf_refused: true,
+            ..a(403, true, Some(&refused))
+        };
+        assert_eq!(
+            login_refused(csrf, sent),
+            JwtFault::LoginCsrfRefused { status: 403 }
+        );
+        assert_eq!(login_probe(401, true, (false, false)), Verdict::pass());
+        assert_eq!(login_probe(200, true, (false, false)).status, Status::Fail);
+        assert_eq!(
+            login_probe(403, true, (true, false)).fault,
+            Some(JwtFault::LoginCsrfRefused { status: 403 })
+        );
+        assert_eq!(login_probe(403, false, (true, true)).status, Status::Skip);
         assert_eq!(
             login_succeeded(true, false, "access", 200).fault,
             Some(JwtFault::NoAccessToken {

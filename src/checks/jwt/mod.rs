@@ -8,6 +8,10 @@
 //! CONNCHECK_PASSWORD only; every token is registered with the run's secrets before anything
 //! could show it, and no text here ever carries one.
 
+pub mod csrf;
+mod csrf_run;
+pub mod csrf_words;
+pub mod fixes;
 pub mod judge;
 pub mod token;
 pub mod words;
@@ -25,6 +29,7 @@ use crate::engine::{Finding, Module, Row, Status, Subject};
 use crate::net::http::{Exchange, HttpRequest, NetError};
 use crate::observe::login::{self, find_token, register_tokens, Answer, Login, TokenKind};
 use crate::observe::plan::Plan;
+use crate::stack::Backend;
 use crate::target::AuthFlow;
 use futures::FutureExt;
 use http::Method;
@@ -42,12 +47,15 @@ pub const SPEC: ModuleSpec = ModuleSpec {
 
 /// The subjects of the rows: the routes of the auth flow (named as the endpoint map names
 /// them), or the deployment's tokens.
+#[derive(Clone)]
 struct Subjects {
     login: Subject,
     profile: Subject,
     refresh: Subject,
     /// The auth flow the run follows (the frontend's, unless a profile pinned one).
     auth: AuthFlow,
+    /// The framework whose words the fixes are said in (`None`: not recognised).
+    backend: Option<Backend>,
 }
 
 impl Subjects {
@@ -58,6 +66,7 @@ impl Subjects {
             profile: route(plan, "profile", "GET", &a.profile_path),
             refresh: route(plan, "refresh", "POST", &a.refresh_path),
             auth: a.clone(),
+            backend: None,
         }
     }
 }
@@ -85,14 +94,29 @@ fn later_rows<'a>(t: &'a Titles, s: &Subjects) -> [(Row, Subject, &'a str); 5] {
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let plan = ctx.observed.plan(&ctx.http, &ctx.target).await;
     let titles = Titles::new(&plan.auth);
-    let subjects = Subjects::new(&plan);
+    let stack = ctx
+        .observed
+        .stack(&ctx.http, &ctx.target.api_base, &[])
+        .await;
+    let subjects = Subjects {
+        backend: judge::speaks(&stack, None),
+        ..Subjects::new(&plan)
+    };
     if ctx.target.credentials.is_none() {
-        let (login, forged) = tokio::join!(
+        let ((login, post), forged) = tokio::join!(
             probe_login(&ctx, &titles, &subjects),
             probe_no_token(&ctx, &titles, &subjects)
         );
         sink.push(login);
         sink.push(forged);
+        let row = Finding::of(Row::JwtCsrf, subjects.login.clone(), csrf_words::TITLE);
+        sink.push(match post {
+            Some(post) => csrf_run::row(&ctx, row, (&post).into(), &plan).await,
+            None => row
+                .skip()
+                .fault(Unchecked(Missing::Credentials))
+                .detail(csrf_words::skipped(None, csrf::CsrfSkip::NoCredentials)),
+        });
         for (row, subject, title) in later_rows(&titles, &subjects) {
             if row != Row::JwtRejectsForged {
                 sink.push(
@@ -118,6 +142,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
     };
     let observed = ctx.login().await;
     let row = Finding::of(Row::JwtLogin, subjects.login.clone(), &titles.login);
+    let csrf = Finding::of(Row::JwtCsrf, subjects.login.clone(), csrf_words::TITLE);
     let answer = match &*observed {
         Login::Answered(a) => a,
         Login::PlainHttp { url } => {
@@ -127,15 +152,34 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
                     .detail(words::plain_http_detail(url))
                     .hint(words::PLAIN_HTTP_HINT),
             );
+            sink.push(
+                csrf.skip()
+                    .fault(JwtFault::InsecureLogin)
+                    .detail(words::plain_http_detail(url)),
+            );
             return skip_rest(NotChecked::PlainHttp);
         }
         Login::Failed { error, elapsed, .. } => {
             sink.push(ctx.net_failure(row, error).duration(*elapsed));
+            sink.push(ctx.net_failure(csrf, error));
             return skip_rest(NotChecked::NoToken);
         }
         Login::NoCredentials => return skip_rest(NotChecked::NoToken),
     };
-    let (login_row, verdict) = login_row(row, answer, &subjects.auth);
+    let post = csrf_run::CsrfPost {
+        url: &answer.url,
+        origin: answer.origin.clone(),
+        exchange: &answer.exchange,
+        body: answer.body.as_ref(),
+        credentials: true,
+    };
+    sink.push(csrf_run::row(&ctx, csrf, post, &plan).await);
+    let subjects = Subjects {
+        backend: judge::speaks(&stack, answer.body.as_ref()),
+        ..subjects.clone()
+    };
+    let app_token = csrf::sends_token(csrf_run::app_csrf(&ctx).await.as_ref());
+    let (login_row, verdict) = login_row(row, answer, &subjects, app_token);
     sink.push(login_row);
     let Some(access) = answer.access.as_ref().filter(|_| verdict.fault.is_none()) else {
         return skip_rest(NotChecked::NoToken);
@@ -175,7 +219,7 @@ async fn after_login(
         .and_then(parse_http_date);
     let claims = Finding::of(Row::JwtClaims, Subject::Deployment, &titles.claims);
     sink.push(match &access_d {
-        Some(a) => claims_row(claims, a, refresh_d.as_ref(), date),
+        Some(a) => claims_row(claims, (a, refresh_d.as_ref()), date, subjects.backend),
         None => claims
             .warn()
             .fault(JwtFault::OpaqueToken)
@@ -185,7 +229,8 @@ async fn after_login(
         let ctx = Arc::clone(ctx);
         let title = titles.weak.clone();
         let d = access_d.clone();
-        tokio::task::spawn_blocking(move || weak_secret(&ctx, &title, d.as_ref()))
+        let b = subjects.backend;
+        tokio::task::spawn_blocking(move || weak_secret(&ctx, &title, d.as_ref(), b))
     };
     let (auth_row, refresh_row, forged_row) = tokio::join!(
         authenticated(ctx, titles, subjects, access),
@@ -214,9 +259,14 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn claims_row(f: Finding, a: &Decoded, r: Option<&Decoded>, date: Option<i64>) -> Finding {
+fn claims_row(
+    f: Finding,
+    (a, r): (&Decoded, Option<&Decoded>),
+    date: Option<i64>,
+    b: Option<Backend>,
+) -> Finding {
     let (facts, problems) = judge::claims(a, r, date, now());
-    let (detail, hint) = words::claims(&facts, &problems);
+    let (detail, hint) = words::claims(&facts, &problems, b);
     with_verdict(f, judge::claims_verdict(&problems))
         .detail(detail)
         .maybe_hint(hint)
@@ -239,8 +289,10 @@ fn answer_text(ex: &Exchange, body: Option<&Value>) -> String {
     }
 }
 
-/// The login row, from the run's login answer.
-fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
+/// The login row, from the run's login answer. `app_token`: the app's code sends a CSRF token
+/// this login could not carry.
+fn login_row(f: Finding, a: &Answer, s: &Subjects, app_token: bool) -> (Finding, Verdict) {
+    let auth = &s.auth;
     let ex = &a.exchange;
     let st = ex.status.as_u16();
     let f = f.duration(a.elapsed);
@@ -256,18 +308,22 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
             answer_text(ex, a.body.as_ref())
         );
         let sent = [auth.username_field.as_str(), auth.password_field.as_str()];
+        let refusal = csrf::refusal(st, &ex.body_text(), a.body.as_ref());
+        let about_origin = refusal
+            .as_ref()
+            .is_some_and(|r| r.reason.origin_untrusted());
         let fault = judge::login_refused(
-            st,
-            ex.is_json(),
-            a.body.as_ref(),
+            judge::LoginAnswer {
+                status: st,
+                json: ex.is_json(),
+                body: a.body.as_ref(),
+                location: ex.header("location"),
+                csrf_refused: refusal.is_some(),
+                csrf_token_not_replayed: app_token && !about_origin,
+            },
             sent,
-            ex.header("location"),
         );
-        let v = Verdict {
-            status: Status::Fail,
-            fault: Some(fault),
-        };
-        (head, v)
+        (head, judge::refused_verdict(fault))
     };
     let mut notes = match &a.access {
         Some(acc) => words::token_notes(
@@ -283,8 +339,8 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
     let detail = words::login_detail(&head, verdict.fault.as_ref(), &notes);
     let mut f = with_verdict(f, verdict.clone()).detail(detail);
     if let Some(fault) = &verdict.fault {
-        f = f.hint(words::login_hint(fault, auth));
-        if !ex.status.is_success() {
+        f = f.hint(words::login_hint(fault, auth, s.backend));
+        if !ex.status.is_success() && verdict.status == Status::Fail {
             f = f.browser_error(failed_call("POST", &a.url, st));
         }
     }
@@ -292,7 +348,11 @@ fn login_row(f: Finding, a: &Answer, auth: &AuthFlow) -> (Finding, Verdict) {
 }
 
 /// Without credentials: the login route exists and rejects bad ones cleanly.
-async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
+async fn probe_login(
+    ctx: &Context,
+    t: &Titles,
+    s: &Subjects,
+) -> (Finding, Option<csrf_run::ProbePost>) {
     let start = Instant::now();
     let f = Finding::of(Row::JwtLogin, s.login.clone(), &t.login);
     let req = login::request(
@@ -304,14 +364,30 @@ async fn probe_login(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
     let url = req.url.clone();
     let ex = match ctx.http.send(req).await {
         Ok(ex) => ex,
-        Err(e) => return ctx.net_failure(f, &e).duration(start.elapsed()),
+        Err(e) => return (ctx.net_failure(f, &e).duration(start.elapsed()), None),
     };
     let body = register_tokens(&ctx.secrets, &ex);
     let f = f.duration(start.elapsed());
     let said = answer_text(&ex, body.as_ref());
-    let v = judge::login_probe(ex.status.as_u16(), ex.is_json());
-    let (detail, hint) = words::login_probe(&said, &url, v.fault.as_ref());
-    with_verdict(f, v).detail(detail).hint(hint)
+    let refusal = csrf::refusal(ex.status.as_u16(), &ex.body_text(), body.as_ref());
+    let app_token = csrf::sends_token(csrf_run::app_csrf(ctx).await.as_ref());
+    // A refusal for the token the app fetches first is not the app's: not checked.
+    let not_replayed = refusal
+        .as_ref()
+        .is_some_and(|r| !r.reason.origin_untrusted() && app_token);
+    let refused = refusal.is_some();
+    let v = judge::login_probe(ex.status.as_u16(), ex.is_json(), (refused, not_replayed));
+    let (detail, hint) = words::login_probe(&said, &url, v.fault.as_ref(), s.backend);
+    let f = with_verdict(f, v).detail(detail).hint(hint);
+    (
+        f,
+        Some(csrf_run::ProbePost {
+            url,
+            origin: login::browser_origin(&ctx.target).map(|o| o.as_str().to_string()),
+            exchange: ex,
+            body,
+        }),
+    )
 }
 
 /// GET the profile route, with this bearer token or none.
@@ -350,7 +426,7 @@ async fn probe_no_token(ctx: &Context, t: &Titles, s: &Subjects) -> Finding {
             .detail(words::forged_needs_token(st))
             .hint(SET_CREDENTIALS);
     }
-    let (detail, hint) = words::forged(&results, v.fault.as_ref());
+    let (detail, hint) = words::forged(&results, v.fault.as_ref(), s.backend);
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
@@ -369,7 +445,7 @@ async fn authenticated(ctx: &Context, t: &Titles, s: &Subjects, access: &str) ->
         ex.url, s.auth.scheme
     );
     let v = judge::authenticated(st, ex.is_json());
-    let (detail, hint) = words::authenticated(head, v.fault.as_ref());
+    let (detail, hint) = words::authenticated(head, v.fault.as_ref(), s.backend);
     let console = v.status == Status::Fail;
     let f = with_verdict(f, v).detail(detail);
     let f = match hint {
@@ -396,7 +472,7 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
     let a = &s.auth;
     let f = Finding::of(Row::JwtRefresh, s.refresh.clone(), &t.refresh);
     let Some(refresh) = refresh else {
-        let (detail, hint) = words::NO_REFRESH_TOKEN;
+        let (detail, hint) = words::no_refresh_token(s.backend);
         return f
             .warn()
             .fault(JwtFault::NoRefreshToken)
@@ -419,12 +495,12 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
         return f
             .fail()
             .detail(head)
-            .hint(words::refresh_hint(&fault, a))
+            .hint(words::refresh_hint(&fault, a, s.backend))
             .fault(fault)
             .browser_error(failed_call("POST", &url, ex.status.as_u16()))
             .duration(start.elapsed());
     }
-    refreshed(ctx, a, f, &head, body.as_ref(), refresh)
+    refreshed(ctx, s, f, &head, body.as_ref(), refresh)
         .await
         .duration(start.elapsed())
 }
@@ -433,12 +509,13 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
 /// (the old one replayed).
 async fn refreshed(
     ctx: &Context,
-    a: &AuthFlow,
+    s: &Subjects,
     f: Finding,
     head: &str,
     body: Option<&Value>,
     refresh: &str,
 ) -> Finding {
+    let a = &s.auth;
     let found = |path: &str, kind| body.and_then(|b| find_token(b, path, kind));
     let Some(new_access) = found(&a.access_path, TokenKind::Access) else {
         let fault = JwtFault::RefreshNoAccessToken;
@@ -446,7 +523,7 @@ async fn refreshed(
         return f
             .fail()
             .detail(detail)
-            .hint(words::refresh_hint(&fault, a))
+            .hint(words::refresh_hint(&fault, a, s.backend))
             .fault(fault);
     };
     let new_refresh = found(&a.refresh_token_path, TokenKind::Refresh)
@@ -472,7 +549,10 @@ async fn refreshed(
     });
     let rotated = new_refresh.is_some().then_some(old);
     let detail = words::refresh_detail(head, v.fault.as_ref(), &a.profile_path, rotated);
-    let hint = v.fault.as_ref().map(|fault| words::refresh_hint(fault, a));
+    let hint = v
+        .fault
+        .as_ref()
+        .map(|fault| words::refresh_hint(fault, a, s.backend));
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
@@ -502,12 +582,12 @@ async fn forged(ctx: &Context, t: &Titles, s: &Subjects, access: &str) -> Findin
         }
     }
     let v = judge::forged(&results);
-    let (detail, hint) = words::forged(&results, v.fault.as_ref());
+    let (detail, hint) = words::forged(&results, v.fault.as_ref(), s.backend);
     with_verdict(f, v).detail(detail).maybe_hint(hint)
 }
 
 /// Try the publicly known secrets, then the team's wordlist (read here), offline.
-fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>) -> Finding {
+fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>, b: Option<Backend>) -> Finding {
     let f = Finding::of(Row::JwtWeakSecret, Subject::Deployment, title);
     let Some(d) = d else {
         return f.skip().detail("not a JWS: nothing to test");
@@ -549,7 +629,7 @@ fn weak_secret(ctx: &Context, title: &str, d: Option<&Decoded>) -> Finding {
             .pass()
             .detail(format!("{alg}: none of {tried} signs this token"));
     };
-    let (detail, hint) = words::weak_secret(&fault, &tried);
+    let (detail, hint) = words::weak_secret(&fault, &tried, b);
     let status = match fault {
         JwtFault::WordlistUnreadable { .. } => Status::Error,
         _ => Status::Fail,

@@ -1,8 +1,16 @@
 //! The words of section 6: every title, detail and hint, from what was seen and the typed
 //! verdict. Nothing here decides a status.
 
+use super::fixes;
 use super::judge::{ClaimFacts, ClaimProblem, Forgery, JwtFault, Lifetime};
+use crate::stack::Backend;
 use crate::target::AuthFlow;
+
+/// Whether the fixes are said in Django's (simplejwt's) words; otherwise `fixes.rs` words them
+/// for the recognised framework, or without naming one.
+fn django(b: Option<Backend>) -> bool {
+    b == Some(Backend::Django)
+}
 
 pub const SET_CREDENTIALS: &str =
     "set CONNCHECK_USERNAME and CONNCHECK_PASSWORD (a test account) to run the login round trip";
@@ -65,8 +73,11 @@ pub const PLAIN_HTTP_HINT: &str =
     "serve the API over https:// (or pass --allow-insecure-auth for a local test server)";
 
 /// What a login fault's detail adds after `POST {url} as {user} → …`, and its hint.
-pub fn login_hint(f: &JwtFault, a: &AuthFlow) -> String {
+pub fn login_hint(f: &JwtFault, a: &AuthFlow, b: Option<Backend>) -> String {
     use JwtFault::*;
+    if let Some(h) = fixes::login_hint(f, b).filter(|_| !django(b)) {
+        return h;
+    }
     match f {
         LoginNotJson { .. } => "the login route answered but not with JSON: check the proxy routes it to Django".into(),
         NoAccessToken { .. } => "return simplejwt's tokens from the login view (RefreshToken.for_user(user): 'access' and 'refresh'), or set the token path in the profile".into(),
@@ -75,7 +86,10 @@ pub fn login_hint(f: &JwtFault, a: &AuthFlow) -> String {
         CredentialsRefused { .. } => "the server refused these credentials: check CONNCHECK_USERNAME / CONNCHECK_PASSWORD, that the account exists in this database and is active (is_active), and that email/username matches what the login view expects".into(),
         LoginRedirected { location, .. } => format!("the login POST is redirected to {location} and conncheck does not resend the password: call the final URL (trailing slash, https) — see endpoints.login"),
         LoginRouteMissing { .. } => format!("the login route {} is not there: see endpoints.login for the path that answers", a.login_path),
+        LoginServerError { status: 503 } => "the API answers 503 at login: see endpoints.login (a maintenance page is named there) and the app's logs".into(),
         LoginServerError { .. } => "the backend fails at login: see endpoints.login and the app's logs (database, migrations)".into(),
+        LoginCsrfRefused { .. } => super::csrf_words::LOGIN_REFUSED_HINT.into(),
+        CsrfTokenNotReplayed => "the login was refused for a CSRF token the app fetches before it logs in, which conncheck does not replay: the login round trip was not checked (see jwt.csrf)".into(),
         _ => "the login did not succeed; see endpoints.login".into(),
     }
 }
@@ -106,16 +120,33 @@ pub fn token_notes(access_path: &str, configured: &str, refresh_path: Option<&st
 }
 
 /// The probe without credentials: detail and hint.
-pub fn login_probe(said: &str, url: &url::Url, fault: Option<&JwtFault>) -> (String, String) {
+pub fn login_probe(
+    said: &str,
+    url: &url::Url,
+    fault: Option<&JwtFault>,
+    b: Option<Backend>,
+) -> (String, String) {
     let detail = format!("no credentials: POST {url} with a made-up user → {said}");
     match fault {
         None => (
             format!("{detail}: the route exists and rejects bad credentials cleanly"),
             SET_CREDENTIALS.into(),
         ),
+        Some(JwtFault::LoginAcceptsAnyone { .. }) if !django(b) => (
+            format!("{detail}: a made-up user was let in"),
+            fixes::accepts_anyone(b),
+        ),
         Some(JwtFault::LoginAcceptsAnyone { .. }) => (
             format!("{detail}: a made-up user was let in"),
             "the login view accepts unknown credentials: authenticate with django.contrib.auth.authenticate / simplejwt's TokenObtainPairView".into(),
+        ),
+        Some(JwtFault::CsrfTokenNotReplayed) => (
+            format!("{detail}: refused for the CSRF token the app fetches before it logs in, which conncheck does not replay"),
+            "not checked: the app's login carries a CSRF token from a cookie it fetches first (see jwt.csrf)".into(),
+        ),
+        Some(JwtFault::LoginCsrfRefused { .. }) => (
+            format!("{detail}: refused by the API's CSRF check before the credentials were read"),
+            super::csrf_words::LOGIN_REFUSED_HINT.into(),
         ),
         Some(_) => (
             detail,
@@ -154,7 +185,11 @@ fn claim_what_and_fix(p: ClaimProblem) -> (String, &'static str) {
 }
 
 /// The claims row: the facts, then every problem; the hints of every problem.
-pub fn claims(facts: &ClaimFacts, problems: &[ClaimProblem]) -> (String, Option<String>) {
+pub fn claims(
+    facts: &ClaimFacts,
+    problems: &[ClaimProblem],
+    b: Option<Backend>,
+) -> (String, Option<String>) {
     let mut parts = vec![format!("alg {}", facts.alg)];
     if let Some(t) = &facts.token_type {
         parts.push(format!("token_type {t}"));
@@ -177,7 +212,13 @@ pub fn claims(facts: &ClaimFacts, problems: &[ClaimProblem]) -> (String, Option<
     if problems.is_empty() {
         return (detail, None);
     }
-    let (what, fix): (Vec<_>, Vec<_>) = problems.iter().map(|p| claim_what_and_fix(*p)).unzip();
+    let (what, fix): (Vec<_>, Vec<_>) = problems
+        .iter()
+        .map(|p| match claim_what_and_fix(*p) {
+            (what, _) if !django(b) => (what, fixes::claim_fix(*p, b)),
+            both => both,
+        })
+        .unzip();
     (
         format!("{detail}; {}", what.join("; ")),
         Some(fix.join("; ")),
@@ -188,7 +229,22 @@ pub const OPAQUE_TOKEN: &str =
     "the access token is not a JWS (three base64url parts): opaque token, nothing to decode";
 
 /// The authenticated call: detail additions and hint.
-pub fn authenticated(detail: String, fault: Option<&JwtFault>) -> (String, Option<&'static str>) {
+pub fn authenticated(
+    detail: String,
+    fault: Option<&JwtFault>,
+    b: Option<Backend>,
+) -> (String, Option<String>) {
+    let (detail, hint) = authenticated_django(detail, fault);
+    match fault {
+        Some(f) if !django(b) => (detail, Some(fixes::authenticated(f, b))),
+        _ => (detail, hint.map(String::from)),
+    }
+}
+
+fn authenticated_django(
+    detail: String,
+    fault: Option<&JwtFault>,
+) -> (String, Option<&'static str>) {
     match fault {
         None => (detail, None),
         Some(JwtFault::ProfileNotJson) => (format!("{detail}; not JSON"), Some("the profile route answered 200 but not JSON: check the proxy routes it to Django")),
@@ -198,14 +254,25 @@ pub fn authenticated(detail: String, fault: Option<&JwtFault>) -> (String, Optio
     }
 }
 
-pub const NO_REFRESH_TOKEN: (&str, &str) = (
+/// The login gave no refresh token: detail and hint.
+pub fn no_refresh_token(b: Option<Backend>) -> (&'static str, String) {
+    if django(b) {
+        return (NO_REFRESH_TOKEN.0, NO_REFRESH_TOKEN.1.into());
+    }
+    (NO_REFRESH_TOKEN.0, fixes::no_refresh_token(b))
+}
+
+const NO_REFRESH_TOKEN: (&str, &str) = (
     "the login response carried no refresh token: users must log in again when the access token expires",
     "return the refresh token from the login view (simplejwt: str(RefreshToken.for_user(user))), or set its path in the profile",
 );
 
 /// A refresh fault's hint.
-pub fn refresh_hint(f: &JwtFault, a: &AuthFlow) -> String {
+pub fn refresh_hint(f: &JwtFault, a: &AuthFlow, b: Option<Backend>) -> String {
     use JwtFault::*;
+    if !django(b) {
+        return fixes::refresh_hint(f, a, b);
+    }
     match f {
         RefreshRouteMissing { .. } => format!("there is no refresh route at {}: add path('{}', TokenRefreshView.as_view()) to urls.py, or the frontend cannot renew sessions", a.refresh_path, a.refresh_path.trim_start_matches('/')),
         RefreshTokenRefused => "the server refuses the refresh token it just issued: check SIGNING_KEY is the same on every instance and the token_blacklist app's migrations ran".into(),
@@ -251,7 +318,10 @@ pub fn forgery(f: Forgery) -> &'static str {
     }
 }
 
-fn forgery_fix(f: Forgery) -> &'static str {
+fn forgery_fix(f: Forgery, b: Option<Backend>) -> &'static str {
+    if !django(b) {
+        return fixes::forgery_fix(f, b);
+    }
     match f {
         Forgery::NoToken => "the route is not protected: set permission_classes = [IsAuthenticated] (or DEFAULT_PERMISSION_CLASSES)",
         Forgery::AlgNone => "the API accepts unsigned alg: none tokens: pin SIMPLE_JWT['ALGORITHM'] = 'HS256' and never allow 'none' in the algorithms passed to jwt.decode",
@@ -260,7 +330,11 @@ fn forgery_fix(f: Forgery) -> &'static str {
 }
 
 /// The forged-token row: detail and hint.
-pub fn forged(results: &[(Forgery, u16)], fault: Option<&JwtFault>) -> (String, Option<String>) {
+pub fn forged(
+    results: &[(Forgery, u16)],
+    fault: Option<&JwtFault>,
+    b: Option<Backend>,
+) -> (String, Option<String>) {
     let seen = results
         .iter()
         .map(|(f, s)| format!("{} → {s}", forgery(*f)))
@@ -270,12 +344,16 @@ pub fn forged(results: &[(Forgery, u16)], fault: Option<&JwtFault>) -> (String, 
     match fault {
         Some(JwtFault::ForgedAccepted { accepted }) => {
             let names: Vec<&str> = accepted.iter().map(|f| forgery(*f)).collect();
-            let fixes: Vec<&str> = accepted.iter().map(|f| forgery_fix(*f)).collect();
+            let fixes: Vec<&str> = accepted.iter().map(|f| forgery_fix(*f, b)).collect();
             (
                 format!("{seen} — CRITICAL: the API accepts forged tokens ({}): anyone can act as any user", names.join(", ")),
                 Some(fixes.join("; ")),
             )
         }
+        Some(JwtFault::ForgedCrashes) if !django(b) => (
+            format!("{seen}: a forged token crashes the server (should be 401)"),
+            Some(fixes::forged_crashes(b)),
+        ),
         Some(JwtFault::ForgedCrashes) => (
             format!("{seen}: a forged token crashes the server (should be 401)"),
             Some("the authentication code raises on a bad token instead of refusing it: let simplejwt's JWTAuthentication handle tokens (it answers 401 token_not_valid) and read the traceback in the logs".into()),
@@ -300,7 +378,15 @@ pub fn forged_needs_token(status: u16) -> String {
 }
 
 /// The weak-secret row: detail and hint of a fault.
-pub fn weak_secret(f: &JwtFault, tried: &str) -> (String, Option<&'static str>) {
+pub fn weak_secret(f: &JwtFault, tried: &str, b: Option<Backend>) -> (String, Option<String>) {
+    let (detail, hint) = weak_secret_django(f, tried);
+    match hint {
+        Some(_) if !django(b) => (detail, Some(fixes::weak_secret(b))),
+        h => (detail, h.map(String::from)),
+    }
+}
+
+fn weak_secret_django(f: &JwtFault, tried: &str) -> (String, Option<&'static str>) {
     match f {
         JwtFault::KnownSecret { alg, secret } => {
             let shown = if secret.is_empty() {
@@ -353,7 +439,7 @@ mod tests {
         let fault = JwtFault::ForgedAccepted {
             accepted: vec![Forgery::SignatureAltered],
         };
-        let (detail, hint) = forged(&results, Some(&fault));
+        let (detail, hint) = forged(&results, Some(&fault), Some(Backend::Django));
         assert_eq!(
             detail,
             "no token → 401; signature altered → 200; alg none → 401 — CRITICAL: the API accepts forged tokens (signature altered): anyone can act as any user"

@@ -39,6 +39,22 @@ pub fn list() -> Vec<Scenario> {
             },
         ),
         Scenario::fault(
+            "endpoints-maintenance",
+            "the API is in maintenance mode: the proxy answers an HTML 503 \"Down for maintenance\" page with Retry-After: 600",
+            |s| {
+                s.api.maintenance = Some(600);
+            },
+        ),
+        Scenario::fault(
+            "endpoints-express-missing-route",
+            "an Express app (X-Powered-By: Express, its \"Cannot GET\" 404 page) whose /me route the Bearer-only SPA calls is not deployed: the fix names the Express router, not urls.py",
+            |s| {
+                super::stacks::express(s);
+                s.frontend.script = Some(super::stacks::BEARER_SPA.into());
+                s.api.aliases.retain(|(a, _)| a != "me");
+            },
+        ),
+        Scenario::fault(
             "endpoints-403-not-401",
             "SessionAuthentication is listed first: protected routes answer 403 without WWW-Authenticate",
             |s| {

@@ -4,6 +4,7 @@
 
 mod cors;
 mod cors_seed;
+pub mod csrf;
 mod discovery;
 mod dns;
 mod endpoints;
@@ -131,6 +132,9 @@ pub struct ApiSpec {
     pub cors_after_common: bool,
     /// The proxy answers every non-OPTIONS request with this status, without CORS headers.
     pub proxy_error: Option<u16>,
+    /// Maintenance mode: the proxy answers every non-OPTIONS request with an HTML 503
+    /// "Down for maintenance" page and `Retry-After` this many seconds.
+    pub maintenance: Option<u64>,
     /// The API host is in ALLOWED_HOSTS.
     pub host_allowed: bool,
     pub debug: bool,
@@ -160,6 +164,8 @@ pub struct ApiSpec {
     pub seed: seed::SeedFaults,
     /// What the API says about itself (drf-spectacular's schema, DRF's OPTIONS metadata).
     pub drf: crate::lab::drf::DrfExtras,
+    /// A CSRF check in front of the login (a cookie-session SPA).
+    pub csrf: csrf::CsrfSpec,
 }
 
 impl Default for ApiSpec {
@@ -195,6 +201,7 @@ impl Default for ApiSpec {
             options_redirect: false,
             cors_after_common: false,
             proxy_error: None,
+            maintenance: None,
             host_allowed: true,
             debug: false,
             db_down: false,
@@ -210,6 +217,7 @@ impl Default for ApiSpec {
             framework: super::shape::Framework::Django,
             seed: seed::SeedFaults::default(),
             drf: Default::default(),
+            csrf: csrf::CsrfSpec::default(),
         }
     }
 }
@@ -400,6 +408,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(stacks::list());
     v.extend(frameworks::list());
     v.extend(discovery::list());
+    v.extend(csrf::list());
     v
 }
 
