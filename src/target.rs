@@ -183,6 +183,22 @@ pub struct AuthFlow {
     pub scheme: String,
     /// The login body is form-encoded (`URLSearchParams`, an OAuth2 password grant), not JSON.
     pub form: bool,
+    /// The app's code fetches a CSRF cookie and echoes it in a header on its POSTs: the login
+    /// does the same (learnt from the bundle, never from a profile).
+    #[serde(skip)]
+    pub csrf: Option<CsrfReplay>,
+}
+
+/// How the app gets and sends its CSRF token: a GET that sets the cookie, then the cookie's
+/// value in a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsrfReplay {
+    /// The GET the app makes first (`/auth/csrf/`), or the login URL itself.
+    pub prefetch_path: String,
+    /// The cookie holding the token (`csrftoken`, `XSRF-TOKEN`).
+    pub cookie: String,
+    /// The header the app echoes it in (`X-CSRFToken`, `X-XSRF-TOKEN`).
+    pub header: String,
 }
 
 impl Default for AuthFlow {
@@ -199,6 +215,7 @@ impl Default for AuthFlow {
             rotation: None,
             scheme: "Bearer".into(),
             form: false,
+            csrf: None,
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
 use crate::redact::Secrets;
-use crate::target::{AuthFlow, Origin, Target};
+use crate::target::{AuthFlow, CsrfReplay, Origin, Target};
 use http::Method;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -199,6 +199,8 @@ pub struct Answer {
     pub retried_with: Option<String>,
     pub refresh: Option<Found>,
     pub elapsed: Duration,
+    /// The POST carried the CSRF cookie and header, fetched first as the app's code does.
+    pub csrf_echoed: bool,
 }
 
 impl Login {
@@ -250,19 +252,53 @@ pub async fn log_in(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
     }
 }
 
+/// The CSRF cookie the app's code fetches before it posts (`c`): one GET with the frontend's
+/// Origin, then every cookie it set (for the `Cookie` header) and the token's value. The values
+/// are secrets: they never appear in any output.
+async fn csrf_token(inputs: Inputs<'_>, c: &CsrfReplay) -> Option<(String, String)> {
+    let t = inputs.target;
+    let mut req =
+        HttpRequest::get(t.url_for(&c.prefetch_path)).header("accept", "application/json");
+    if let Some(o) = browser_origin(t) {
+        req = req.header("origin", o.as_str());
+    }
+    let ex = inputs.http.send(req).await.ok()?;
+    let pairs: Vec<(String, String)> = ex
+        .header_all("set-cookie")
+        .iter()
+        .filter_map(|c| {
+            let (n, v) = c.split(';').next()?.split_once('=')?;
+            Some((n.trim().to_string(), v.trim().to_string()))
+        })
+        .collect();
+    let token = pairs.iter().find(|(n, _)| *n == c.cookie)?.1.clone();
+    for (_, v) in &pairs {
+        inputs.secrets.add(v);
+    }
+    let cookies: Vec<String> = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    Some((cookies.join("; "), token))
+}
+
 /// One login POST and what came back.
 async fn attempt(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
     let t = inputs.target;
     let Some(creds) = &t.credentials else {
         return Login::NoCredentials;
     };
-    let req = request(t, auth, &creds.username, &creds.password);
+    let mut req = request(t, auth, &creds.username, &creds.password);
     let url = req.url.clone();
     let origin = browser_origin(t).map(|o| o.as_str().to_string());
     if url.scheme() == "http" && !inputs.allow_insecure {
         return Login::PlainHttp { url };
     }
     let start = Instant::now();
+    let mut csrf_echoed = false;
+    if let Some(c) = &auth.csrf {
+        if let Some((cookies, token)) = csrf_token(inputs, c).await {
+            req = req.header("cookie", &cookies).header(&c.header, &token);
+            csrf_echoed = true;
+        }
+    }
     let exchange = match inputs.http.send(req).await {
         Ok(ex) => ex,
         Err(error) => {
@@ -296,6 +332,7 @@ async fn attempt(inputs: Inputs<'_>, auth: &AuthFlow) -> Login {
         refresh,
         retried_with: None,
         elapsed: start.elapsed(),
+        csrf_echoed,
     }))
 }
 

@@ -7,7 +7,7 @@
 use super::bundle::discover::{
     ApiCall, Body, Client, CredentialsMode, Discovery, Encoding, TokenSend,
 };
-use crate::target::{AuthFlow, Endpoint, Target};
+use crate::target::{AuthFlow, CsrfReplay, Endpoint, Target};
 use url::Url;
 
 /// What the run calls: the endpoint map and the login/refresh flow.
@@ -253,7 +253,36 @@ fn auth_flow(target: &Target, d: &Discovery) -> AuthFlow {
     if let Some(p) = profile_call(target, d) {
         a.profile_path = p;
     }
+    a.csrf = csrf_replay(target, d, &a.login_path);
     a
+}
+
+/// The CSRF token the app's code fetches and echoes: the GET it makes for it (a call whose path
+/// names csrf), else the login URL itself (a view that sets the cookie on GET).
+fn csrf_replay(target: &Target, d: &Discovery, login_path: &str) -> Option<CsrfReplay> {
+    let c = d.csrf.as_ref()?;
+    let header = c.header.clone()?;
+    let cookie = c.cookie.clone().unwrap_or_else(|| {
+        if header.eq_ignore_ascii_case("x-csrftoken") {
+            "csrftoken".into()
+        } else {
+            "XSRF-TOKEN".into()
+        }
+    });
+    let prefetch_path = d
+        .calls
+        .iter()
+        .find(|c| {
+            c.method.as_deref().is_none_or(|m| m == "GET")
+                && c.path.to_ascii_lowercase().contains("csrf")
+        })
+        .map(|c| route_of(target, d, c))
+        .unwrap_or_else(|| login_path.to_string());
+    Some(CsrfReplay {
+        prefetch_path,
+        cookie,
+        header,
+    })
 }
 
 /// Whether the plan's login is the app's own call but the code does not show its body's fields

@@ -220,6 +220,14 @@ async fn check_endpoint(
         let detail = words::guessed_absent(&ep.method, url.as_str(), &ex.summary());
         return (f.skip().detail(detail).duration(start.elapsed()), false);
     }
+    if seen.status == 403 && ep.method != "GET" {
+        let json = ex.json();
+        if crate::checks::jwt::csrf::refusal(403, &ex.body_text(), json.as_ref()).is_some() {
+            // An unsafe request without the app's CSRF token: refused as it must be.
+            let detail = words::csrf_refused(&ep.method, url.as_str(), &ex.summary());
+            return (f.pass().detail(detail).duration(start.elapsed()), false);
+        }
+    }
     let near = if seen.status == 404 {
         near_miss(ctx, ep, &url).await
     } else {

@@ -369,3 +369,11 @@ pub fn guessed_absent(method: &str, url: &str, summary: &str) -> String {
 pub fn guessed(detail: &str) -> String {
     format!("{detail} (a route conncheck guessed, not one the frontend calls: a warning, not a failure)")
 }
+
+/// A route refused by the CSRF check for want of the app's token: the route exists and is
+/// protected (the `jwt.csrf` row judges the check itself).
+pub fn csrf_refused(method: &str, url: &str, summary: &str) -> String {
+    format!(
+        "{method} {url} → {summary}; refused by the CSRF check, as it must be without the app's CSRF token: the route is there and protected (see jwt.csrf)"
+    )
+}

@@ -28,6 +28,8 @@ pub(super) struct CsrfPost<'a> {
     pub body: Option<&'a Value>,
     /// Made with the test account (not a made-up user).
     pub credentials: bool,
+    /// It carried the CSRF cookie and header, fetched first as the app's code does.
+    pub csrf_echoed: bool,
 }
 
 /// What came back from a made-up user's login, kept for the CSRF row.
@@ -46,6 +48,7 @@ impl<'a> From<&'a ProbePost> for CsrfPost<'a> {
             exchange: &p.exchange,
             body: p.body.as_ref(),
             credentials: false,
+            csrf_echoed: false,
         }
     }
 }
@@ -62,8 +65,9 @@ pub(super) async fn row(ctx: &Context, f: Finding, post: CsrfPost<'_>, plan: &Pl
         cookies: plan.credentials_include || !set_cookies.is_empty(),
         status,
         refusal: csrf::refusal(status, &ex.body_text(), post.body),
-        // The login carries no token: the app fetches it first, if it sends one.
-        token_not_replayed: csrf::sends_token(app_csrf.as_ref()),
+        // The app fetches its token first, if it sends one: a login without it (the fetch
+        // set no cookie) is not the app's fault.
+        token_not_replayed: csrf::sends_token(app_csrf.as_ref()) && !post.csrf_echoed,
     };
     let said = answer_text(ex, post.body);
     let request = csrf_words::request("POST", post.url, seen.origin.as_deref(), &said);

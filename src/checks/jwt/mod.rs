@@ -172,6 +172,7 @@ pub async fn run(ctx: Arc<Context>, sink: Sink) {
         exchange: &answer.exchange,
         body: answer.body.as_ref(),
         credentials: true,
+        csrf_echoed: answer.csrf_echoed,
     };
     sink.push(csrf_run::row(&ctx, csrf, post, &plan).await);
     let subjects = Subjects {
@@ -289,6 +290,15 @@ fn answer_text(ex: &Exchange, body: Option<&Value>) -> String {
     }
 }
 
+/// The session cookie a login answer set (an HttpOnly cookie), by name.
+fn session_cookie(ex: &crate::net::http::Exchange) -> Option<String> {
+    ex.header_all("set-cookie")
+        .iter()
+        .find(|c| c.to_ascii_lowercase().contains("httponly"))
+        .and_then(|c| c.split('=').next())
+        .map(|n| n.trim().to_string())
+}
+
 /// The login row, from the run's login answer. `app_token`: the app's code sends a CSRF token
 /// this login could not carry.
 fn login_row(f: Finding, a: &Answer, s: &Subjects, app_token: bool) -> (Finding, Verdict) {
@@ -298,7 +308,19 @@ fn login_row(f: Finding, a: &Answer, s: &Subjects, app_token: bool) -> (Finding,
     let f = f.duration(a.elapsed);
     let (head, verdict) = if ex.status.is_success() {
         let head = format!("POST {} as {} → {}", a.url, a.username, ex.summary());
-        let v = judge::login_succeeded(a.body.is_some(), a.access.is_some(), &auth.access_path, st);
+        let v = match session_cookie(ex) {
+            // A cookie-session app: the login's answer is a session, not a token.
+            Some(_) if a.access.is_none() && a.csrf_echoed => Verdict::pass(),
+            _ => {
+                judge::login_succeeded(a.body.is_some(), a.access.is_some(), &auth.access_path, st)
+            }
+        };
+        let head = match session_cookie(ex) {
+            Some(name) if a.access.is_none() && a.csrf_echoed => format!(
+                "{head}; a cookie session (Set-Cookie {name}, HttpOnly), the CSRF token fetched and echoed as the app's code does: the app authenticates with cookies, not a JWT"
+            ),
+            _ => head,
+        };
         (head, v)
     } else {
         let head = format!(

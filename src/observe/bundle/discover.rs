@@ -738,6 +738,16 @@ fn csrf(r: &Reader) -> Option<Csrf> {
         match k.as_str() {
             "xsrfCookieName" if matches!(sep, ":" | "=") => c.cookie = c.cookie.or(value()),
             "xsrfHeaderName" if matches!(sep, ":" | "=") => c.header = c.header.or(value()),
+            // `headers["X-CSRFToken"]=…`
+            _ if r.kind(i) == Some(Kind::Str)
+                && sep == "]"
+                && r.is(i + 2, "=")
+                && !r.is(i + 3, "=")
+                && k.to_ascii_lowercase().starts_with("x-")
+                && k.to_ascii_lowercase().replace('-', "").contains("srftoken") =>
+            {
+                c.header = c.header.or(Some(k));
+            }
             _ if r.kind(i) == Some(Kind::Str)
                 && matches!(sep, ":" | ",")
                 && k.to_ascii_lowercase().starts_with("x-")
