@@ -180,8 +180,14 @@ fn endpoints(target: &Target, d: &Discovery) -> Vec<Endpoint> {
             }
         }
     }
+    // The default map's app routes (TikTrue's register, license…) mean nothing for an app whose
+    // own calls are known; the infrastructure guesses stay, as information.
+    out.retain(|e| !e.guessed || GENERIC_GUESSES.contains(&e.name.as_str()));
     out
 }
+
+/// Guessed routes kept beside the app's own calls: what any deployment may serve.
+const GENERIC_GUESSES: [&str; 2] = ["health", "admin"];
 
 /// One endpoint per call the app makes, with expectations any healthy API meets.
 fn discovered(target: &Target, d: &Discovery) -> Vec<Endpoint> {
@@ -373,8 +379,9 @@ mod tests {
                 &("me", "GET", "/api/me", false)
             ]
         );
-        // The defaults stay, as guesses, but for the login the app's own call replaced.
-        assert!(eps.contains(&("register", "POST", "auth/register/", true)));
+        // TikTrue's app routes go; the infrastructure guesses stay, as information.
+        assert!(!eps.iter().any(|e| e.0 == "register"));
+        assert!(eps.iter().any(|e| e.0 == "health" && e.3));
         assert_eq!(eps.iter().filter(|e| e.0 == "login").count(), 1);
         assert!(p.endpoints.iter().any(|e| e.name == "me" && e.auth));
         assert_eq!(p.auth.login_path, "/api/auth/login");

@@ -56,6 +56,8 @@ struct Subjects {
     auth: AuthFlow,
     /// The framework whose words the fixes are said in (`None`: not recognised).
     backend: Option<Backend>,
+    /// The app's code was read and calls no refresh route.
+    no_refresh_flow: bool,
 }
 
 impl Subjects {
@@ -67,6 +69,7 @@ impl Subjects {
             refresh: route(plan, "refresh", "POST", &a.refresh_path),
             auth: a.clone(),
             backend: None,
+            no_refresh_flow: plan.discovered && !plan.refresh_called,
         }
     }
 }
@@ -494,6 +497,10 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
     let a = &s.auth;
     let f = Finding::of(Row::JwtRefresh, s.refresh.clone(), &t.refresh);
     let Some(refresh) = refresh else {
+        if s.no_refresh_flow {
+            // Nothing to refresh: the app logs in again when its token expires.
+            return f.skip().detail(words::NO_REFRESH_FLOW);
+        }
         let (detail, hint) = words::no_refresh_token(s.backend);
         return f
             .warn()

@@ -447,3 +447,6 @@ mod tests {
         assert!(hint.unwrap().contains("does not verify signatures"));
     }
 }
+
+/// The refresh row of an app without a refresh flow.
+pub const NO_REFRESH_FLOW: &str = "not applicable: the app's code calls no refresh route and its login returns no refresh token, so it logs in again when the access token expires (see jwt.claims for its lifetime)";
