@@ -416,6 +416,9 @@ pub fn retried_with(sent: &str, asked: &str) -> String {
     format!("the first login sent `{sent}` and its 400 asked for `{asked}`: conncheck tried once more with `{asked}` (never more than once)")
 }
 
+/// The refresh row of an app without a refresh flow.
+pub const NO_REFRESH_FLOW: &str = "not applicable: the app's code calls no refresh route and its login returns no refresh token, so it logs in again when the access token expires (see jwt.claims for its lifetime)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +450,3 @@ mod tests {
         assert!(hint.unwrap().contains("does not verify signatures"));
     }
 }
-
-/// The refresh row of an app without a refresh flow.
-pub const NO_REFRESH_FLOW: &str = "not applicable: the app's code calls no refresh route and its login returns no refresh token, so it logs in again when the access token expires (see jwt.claims for its lifetime)";
