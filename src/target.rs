@@ -187,6 +187,10 @@ pub struct AuthFlow {
     /// does the same (learnt from the bundle, never from a profile).
     #[serde(skip)]
     pub csrf: Option<CsrfReplay>,
+    /// The refresh token lives in an httpOnly cookie: the refresh POST sends the login's
+    /// cookies and no token in its body (learnt from the bundle).
+    #[serde(skip)]
+    pub refresh_via_cookie: bool,
 }
 
 /// How the app gets and sends its CSRF token: a GET that sets the cookie, then the cookie's
@@ -216,6 +220,7 @@ impl Default for AuthFlow {
             scheme: "Bearer".into(),
             form: false,
             csrf: None,
+            refresh_via_cookie: false,
         }
     }
 }

@@ -182,3 +182,24 @@ async fn no_origin_is_incomplete_and_fails_under_fail_on_warn() {
     }
     assert_eq!(with_origin.code, 0, "{}", with_origin.stdout);
 }
+
+#[tokio::test]
+async fn a_refresh_token_in_an_httponly_cookie_is_refreshed_with_the_cookie() {
+    let t = diagnose("stack-refresh-cookie", &["--only", "jwt"], true).await;
+    let refresh = t.one("jwt.refresh");
+    assert_eq!(refresh.status, Status::Pass, "{refresh:#?}");
+    assert!(
+        refresh.detail.contains("httpOnly cookie"),
+        "{}",
+        refresh.detail
+    );
+    // The cookie's value (a refresh JWT) never shows.
+    assert!(!refresh.detail.contains("eyJ"), "{}", refresh.detail);
+    assert!(
+        t.not_passing("jwt")
+            .iter()
+            .all(|f| f.status == Status::Skip),
+        "{:#?}",
+        t.not_passing("jwt")
+    );
+}

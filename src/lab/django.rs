@@ -522,6 +522,14 @@ fn login_answer(
     access: String,
     refresh: String,
 ) -> (u16, Headers, Vec<u8>) {
+    if j.refresh_cookie {
+        let (status, mut h, body) = json_resp(200, json!({"access": access}));
+        h.push((
+            "set-cookie",
+            format!("refresh={refresh}; Path=/; HttpOnly; Secure; SameSite=None"),
+        ));
+        return (status, h, body);
+    }
     if j.nested_tokens {
         json_resp(
             200,
@@ -534,10 +542,19 @@ fn login_answer(
 
 fn refresh(state: &LabState, req: &LabRequest) -> (u16, Headers, Vec<u8>) {
     let j = &state.scenario.api.jwt;
-    let Some(tok) = req
+    let from_cookie = || {
+        req.header("cookie")?
+            .split(';')
+            .find_map(|c| c.trim().strip_prefix("refresh=").map(str::to_string))
+    };
+    let from_body = req
         .json()
-        .and_then(|b| b.get("refresh").and_then(Value::as_str).map(str::to_string))
-    else {
+        .and_then(|b| b.get("refresh").and_then(Value::as_str).map(str::to_string));
+    let tok = match j.refresh_cookie {
+        true => from_cookie(),
+        false => from_body,
+    };
+    let Some(tok) = tok else {
         return json_resp(400, json!({"refresh": ["This field is required."]}));
     };
     let Some(claims) = verify(state, &tok, "refresh") else {

@@ -245,6 +245,7 @@ fn auth_flow(target: &Target, d: &Discovery) -> AuthFlow {
     }
     if let Some(r) = &d.refresh {
         a.refresh_path = route_of(target, d, &r.call);
+        a.refresh_via_cookie = r.via_cookie;
         let field = r.body.as_ref().and_then(|b| b.fields.first());
         if let Some(f) = field {
             a.refresh_field = f.clone();

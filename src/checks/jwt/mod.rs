@@ -497,6 +497,9 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
     let a = &s.auth;
     let f = Finding::of(Row::JwtRefresh, s.refresh.clone(), &t.refresh);
     let Some(refresh) = refresh else {
+        if a.refresh_via_cookie {
+            return cookie_refresh(ctx, s, f).await.duration(start.elapsed());
+        }
         if s.no_refresh_flow {
             // Nothing to refresh: the app logs in again when its token expires.
             return f.skip().detail(words::NO_REFRESH_FLOW);
@@ -532,6 +535,61 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
     refreshed(ctx, s, f, &head, body.as_ref(), refresh)
         .await
         .duration(start.elapsed())
+}
+
+/// The refresh as an app keeping its refresh token in an httpOnly cookie makes it: a POST with
+/// no body, the login's cookies and the frontend's Origin. The cookies' values are secrets.
+async fn cookie_refresh(ctx: &Context, s: &Subjects, f: Finding) -> Finding {
+    let a = &s.auth;
+    let login = ctx.login().await;
+    let set = match &*login {
+        crate::observe::login::Login::Answered(ans) => ans.exchange.header_all("set-cookie"),
+        _ => Vec::new(),
+    };
+    let pairs: Vec<String> = set
+        .iter()
+        .filter_map(|c| c.split(';').next())
+        .filter(|p| p.contains('='))
+        .map(|p| p.trim().to_string())
+        .collect();
+    for p in &pairs {
+        if let Some((_, v)) = p.split_once('=') {
+            ctx.secrets.add(v);
+        }
+    }
+    if pairs.is_empty() {
+        return f
+            .warn()
+            .fault(JwtFault::NoRefreshToken)
+            .detail(words::NO_REFRESH_COOKIE);
+    }
+    let url = ctx.target.url_for(&a.refresh_path);
+    let mut req = HttpRequest::new(Method::POST, url.clone())
+        .header("accept", "application/json")
+        .header("cookie", &pairs.join("; "))
+        .max_body(64 * 1024);
+    if let Some(o) = crate::observe::login::browser_origin(&ctx.target) {
+        req = req.header("origin", o.as_str());
+    }
+    let ex = match ctx.http.send(req).await {
+        Ok(ex) => ex,
+        Err(e) => return ctx.net_failure(f, &e),
+    };
+    let body = register_tokens(&ctx.secrets, &ex);
+    let head = format!(
+        "POST {url} with the login's cookies (the refresh token is an httpOnly cookie, as the app's code sends it) → {}",
+        answer_text(&ex, body.as_ref())
+    );
+    if !ex.status.is_success() {
+        let fault = judge::refresh_refused(ex.status.as_u16(), &a.refresh_field);
+        return f
+            .fail()
+            .detail(head)
+            .hint(words::refresh_hint(&fault, a, s.backend))
+            .fault(fault)
+            .browser_error(failed_call("POST", &url, ex.status.as_u16()));
+    }
+    refreshed(ctx, s, f, &head, body.as_ref(), "").await
 }
 
 /// After a 2xx refresh answer: the new access token works, and whether refresh tokens rotate

@@ -419,6 +419,9 @@ pub fn retried_with(sent: &str, asked: &str) -> String {
 /// The refresh row of an app without a refresh flow.
 pub const NO_REFRESH_FLOW: &str = "not applicable: the app's code calls no refresh route and its login returns no refresh token, so it logs in again when the access token expires (see jwt.claims for its lifetime)";
 
+/// The cookie refresh row when the login set no cookie.
+pub const NO_REFRESH_COOKIE: &str = "the app's code refreshes with a cookie (no token in the refresh body, credentials included), but the login's answer set no cookie: users must log in again when the access token expires";
+
 #[cfg(test)]
 mod tests {
     use super::*;

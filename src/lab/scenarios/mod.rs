@@ -86,6 +86,9 @@ pub struct JwtSpec {
     /// `req.body.email`) and answers 400 "email and password are required" without it; `None`:
     /// simplejwt's `username` (or `email`).
     pub login_field: Option<String>,
+    /// The refresh token is an httpOnly cookie (`Set-Cookie: refresh=…; HttpOnly`), not in the
+    /// login's JSON, and the refresh route reads it from the cookie.
+    pub refresh_cookie: bool,
 }
 
 impl Default for JwtSpec {
@@ -103,6 +106,7 @@ impl Default for JwtSpec {
             password: "lab-demo-Passw0rd!".into(),
             nested_tokens: true,
             login_field: None,
+            refresh_cookie: false,
         }
     }
 }

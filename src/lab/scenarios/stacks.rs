@@ -23,8 +23,21 @@ pub(super) fn express(s: &mut Scenario) {
     s.api.missing = vec!["/health/".into(), "/admin/".into(), "/admin/login/".into()];
 }
 
+/// An esbuild-minified SPA keeping its refresh token in an httpOnly cookie: the login and the
+/// refresh are sent with credentials, the refresh with no body.
+const COOKIE_REFRESH_SPA: &str = "var n=\"{api}\",t=null;async function r(e,a){({access:t}=await(await fetch(`${n}/auth/login/`,{method:\"POST\",credentials:\"include\",headers:{\"Content-Type\":\"application/json\"},body:JSON.stringify({username:e,password:a})})).json())}async function f(){({access:t}=await(await fetch(`${n}/auth/refresh/`,{method:\"POST\",credentials:\"include\"})).json())}var s=()=>fetch(`${n}/auth/profile/`,{credentials:\"include\",headers:{Authorization:`Bearer ${t}`}}).then(e=>e.json());export{r as login,f as refresh,s as profile};";
+
 pub fn list() -> Vec<Scenario> {
     vec![
+        Scenario::fault(
+            "stack-refresh-cookie",
+            "a healthy SPA whose refresh token is an httpOnly cookie: the login's JSON carries only the access token and the refresh POST sends the cookie; zero-config passes",
+            |s| {
+                s.frontend.script = Some(COOKIE_REFRESH_SPA.into());
+                s.api.jwt.refresh_cookie = true;
+                s.api.jwt.rotate_refresh = false;
+            },
+        ),
         Scenario::fault(
             "stack-bearer-spa",
             "a healthy Bearer-only SPA on an Express-shaped API: email login at /auth/login (no trailing slash), /me with the token, no cookies; zero-config passes",
