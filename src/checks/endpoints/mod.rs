@@ -259,10 +259,18 @@ async fn check_endpoint(
         None => {}
     }
     let debug = v.debug.is_some();
-    if ep.guessed && v.status == Status::Fail {
-        // conncheck's guess, not the app's route: worth a look, never a failure.
-        v.status = Status::Warn;
-        detail = words::guessed(&detail);
+    if ep.guessed && matches!(v.status, Status::Fail | Status::Warn) {
+        // conncheck's guess, not the app's route: never a failure. A plain redirect or a 405
+        // there (a framework's trailing-slash rule, a route served for other methods) is
+        // information; a fault that hits every route (DisallowedHost, a loop, a 5xx) warns.
+        let elsewhere =
+            status == 405 || matches!(v.fault, Some(judge::EndpointFault::Redirected { .. }));
+        v.status = if elsewhere {
+            Status::Skip
+        } else {
+            Status::Warn
+        };
+        detail = words::guessed(&detail, v.status == Status::Warn);
     }
     let mut f = verdict_row(f, &v, detail, (&ep.method, &url, status), vocab);
     if ex.truncated && f.status != Status::Fail {

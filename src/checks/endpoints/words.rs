@@ -366,8 +366,13 @@ pub fn guessed_absent(method: &str, url: &str, summary: &str) -> String {
 }
 
 /// A guessed route's unexpected answer, noted as a guess.
-pub fn guessed(detail: &str) -> String {
-    format!("{detail} (a route conncheck guessed, not one the frontend calls: a warning, not a failure)")
+pub fn guessed(detail: &str, warn: bool) -> String {
+    let what = if warn {
+        "a warning, not a failure"
+    } else {
+        "information, not a fault"
+    };
+    format!("{detail} (a route conncheck guessed, not one the frontend calls: {what})")
 }
 
 /// A route refused by the CSRF check for want of the app's token: the route exists and is
