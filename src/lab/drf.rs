@@ -4,8 +4,8 @@
 //! (`{"name", "description", "renders", "parses", "actions": {"POST": {…}}}`), naming the
 //! field the login reads for the user.
 
-use super::django::Headers;
 use super::http::LabRequest;
+use super::shape::Headers;
 use super::LabState;
 use http::Method;
 use serde_json::{json, Value};

@@ -143,18 +143,6 @@ impl Recorded {
         }
     }
 
-    /// The same answer with this body.
-    pub fn with_body(mut self, body: &str) -> Recorded {
-        self.body = body.chars().take(BODY_START).collect();
-        self
-    }
-
-    /// The body's first line, when there is one.
-    pub fn body_start(&self) -> Option<&str> {
-        let line = self.body.lines().next()?.trim();
-        (!line.is_empty()).then_some(line)
-    }
-
     pub fn from_exchange(ex: &crate::net::http::Exchange) -> Recorded {
         Recorded {
             status: ex.status.as_u16(),

@@ -564,15 +564,15 @@ mod tests {
     #[test]
     fn every_blocking_problem_gets_its_fix_in_the_stacks_words() {
         let url = Url::parse("https://api.shop.test/users/me").unwrap();
-        let rec = Recorded::new(
+        let mut rec = Recorded::new(
             400,
             &[
                 ("access-control-allow-origin", "https://tiktrue.com"),
                 ("access-control-allow-headers", "Accept, Content-Type"),
                 ("vary", "Origin"),
             ],
-        )
-        .with_body("Disallowed CORS headers");
+        );
+        rec.body = "Disallowed CORS headers".into();
         let stack = Stack {
             backend: Some(crate::stack::Seen {
                 what: crate::stack::Backend::Starlette,

@@ -128,9 +128,7 @@ fn preflight_status(
     others: &[CorsError],
 ) -> String {
     let status = rec.status;
-    let refusal = rec
-        .body_start()
-        .filter(|b| b.starts_with("Disallowed CORS"));
+    let refusal = body_start(rec).filter(|b| b.starts_with("Disallowed CORS"));
     let cause = others.iter().find_map(|e| {
         let what = blocked_kind(e, rec, false);
         fix_for(what, e, origin, include)
@@ -163,6 +161,13 @@ fn preflight_status(
         "{head}. {answer}; the proxy must pass OPTIONS through (no auth or method filter on it){}",
         v.note()
     )
+}
+
+/// The first line of an answer's body, when there is one (a framework's refusal names itself:
+/// "Disallowed CORS headers").
+fn body_start(rec: &Recorded) -> Option<&str> {
+    let line = rec.body.lines().next()?.trim();
+    (!line.is_empty()).then_some(line)
 }
 
 /// The open or reflected configuration's fix: list exact origins.
@@ -216,14 +221,14 @@ mod tests {
     #[test]
     fn starlette_refusing_headers_is_worded_for_its_allow_headers() {
         let s = stack(Some(Backend::Starlette));
-        let rec = Recorded::new(
+        let mut rec = Recorded::new(
             400,
             &[
                 ("access-control-allow-origin", "https://app.test"),
                 ("access-control-allow-headers", "Accept, Content-Type"),
             ],
-        )
-        .with_body("Disallowed CORS headers");
+        );
+        rec.body = "Disallowed CORS headers".into();
         let v = vocab(&s, &rec);
         let others = [CorsError::HeaderDisallowed {
             header: "authorization".into(),

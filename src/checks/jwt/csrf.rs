@@ -8,75 +8,13 @@
 //! ActionController::InvalidAuthenticityToken) and Express' csurf / csrf-csrf
 //! ("invalid csrf token", 403).
 
+pub use super::csrf_types::{CsrfGuard, CsrfReason, CsrfRefusal};
 use super::judge::{JwtFault, Verdict};
 use crate::engine::Status;
 use crate::observe::bundle::discover::Csrf;
 use crate::observe::plan::Plan;
-use crate::stack::Backend;
 use crate::target::{Endpoint, Target};
 use serde_json::Value;
-
-/// Whose CSRF check refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CsrfGuard {
-    /// Django's CsrfViewMiddleware (its HTML 403 page).
-    Django,
-    /// Django REST framework's SessionAuthentication (JSON `CSRF Failed: …`).
-    Drf,
-    Laravel,
-    Rails,
-    /// csurf or csrf-csrf.
-    Express,
-}
-
-impl CsrfGuard {
-    /// The framework whose words the fix is said in.
-    pub fn backend(self) -> Backend {
-        match self {
-            CsrfGuard::Django | CsrfGuard::Drf => Backend::Django,
-            CsrfGuard::Laravel => Backend::Laravel,
-            CsrfGuard::Rails => Backend::Rails,
-            CsrfGuard::Express => Backend::Express,
-        }
-    }
-}
-
-/// Why the check refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CsrfReason {
-    /// The request's Origin is not trusted; `named` is the origin as the server named it
-    /// (bounded), when it did.
-    OriginUntrusted { named: Option<String> },
-    /// HTTPS without an Origin and without a Referer.
-    RefererMissing,
-    /// The Referer is not a trusted origin.
-    RefererUntrusted,
-    /// The CSRF cookie was not sent.
-    CookieMissing,
-    /// The token (header or form field) was not sent.
-    TokenMissing,
-    /// A token was sent and does not match (or the framework does not say which).
-    TokenMismatch,
-}
-
-impl CsrfReason {
-    /// Only an untrusted origin is fixed by trusting the origin; the others by sending the
-    /// token.
-    pub fn origin_untrusted(&self) -> bool {
-        matches!(
-            self,
-            CsrfReason::OriginUntrusted { .. } | CsrfReason::RefererUntrusted
-        )
-    }
-}
-
-/// A CSRF check's refusal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsrfRefusal {
-    pub guard: CsrfGuard,
-    pub reason: CsrfReason,
-    pub status: u16,
-}
 
 /// Django's and DRF's reason strings (django/middleware/csrf.py: REASON_*), in one sentence.
 fn django_reason(text: &str) -> CsrfReason {

@@ -66,7 +66,7 @@ pub enum JwtFault {
     /// API's CSRF check.
     Csrf {
         origin: Option<String>,
-        refusal: super::csrf::CsrfRefusal,
+        refusal: super::csrf_types::CsrfRefusal,
     },
     /// The CSRF row could not judge: the login did not answer as a login (jwt.login owns it).
     CsrfNotReached {

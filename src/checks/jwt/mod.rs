@@ -10,6 +10,7 @@
 
 pub mod csrf;
 mod csrf_run;
+pub mod csrf_types;
 pub mod csrf_words;
 pub mod fixes;
 pub mod judge;

@@ -166,7 +166,7 @@ pub fn discover_scripts(scripts: &[&[u8]]) -> Discovery {
     let readers: Vec<Reader> = scripts.iter().map(|s| Reader::new(s)).collect();
     let mut helpers: Vec<wrappers::Helpers> =
         readers.iter().map(|r| wrappers::find(r, &[])).collect();
-    let exported: Vec<modules::Exported> = readers
+    let exported: Vec<modules::Exported<wrappers::Wrapper>> = readers
         .iter()
         .zip(&helpers)
         .flat_map(|(r, h)| modules::exports(r, &h.list))

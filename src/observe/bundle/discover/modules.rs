@@ -6,26 +6,31 @@
 
 use super::super::js::Kind;
 use super::super::reader::Reader;
-use super::wrappers::{Helpers, Wrapper};
 use std::collections::HashMap;
+
+/// A helper as this module knows it: its name and the token index of its definition.
+pub(super) trait Named {
+    fn name(&self) -> &str;
+    fn def(&self) -> usize;
+}
 
 /// A helper as other modules call it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exported {
+pub struct Exported<W> {
     /// The webpack module id it is defined in; `None` for an ES module export.
-    module: Option<String>,
+    pub(super) module: Option<String>,
     /// The exported name.
-    name: String,
-    helper: Wrapper,
+    pub(super) name: String,
+    pub(super) helper: W,
 }
 
 /// How far back a module's opening is looked for.
 const MODULE_SCAN: usize = 200_000;
 
 /// The helpers a script exports, webpack's and ES modules' ways.
-pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
+pub(super) fn exports<W: Named + Clone + PartialEq>(r: &Reader, helpers: &[W]) -> Vec<Exported<W>> {
     let mut out = Vec::new();
-    let mut add = |module: Option<String>, name: &str, helper: &Wrapper| {
+    let mut add = |module: Option<String>, name: &str, helper: &W| {
         let e = Exported {
             module,
             name: name.to_string(),
@@ -52,17 +57,17 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
             let module = module_of(r, i);
             let found = helpers
                 .iter()
-                .find(|w| w.name == local && module_of(r, w.def) == module);
+                .find(|w| w.name() == local && module_of(r, w.def()) == module);
             if let Some(w) = found {
                 add(module, &key, w);
             }
         }
-        if getter && helpers.iter().any(|w| w.name == r.text(at)) {
+        if getter && helpers.iter().any(|w| w.name() == r.text(at)) {
             let module = module_of(r, i);
             let local = r.text(at);
             let found = helpers
                 .iter()
-                .find(|w| w.name == local && module_of(r, w.def) == module);
+                .find(|w| w.name() == local && module_of(r, w.def()) == module);
             if let (Some(w), Some(key)) = (found, r.key(i)) {
                 add(module, &key, w);
             }
@@ -76,8 +81,8 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
                 && !matches!(r.text(k), "function" | "async" | "const" | "let" | "var")
         });
         if !r.is(i + 1, "{") {
-            if let Some(w) = named.and_then(|k| helpers.iter().find(|w| w.def == k)) {
-                add(None, &w.name.clone(), w);
+            if let Some(w) = named.and_then(|k| helpers.iter().find(|w| w.def() == k)) {
+                add(None, w.name(), w);
             }
             continue;
         }
@@ -89,7 +94,7 @@ pub(super) fn exports(r: &Reader, helpers: &[Wrapper]) -> Vec<Exported> {
             } else {
                 Some(local.to_string())
             };
-            let w = helpers.iter().find(|w| w.name == local);
+            let w = helpers.iter().find(|w| w.name() == local);
             if let (Some(w), Some(name)) = (w, name) {
                 add(None, &name, w);
             }
@@ -146,51 +151,6 @@ pub(super) fn esm_imports(r: &Reader) -> HashMap<String, String> {
     out
 }
 
-/// The helper another module exports that the call at token `j` calls, and where the call's
-/// arguments open: `(0,r.E)(…)` / `r.E(…)` with `r=n(672)`, or `q(…)` with `q` imported.
-pub(super) fn imported_at<'h>(
-    r: &Reader,
-    h: &'h Helpers,
-    imports: &HashMap<String, String>,
-    j: usize,
-) -> Option<(&'h Wrapper, usize)> {
-    let name = r.text(j);
-    if !h.imported.iter().any(|e| e.name == name) && !imports.contains_key(name) {
-        return None;
-    }
-    let member = j >= 2 && r.is(j - 1, ".") && r.kind(j - 2) == Some(Kind::Ident);
-    if member {
-        // `r.E(…)`, webpack 5's `(0,r.E)(…)`, webpack 4's `Object(r.a)(…)`.
-        let wrapped = r.is(j.wrapping_sub(3), ",")
-            || (r.is(j.wrapping_sub(3), "(") && r.is(j.wrapping_sub(4), "Object"));
-        let open = if r.is(j + 1, "(") {
-            j + 1
-        } else if r.is(j + 1, ")") && r.is(j + 2, "(") && wrapped {
-            j + 2
-        } else {
-            return None;
-        };
-        let module = module_id(h, r.text(j - 2), j)?;
-        let e = h
-            .imported
-            .iter()
-            .find(|e| e.module.as_deref() == Some(module) && e.name == name)?;
-        return Some((&e.helper, open));
-    }
-    if j > 0 && matches!(r.text(j - 1), "." | "?.") || !r.is(j + 1, "(") {
-        return None;
-    }
-    let exported = imports.get(name)?;
-    if h.shadowed(name, j) {
-        return None;
-    }
-    let e = h
-        .imported
-        .iter()
-        .find(|e| e.module.is_none() && &e.name == exported)?;
-    Some((&e.helper, j + 1))
-}
-
 /// Every `r=n(672)` of a script: the variable → (token index, module id), in order.
 pub(super) fn module_vars(r: &Reader) -> HashMap<String, Vec<(usize, String)>> {
     let mut out: HashMap<String, Vec<(usize, String)>> = HashMap::new();
@@ -205,13 +165,6 @@ pub(super) fn module_vars(r: &Reader) -> HashMap<String, Vec<(usize, String)>> {
         }
     }
     out
-}
-
-/// The webpack module id a module variable holds: its nearest `r=n(672)` before `at`.
-fn module_id<'h>(h: &'h Helpers, var: &str, at: usize) -> Option<&'h str> {
-    let list = h.module_vars.get(var)?;
-    let n = list.partition_point(|(k, _)| *k < at);
-    n.checked_sub(1).map(|k| list[k].1.as_str())
 }
 
 /// The id of the webpack module whose function encloses token `at`: `672(e,t,n){…}`,

@@ -60,6 +60,15 @@ pub(super) struct Wrapper {
     body: BodyFrom,
 }
 
+impl modules::Named for Wrapper {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn def(&self) -> usize {
+        self.def
+    }
+}
+
 impl Wrapper {
     /// Whether the helper's own call joins the parameter straight to the base (`${n}${e}`):
     /// then that call is no route of its own.
@@ -100,7 +109,7 @@ pub(super) struct Helpers {
     pub(super) list: Vec<Wrapper>,
     binds: HashMap<String, Vec<(usize, usize)>>,
     /// Helpers other modules export (this script's own included).
-    pub(super) imported: Vec<modules::Exported>,
+    pub(super) imported: Vec<modules::Exported<Wrapper>>,
     /// ES imports: local name → exported name.
     imports: HashMap<String, String>,
     /// webpack module variables: name → (token index, module id) of each `r=n(672)`.
@@ -109,7 +118,7 @@ pub(super) struct Helpers {
 
 /// Every helper in a script, helpers over helpers included; `imported` are the helpers other
 /// scripts (or modules) export.
-pub(super) fn find(r: &Reader, imported: &[modules::Exported]) -> Helpers {
+pub(super) fn find(r: &Reader, imported: &[modules::Exported<Wrapper>]) -> Helpers {
     let axios = axios_aliases(r);
     let mut h = Helpers {
         list: Vec::new(),
@@ -505,7 +514,7 @@ fn helper_site(r: &Reader, h: &Helpers, except: Option<&str>, j: usize) -> Optio
         Some(_) => None,
         None if h.imported.is_empty() => None,
         None => {
-            let (w, open) = modules::imported_at(r, h, &h.imports, j)?;
+            let (w, open) = imported_at(r, h, &h.imports, j)?;
             site_of(r, w, open)
         }
     }
@@ -715,6 +724,58 @@ fn parts(r: &Reader, o: &Range<usize>) -> Option<(Option<usize>, Vec<Range<usize
 /// Names that only pass a body through (`JSON.stringify(b)`, `b?…:void 0`).
 fn is_glue(t: &str) -> bool {
     matches!(t, "JSON" | "stringify" | "void" | "undefined" | "null")
+}
+
+/// The helper another module exports that the call at token `j` calls, and where the call's
+/// arguments open: `(0,r.E)(…)` / `r.E(…)` with `r=n(672)`, or `q(…)` with `q` imported.
+pub(super) fn imported_at<'h>(
+    r: &Reader,
+    h: &'h Helpers,
+    imports: &HashMap<String, String>,
+    j: usize,
+) -> Option<(&'h Wrapper, usize)> {
+    let name = r.text(j);
+    if !h.imported.iter().any(|e| e.name == name) && !imports.contains_key(name) {
+        return None;
+    }
+    let member = j >= 2 && r.is(j - 1, ".") && r.kind(j - 2) == Some(Kind::Ident);
+    if member {
+        // `r.E(…)`, webpack 5's `(0,r.E)(…)`, webpack 4's `Object(r.a)(…)`.
+        let wrapped = r.is(j.wrapping_sub(3), ",")
+            || (r.is(j.wrapping_sub(3), "(") && r.is(j.wrapping_sub(4), "Object"));
+        let open = if r.is(j + 1, "(") {
+            j + 1
+        } else if r.is(j + 1, ")") && r.is(j + 2, "(") && wrapped {
+            j + 2
+        } else {
+            return None;
+        };
+        let module = module_id(h, r.text(j - 2), j)?;
+        let e = h
+            .imported
+            .iter()
+            .find(|e| e.module.as_deref() == Some(module) && e.name == name)?;
+        return Some((&e.helper, open));
+    }
+    if j > 0 && matches!(r.text(j - 1), "." | "?.") || !r.is(j + 1, "(") {
+        return None;
+    }
+    let exported = imports.get(name)?;
+    if h.shadowed(name, j) {
+        return None;
+    }
+    let e = h
+        .imported
+        .iter()
+        .find(|e| e.module.is_none() && &e.name == exported)?;
+    Some((&e.helper, j + 1))
+}
+
+/// The webpack module id a module variable holds: its nearest `r=n(672)` before `at`.
+fn module_id<'h>(h: &'h Helpers, var: &str, at: usize) -> Option<&'h str> {
+    let list = h.module_vars.get(var)?;
+    let n = list.partition_point(|(k, _)| *k < at);
+    n.checked_sub(1).map(|k| list[k].1.as_str())
 }
 
 #[cfg(test)]
