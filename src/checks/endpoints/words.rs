@@ -32,7 +32,8 @@ pub fn endpoint_title(ep: &Endpoint, shown_path: &str) -> String {
         expect_list(&ep.expect)
     )
 }
-pub const DEBUG_TITLE: &str = "DEBUG is off (no Django debug page)";
+pub const DEBUG_TITLE: &str =
+    "debug mode is off (no debug page listing settings, routes or tracebacks)";
 pub const EXPOSURE_TITLE: &str = "setup and maintenance routes are not open to anonymous requests";
 pub const STATIC_TITLE: &str = "the backend's pages load their stylesheets and scripts";
 
