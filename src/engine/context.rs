@@ -123,6 +123,14 @@ impl Context {
         self.observed.login(inputs).await
     }
 
+    /// The API's stack as the run's probe shows it, with a check's own answers (`extra`)
+    /// added: the first to ask makes the probe, the others read the same answers.
+    pub async fn stack(&self, extra: &[crate::stack::Sample]) -> crate::stack::Stack {
+        self.observed
+            .stack(&self.http, &self.target.api_base, extra)
+            .await
+    }
+
     /// Whether a module is part of this run.
     pub fn runs(&self, m: Module) -> bool {
         self.opts.modules.contains(&m)

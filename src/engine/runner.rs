@@ -122,7 +122,7 @@ pub async fn run_with_progress(
         });
         task_module.insert(handle.id(), m);
     }
-    let stack = probe_stack(&ctx);
+    let probes = start_probes(&ctx);
     let deadline = tokio::time::Instant::from_std(ctx.deadline);
     loop {
         tokio::select! {
@@ -162,7 +162,7 @@ pub async fn run_with_progress(
     for f in &mut findings {
         scrub(&scrubber, f);
     }
-    let stack = stack_of(&ctx, stack).await;
+    let stack = stack_of(&ctx, probes).await;
     let mut report = Report {
         target: ctx.target.api_base.to_string(),
         origins: ctx.target.origins.iter().map(|o| o.to_string()).collect(),
@@ -176,9 +176,10 @@ pub async fn run_with_progress(
     report
 }
 
-/// The stack probe, started with the modules when any of them asks the API over HTTP (the
-/// checks that word fixes for the stack wait for the same answers).
-fn probe_stack(ctx: &Arc<Context>) -> Option<tokio::task::JoinHandle<()>> {
+/// The probes every run makes at its start when any module asks the API over HTTP: the stack
+/// probe (the checks that word fixes for the stack wait for the same answers) and the default
+/// login's DRF metadata.
+fn start_probes(ctx: &Arc<Context>) -> Option<tokio::task::JoinHandle<()>> {
     let http_modules = [
         Module::Https,
         Module::Cors,
@@ -217,13 +218,9 @@ async fn stack_of(
     if tokio::time::timeout_at(deadline, probe).await.is_err() {
         return None;
     }
-    let samples = ctx.observed.stack.get()?;
-    Some(crate::observe::stack::recognise(
-        &ctx.target.api_base,
-        samples,
-        &[],
-    ))
-    .filter(|s| s.is_known())
+    // The probe has answered: this reads its samples, no request.
+    let stack = ctx.stack(&[]).await;
+    Some(stack).filter(|s| s.is_known())
 }
 
 /// Rows declared by a module the deadline cut off that never reported: "timed out". When every

@@ -197,6 +197,26 @@ pub struct Hop {
     pub location: String,
 }
 
+/// The (name, value) pairs of `Set-Cookie` header values (attributes dropped, empty ones
+/// skipped).
+pub fn cookies_of(set_cookies: &[String]) -> Vec<(String, String)> {
+    set_cookies
+        .iter()
+        .filter_map(|c| {
+            let pair = c.split(';').next()?;
+            let (name, value) = pair.split_once('=')?;
+            let (name, value) = (name.trim(), value.trim().trim_matches('"'));
+            (!name.is_empty() && !value.is_empty()).then(|| (name.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+/// The `Cookie` header a browser sends back with these cookies.
+pub fn cookie_header(cookies: &[(String, String)]) -> Option<String> {
+    let pairs: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    (!pairs.is_empty()).then(|| pairs.join("; "))
+}
+
 /// What came back.
 #[derive(Debug, Clone)]
 pub struct Exchange {
@@ -242,6 +262,24 @@ impl Exchange {
     }
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+    /// Every header as (lower-case name, value as text, trimmed), in the order received.
+    pub fn header_pairs(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(n, v)| {
+                let v = String::from_utf8_lossy(v.as_bytes()).trim().to_string();
+                (n.as_str().to_ascii_lowercase(), v)
+            })
+            .collect()
+    }
+    /// The first `n` bytes of the body, as text (lossy).
+    pub fn body_start(&self, n: usize) -> String {
+        String::from_utf8_lossy(&self.body[..self.body.len().min(n)]).into_owned()
+    }
+    /// The cookies the answer sets, as (name, value).
+    pub fn cookies(&self) -> Vec<(String, String)> {
+        cookies_of(&self.header_all("set-cookie"))
     }
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()

@@ -6,7 +6,7 @@
 //! JWT-shaped string in an answer is registered with the run's secrets before anything reads
 //! the answer.
 
-use crate::net::http::{Exchange, HttpClient, HttpRequest, NetError};
+use crate::net::http::{cookie_header, Exchange, HttpClient, HttpRequest, NetError};
 use crate::redact::Secrets;
 use crate::target::{AuthFlow, CsrfReplay, Origin, Target};
 use http::Method;
@@ -263,20 +263,12 @@ async fn csrf_token(inputs: Inputs<'_>, c: &CsrfReplay) -> Option<(String, Strin
         req = req.header("origin", o.as_str());
     }
     let ex = inputs.http.send(req).await.ok()?;
-    let pairs: Vec<(String, String)> = ex
-        .header_all("set-cookie")
-        .iter()
-        .filter_map(|c| {
-            let (n, v) = c.split(';').next()?.split_once('=')?;
-            Some((n.trim().to_string(), v.trim().to_string()))
-        })
-        .collect();
-    let token = pairs.iter().find(|(n, _)| *n == c.cookie)?.1.clone();
-    for (_, v) in &pairs {
+    let cookies = ex.cookies();
+    let token = cookies.iter().find(|(n, _)| *n == c.cookie)?.1.clone();
+    for (_, v) in &cookies {
         inputs.secrets.add(v);
     }
-    let cookies: Vec<String> = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    Some((cookies.join("; "), token))
+    Some((cookie_header(&cookies)?, token))
 }
 
 /// One login POST and what came back.

@@ -269,13 +269,7 @@ fn auth_flow(target: &Target, d: &Discovery) -> AuthFlow {
 fn csrf_replay(target: &Target, d: &Discovery, login_path: &str) -> Option<CsrfReplay> {
     let c = d.csrf.as_ref()?;
     let header = c.header.clone()?;
-    let cookie = c.cookie.clone().unwrap_or_else(|| {
-        if header.eq_ignore_ascii_case("x-csrftoken") {
-            "csrftoken".into()
-        } else {
-            "XSRF-TOKEN".into()
-        }
-    });
+    let cookie = c.cookie_name()?;
     let prefetch_path = d
         .calls
         .iter()

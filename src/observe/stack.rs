@@ -17,7 +17,6 @@ const BODY: usize = 4096;
 
 /// The answers the stack is recognised from, best evidence first (the 404 page, then the base).
 pub async fn probe(http: &HttpClient, api_base: &Url) -> Vec<Sample> {
-    let missing = probe_url(api_base);
     let get = |url: Url| async move {
         let req = HttpRequest::get(url)
             .header("accept", "text/html,application/json;q=0.9,*/*;q=0.8")
@@ -25,39 +24,22 @@ pub async fn probe(http: &HttpClient, api_base: &Url) -> Vec<Sample> {
         http.send(req).await.ok().map(|ex| Sample {
             preflight: false,
             status: ex.status.as_u16(),
-            headers: ex
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_ascii_lowercase(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(&ex.body[..ex.body.len().min(BODY)]).into_owned(),
+            headers: ex.header_pairs(),
+            body: ex.body_start(BODY),
         })
     };
-    let (a, b) = tokio::join!(
-        async {
-            match missing {
-                Some(u) => get(u).await,
-                None => None,
-            }
-        },
-        get(api_base.clone())
-    );
+    let (a, b) = tokio::join!(get(probe_url(api_base)), get(api_base.clone()));
     a.into_iter().chain(b).collect()
 }
 
 /// The probe's URL: under the API base's path, whether or not it ends with a slash.
-fn probe_url(api_base: &Url) -> Option<Url> {
+fn probe_url(api_base: &Url) -> Url {
     let mut u = api_base.clone();
     u.set_query(None);
     u.set_fragment(None);
     let path = format!("{}/{NOT_FOUND_PROBE}", u.path().trim_end_matches('/'));
     u.set_path(&path);
-    Some(u)
+    u
 }
 
 /// The stack the probe's answers and a check's own `extra` answers show.
@@ -86,7 +68,7 @@ mod tests {
                 "https://a.test/conncheck-stack-probe-404",
             ),
         ] {
-            let got = probe_url(&Url::parse(base).unwrap()).unwrap();
+            let got = probe_url(&Url::parse(base).unwrap());
             assert_eq!(got.as_str(), want);
         }
     }

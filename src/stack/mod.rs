@@ -110,6 +110,17 @@ pub struct Stack {
 }
 
 impl Stack {
+    /// A stack known only by its backend (to word a fix in that framework's terms).
+    pub fn of(backend: Backend) -> Stack {
+        Stack {
+            backend: Some(Seen {
+                what: backend,
+                by: String::new(),
+            }),
+            proxies: Vec::new(),
+        }
+    }
+
     pub fn backend(&self) -> Option<Backend> {
         self.backend.as_ref().map(|s| s.what)
     }

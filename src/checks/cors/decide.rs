@@ -146,17 +146,8 @@ impl Recorded {
     pub fn from_exchange(ex: &crate::net::http::Exchange) -> Recorded {
         Recorded {
             status: ex.status.as_u16(),
-            headers: ex
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_ascii_lowercase(),
-                        String::from_utf8_lossy(v.as_bytes()).trim().to_string(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(&ex.body[..ex.body.len().min(BODY_START)]).into_owned(),
+            headers: ex.header_pairs(),
+            body: ex.body_start(BODY_START),
         }
     }
 

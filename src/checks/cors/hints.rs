@@ -63,23 +63,10 @@ fn also_fixes(err: &CorsError, h: &HintCtx) -> Vec<String> {
         if seen.contains(&fix) {
             continue;
         }
-        out.push(match v {
-            Vocab::Django => crate::stack::fix::word(&fix, &django_stack()),
-            _ => v.word(&fix),
-        });
+        out.push(v.word(&fix));
         seen.push(fix);
     }
     out
-}
-
-fn django_stack() -> Stack {
-    Stack {
-        backend: Some(crate::stack::Seen {
-            what: crate::stack::Backend::Django,
-            by: String::new(),
-        }),
-        proxies: Vec::new(),
-    }
 }
 
 fn first_hint(err: &CorsError, h: &HintCtx) -> String {

@@ -210,10 +210,7 @@ async fn check_origin(
     );
     let judged = judge::judge_cache(&seen, &max_ages);
     let host = api_host(&ctx.target.api_base);
-    let stack = ctx
-        .observed
-        .stack(&ctx.http, &ctx.target.api_base, &[])
-        .await;
+    let stack = ctx.stack(&[]).await;
     let v = vocab::vocab(&stack, &Recorded::default());
     sink.push(
         words::cache_row(f, &origin, (!seen.is_empty(), &v), &judged)
@@ -420,7 +417,7 @@ async fn stack_for(ctx: &Context, url: &Url, answer: crate::stack::Sample) -> St
     if url.host_str() == api.host_str()
         && url.port_or_known_default() == api.port_or_known_default()
     {
-        ctx.observed.stack(&ctx.http, api, &[answer]).await
+        ctx.stack(&[answer]).await
     } else {
         crate::stack::fingerprint::recognise(url.host_str().unwrap_or(""), &[answer])
     }
@@ -615,10 +612,7 @@ async fn security(ctx: &Context, oi: usize, origin: &Origin, calls: &[ApiCall]) 
     }
     let authenticated = calls.iter().any(|c| c.auth);
     let verdict = judge::judge_probes(&verdicts, &not_ok, authenticated);
-    let stack = ctx
-        .observed
-        .stack(&ctx.http, &ctx.target.api_base, &[])
-        .await;
+    let stack = ctx.stack(&[]).await;
     let report = words::ProbeReport {
         vocab: vocab::vocab(&stack, &Recorded::default()),
         origin: origin.as_str(),

@@ -75,7 +75,7 @@ impl Vocab<'_> {
     pub fn word(&self, fix: &Fix) -> String {
         match self.stack() {
             Some(s) => format!("{}{}", word(fix, s), self.note()),
-            None => word(fix, &Stack::default()),
+            None => word(fix, &Stack::of(Backend::Django)),
         }
     }
 }

@@ -298,10 +298,7 @@ fn mark_retried(mut seen: Seen, waited: Option<u64>) -> Seen {
 
 /// The words a fix is said in, for an answer from the API (its stack, and the answer itself).
 async fn vocab(ctx: &Context, seen: Option<&Seen>) -> Vocab {
-    let stack = ctx
-        .observed
-        .stack(&ctx.http, &ctx.target.api_base, &[])
-        .await;
+    let stack = ctx.stack(&[]).await;
     judge::vocab(&stack, seen)
 }
 

@@ -11,6 +11,7 @@
 pub use super::csrf_types::{CsrfGuard, CsrfReason, CsrfRefusal};
 use super::judge::{JwtFault, Verdict};
 use crate::engine::Status;
+pub use crate::net::http::{cookie_header, cookies_of};
 use crate::observe::bundle::discover::Csrf;
 use crate::observe::plan::Plan;
 use crate::target::{Endpoint, Target};
@@ -193,26 +194,6 @@ pub fn follow_up<'a>(plan: &'a Plan, target: &Target) -> Option<&'a Endpoint> {
     })
 }
 
-/// The cookies a response sets, `(name, value)`, as the browser keeps them (attributes
-/// dropped; a cookie set empty, i.e. deleted, is not kept).
-pub fn cookies_of(set_cookies: &[String]) -> Vec<(String, String)> {
-    set_cookies
-        .iter()
-        .filter_map(|c| {
-            let pair = c.split(';').next()?;
-            let (name, value) = pair.split_once('=')?;
-            let (name, value) = (name.trim(), value.trim().trim_matches('"'));
-            (!name.is_empty() && !value.is_empty()).then(|| (name.to_string(), value.to_string()))
-        })
-        .collect()
-}
-
-/// The `Cookie` header the browser sends back.
-pub fn cookie_header(cookies: &[(String, String)]) -> Option<String> {
-    let pairs: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    (!pairs.is_empty()).then(|| pairs.join("; "))
-}
-
 /// Whether the app's code sends a CSRF token (a header it echoes a cookie in).
 pub fn sends_token(csrf: Option<&Csrf>) -> bool {
     csrf.is_some_and(|c| c.header.is_some())
@@ -224,13 +205,7 @@ pub fn sends_token(csrf: Option<&Csrf>) -> bool {
 pub fn token_echo(csrf: Option<&Csrf>, cookies: &[(String, String)]) -> Option<(String, String)> {
     let c = csrf?;
     let header = c.header.clone()?;
-    let cookie = c.cookie.clone().unwrap_or_else(|| {
-        if header.eq_ignore_ascii_case("x-csrftoken") {
-            "csrftoken".into()
-        } else {
-            "XSRF-TOKEN".into()
-        }
-    });
+    let cookie = c.cookie_name()?;
     let value = cookies.iter().find(|(n, _)| *n == cookie)?.1.clone();
     Some((header, value))
 }

@@ -145,10 +145,7 @@ async fn refused(
     let Some(JwtFault::Csrf { origin, refusal }) = &verdict.fault else {
         return with_verdict(f, verdict);
     };
-    let stack = ctx
-        .observed
-        .stack(&ctx.http, &ctx.target.api_base, &[])
-        .await;
+    let stack = ctx.stack(&[]).await;
     let hint = csrf_words::hint(refusal, origin.as_deref(), &stack);
     let detail = csrf_words::refused(request, refusal, origin.as_deref());
     with_verdict(f, verdict.clone())

@@ -98,10 +98,7 @@ fn later_rows<'a>(t: &'a Titles, s: &Subjects) -> [(Row, Subject, &'a str); 5] {
 pub async fn run(ctx: Arc<Context>, sink: Sink) {
     let plan = ctx.observed.plan(&ctx.http, &ctx.target).await;
     let titles = Titles::new(&plan.auth);
-    let stack = ctx
-        .observed
-        .stack(&ctx.http, &ctx.target.api_base, &[])
-        .await;
+    let stack = ctx.stack(&[]).await;
     let subjects = Subjects {
         backend: judge::speaks(&stack, None),
         ..Subjects::new(&plan)
@@ -312,20 +309,20 @@ fn login_row(f: Finding, a: &Answer, s: &Subjects, app_token: bool) -> (Finding,
     let f = f.duration(a.elapsed);
     let (head, verdict) = if ex.status.is_success() {
         let head = format!("POST {} as {} → {}", a.url, a.username, ex.summary());
-        let v = match session_cookie(ex) {
-            // A cookie-session app: the login's answer is a session, not a token.
-            Some(_) if a.access.is_none() && a.csrf_echoed => Verdict::pass(),
-            _ => {
-                judge::login_succeeded(a.body.is_some(), a.access.is_some(), &auth.access_path, st)
-            }
-        };
-        let head = match session_cookie(ex) {
-            Some(name) if a.access.is_none() && a.csrf_echoed => format!(
-                "{head}; a cookie session (Set-Cookie {name}, HttpOnly), the CSRF token fetched and echoed as the app's code does: the app authenticates with cookies, not a JWT"
+        // A cookie-session app: the login's answer is a session, not a token.
+        match session_cookie(ex).filter(|_| a.access.is_none() && a.csrf_echoed) {
+            Some(name) => (
+                format!(
+                    "{head}; a cookie session (Set-Cookie {name}, HttpOnly), the CSRF token fetched and echoed as the app's code does: the app authenticates with cookies, not a JWT"
+                ),
+                Verdict::pass(),
             ),
-            _ => head,
-        };
-        (head, v)
+            None => {
+                let (body, found) = (a.body.is_some(), a.access.is_some());
+                let v = judge::login_succeeded(body, found, &auth.access_path, st);
+                (head, v)
+            }
+        }
     } else {
         let head = format!(
             "POST {} as {} → {}",
@@ -543,31 +540,23 @@ async fn refresh(ctx: &Context, t: &Titles, s: &Subjects, refresh: Option<&str>)
 async fn cookie_refresh(ctx: &Context, s: &Subjects, f: Finding) -> Finding {
     let a = &s.auth;
     let login = ctx.login().await;
-    let set = match &*login {
-        crate::observe::login::Login::Answered(ans) => ans.exchange.header_all("set-cookie"),
+    let cookies = match &*login {
+        crate::observe::login::Login::Answered(ans) => ans.exchange.cookies(),
         _ => Vec::new(),
     };
-    let pairs: Vec<String> = set
-        .iter()
-        .filter_map(|c| c.split(';').next())
-        .filter(|p| p.contains('='))
-        .map(|p| p.trim().to_string())
-        .collect();
-    for p in &pairs {
-        if let Some((_, v)) = p.split_once('=') {
-            ctx.secrets.add(v);
-        }
+    for (_, v) in &cookies {
+        ctx.secrets.add(v);
     }
-    if pairs.is_empty() {
+    let Some(header) = csrf::cookie_header(&cookies) else {
         return f
             .warn()
             .fault(JwtFault::NoRefreshToken)
             .detail(words::NO_REFRESH_COOKIE);
-    }
+    };
     let url = ctx.target.url_for(&a.refresh_path);
     let mut req = HttpRequest::new(Method::POST, url.clone())
         .header("accept", "application/json")
-        .header("cookie", &pairs.join("; "))
+        .header("cookie", &header)
         .max_body(64 * 1024);
     if let Some(o) = crate::observe::login::browser_origin(&ctx.target) {
         req = req.header("origin", o.as_str());

@@ -43,6 +43,22 @@ pub struct Csrf {
     pub header: Option<String>,
 }
 
+impl Csrf {
+    /// The cookie the token is read from: the one the code names, else the one that goes with
+    /// its header (Django's `csrftoken` for `X-CSRFToken`, else axios' and Laravel's
+    /// `XSRF-TOKEN`).
+    pub fn cookie_name(&self) -> Option<String> {
+        let header = self.header.as_deref()?;
+        Some(self.cookie.clone().unwrap_or_else(|| {
+            if header.eq_ignore_ascii_case("x-csrftoken") {
+                "csrftoken".into()
+            } else {
+                "XSRF-TOKEN".into()
+            }
+        }))
+    }
+}
+
 /// Which HTTP client made a call (it decides where the answer's JSON is: axios wraps it in
 /// `.data`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
