@@ -106,34 +106,6 @@ async fn a_trusted_origin_passes_with_the_origin_on_the_post() {
     assert_eq!(t.one("jwt.login").status, Status::Pass);
 }
 
-/// Diagnose a running lab without the `--origin` its arguments carry.
-async fn without_origin(lab: &conncheck::lab::Lab, extra: &[&str]) -> conncheck::engine::Report {
-    use clap::Parser;
-    let mut argv: Vec<String> = vec!["conncheck".into()];
-    argv.extend(lab.args());
-    while let Some(i) = argv.iter().position(|a| a == "--origin") {
-        argv.drain(i..i + 2);
-    }
-    argv.extend(
-        ["--deadline", "60"]
-            .iter()
-            .chain(extra)
-            .map(|s| s.to_string()),
-    );
-    let cli = conncheck::cli::Cli::parse_from(&argv);
-    let env = conncheck::cli::Env {
-        no_color: true,
-        credentials: Some(lab.credentials()),
-        argv: argv.clone(),
-        ..conncheck::cli::Env::default()
-    };
-    let target = cli.targets.first().cloned();
-    let config = cli.run.to_config_opt(target.as_deref(), &env).unwrap();
-    conncheck::diagnose::diagnose(&config, conncheck::redact::Secrets::default())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn without_a_frontend_origin_the_row_says_to_pass_one() {
     // stack-gateway's API host (gateway.shop.test) implies no frontend origin: without --origin
@@ -142,7 +114,7 @@ async fn without_a_frontend_origin_the_row_says_to_pass_one() {
     let lab = conncheck::lab::Lab::start(s, conncheck::lab::LabOptions { delay_ms: 0 })
         .await
         .unwrap();
-    let report = without_origin(&lab, &["--only", "jwt"]).await;
+    let report = typed::without_origin(&lab, &["--only", "jwt"]).await;
     let log = lab.log();
     lab.shutdown().await;
     let f = common::row(&report, Row::JwtCsrf);

@@ -110,34 +110,6 @@ async fn without_origin(lab: &Lab, extra: &[&str]) -> Run {
     parse(out)
 }
 
-/// The same, in this process, for the typed rows.
-async fn typed_without_origin(lab: &Lab, extra: &[&str]) -> conncheck::engine::model::Report {
-    use clap::Parser;
-    let mut argv: Vec<String> = vec!["conncheck".into()];
-    argv.extend(lab.args());
-    while let Some(i) = argv.iter().position(|a| a == "--origin") {
-        argv.drain(i..i + 2);
-    }
-    argv.extend(
-        ["--deadline", "60"]
-            .iter()
-            .chain(extra)
-            .map(|s| s.to_string()),
-    );
-    let cli = conncheck::cli::Cli::parse_from(&argv);
-    let env = conncheck::cli::Env {
-        no_color: true,
-        credentials: Some(lab.credentials()),
-        argv: argv.clone(),
-        ..conncheck::cli::Env::default()
-    };
-    let target = cli.targets.first().cloned();
-    let config = cli.run.to_config_opt(target.as_deref(), &env).unwrap();
-    conncheck::diagnose::diagnose(&config, conncheck::redact::Secrets::default())
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn no_origin_is_incomplete_and_fails_under_fail_on_warn() {
     let s = conncheck::lab::scenarios::find("stack-gateway").unwrap();
@@ -146,7 +118,7 @@ async fn no_origin_is_incomplete_and_fails_under_fail_on_warn() {
     let warn = without_origin(&lab, &[&only[..], &["--fail-on", "warn"]].concat()).await;
     let default = without_origin(&lab, &only).await;
     let with_origin = run_against(&lab, &[&only[..], &["--fail-on", "warn"]].concat(), true).await;
-    let typed = typed_without_origin(&lab, &only).await;
+    let typed = typed::without_origin(&lab, &only).await;
     lab.shutdown().await;
     let view = conncheck::report::view::View::of(&typed);
     assert_eq!(

@@ -88,3 +88,31 @@ pub async fn diagnose(scenario: &str, extra: &[&str], creds: bool) -> Typed {
     lab.shutdown().await;
     Typed { report, log }
 }
+
+/// Diagnose a running lab in this process without the `--origin` its arguments carry (a
+/// deployment whose frontend origin cannot be inferred), with the test account.
+pub async fn without_origin(lab: &Lab, extra: &[&str]) -> Report {
+    let mut argv: Vec<String> = vec!["conncheck".into()];
+    argv.extend(lab.args());
+    while let Some(i) = argv.iter().position(|a| a == "--origin") {
+        argv.drain(i..i + 2);
+    }
+    argv.extend(
+        ["--deadline", "60"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string()),
+    );
+    let cli = Cli::parse_from(&argv);
+    let env = Env {
+        no_color: true,
+        credentials: Some(lab.credentials()),
+        argv: argv.clone(),
+        ..Env::default()
+    };
+    let target = cli.targets.first().cloned();
+    let config = cli.run.to_config_opt(target.as_deref(), &env).unwrap();
+    conncheck::diagnose::diagnose(&config, Secrets::default())
+        .await
+        .unwrap()
+}
